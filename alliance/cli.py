@@ -1,0 +1,168 @@
+"""The command line: load, kpis, history, rollback, export, template, init, remove-demo."""
+
+import argparse
+import json
+import sys
+from datetime import date
+
+from alliance import AllianceError
+from alliance.history import history, remove_demo, rollback
+from alliance.kpis import REGIONS, summary
+from alliance.loader import Rejected, load_file
+from alliance.store import Store
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form 2023-06-30") from None
+
+
+def _region(text: str) -> str:
+    code = text.upper()
+    if code not in (*REGIONS, "GLB"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a region code ({', '.join(REGIONS)}, GLB)")
+    return code
+
+
+def parser() -> argparse.ArgumentParser:
+    """Build the argument parser."""
+    top = argparse.ArgumentParser(prog="python -m alliance", description="The Alliance store.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", help="store location (default: $ALLIANCE_DB, else data/alliance.duckdb)")
+        return p
+
+    p = command("init", "Create the store holding the reference data.")
+    p.add_argument("--builtin", action="store_true", help="also load the built-in data and the demo set when the store is new")
+    p.add_argument("--no-demo", action="store_true", help="with --builtin: leave out the demo set")
+
+    p = command("load", "Load an .xlsx workbook or a .csv file.")
+    p.add_argument("file")
+    p.add_argument("--replace", action="store_true", help="the file's sheets become the whole set of their rows")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--user", help="who is loading (default: $ALLIANCE_USER, else the OS user)")
+    p.add_argument("--max-size-mb", type=float, help="refuse larger files (default 50, or $ALLIANCE_MAX_FILE_MB)")
+
+    p = command("kpis", "Print the KPI summary.")
+    p.add_argument("--as-of", type=_date, default=None, help="count up to this date (default today)")
+    p.add_argument("--region", type=_region, default=None)
+    p.add_argument("--json", action="store_true", required=True)
+
+    p = command("history", "List loads, rollbacks and demo removals.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("rollback", "Return the store to its state before a load.")
+    p.add_argument("load_id", type=int)
+    p.add_argument("--user")
+
+    p = command("export", "Write the whole store as an upload workbook.")
+    p.add_argument("--out", required=True)
+
+    p = command("template", "Write an empty upload workbook with instructions and drop-down lists.")
+    p.add_argument("--out", required=True)
+
+    p = command("remove-demo", "Delete every demo row.")
+    p.add_argument("--user")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit code (0 done, 1 refused, 2 usage)."""
+    args = parser().parse_args(argv)
+    store = Store(args.db)
+    try:
+        return _run(args, store)
+    except Rejected as rejected:
+        if getattr(args, "json", False):
+            print(json.dumps({"status": "rejected", "file": rejected.file_name,
+                              "problems": [p.as_dict() for p in rejected.problems]}, indent=2))
+        print(str(rejected), file=sys.stderr)
+        return 1
+    except AllianceError as error:
+        if getattr(args, "json", False) and args.command == "load":
+            print(json.dumps({"status": "rejected", "problems": [{"message": str(error)}]}, indent=2))
+        print(str(error), file=sys.stderr)
+        return 1
+
+
+def _run(args, store: Store) -> int:
+    if args.command == "init":
+        from alliance.builtin import seed
+
+        new = not store.exists()
+        store.ensure()
+        if new and args.builtin:
+            for result in seed(store, demo=not args.no_demo):
+                print(f"load {result.load_id}: {result.file_name}: " + _counts_line(result.sheets))
+        print(f"store ready at {store.path}")
+        return 0
+    if args.command == "load":
+        result = load_file(store, args.file, replace=args.replace, user=args.user, max_mb=args.max_size_mb)
+        if args.json:
+            print(json.dumps(result.as_dict(), indent=2))
+        else:
+            print(f"load {result.load_id}: {result.file_name}: " + _counts_line(result.sheets))
+        for notice in result.notices:
+            print(notice, file=sys.stderr)
+        return 0
+    if args.command == "kpis":
+        store.ensure()
+        con = store.connect()
+        try:
+            print(json.dumps(summary(con, args.as_of or date.today(), args.region), indent=2))
+        finally:
+            con.close()
+        return 0
+    if args.command == "history":
+        store.ensure()
+        con = store.connect()
+        try:
+            loads = history(con)
+        finally:
+            con.close()
+        if args.json:
+            print(json.dumps(loads, indent=2, default=str))
+        else:
+            for h in loads:
+                print(f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {h['loaded_by']:<12} {h['file_name']}  [{h['sheets'] or ''}]")
+        return 0
+    if args.command == "rollback":
+        new_id = rollback(store, args.load_id, args.user)
+        print(f"load {new_id}: the store is back to its state before load {args.load_id}")
+        return 0
+    if args.command == "export":
+        from alliance.workbook import export
+
+        con = store.ensure().connect()
+        try:
+            counts = export(con, args.out)
+        finally:
+            con.close()
+        print(f"wrote {args.out}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+        return 0
+    if args.command == "template":
+        from alliance.workbook import template
+
+        con = store.ensure().connect()
+        try:
+            template(con, args.out)
+        finally:
+            con.close()
+        print(f"wrote {args.out}")
+        return 0
+    if args.command == "remove-demo":
+        new_id = remove_demo(store, args.user)
+        print(f"load {new_id}: demo rows removed")
+        return 0
+    raise AssertionError(args.command)
+
+
+def _counts_line(sheets: dict) -> str:
+    return "; ".join(
+        f"{t}: {c['inserted']} new, {c['updated']} updated, {c['removed']} removed, {c['unchanged']} unchanged"
+        for t, c in sheets.items()
+    ) or "no rows"

@@ -1,0 +1,81 @@
+"""Load history, rollback to the state before a load, and removal of demo rows."""
+
+from datetime import datetime
+
+from alliance import AllianceError
+from alliance.loader import current_user
+from alliance.schema import DATA_TABLES
+from alliance.store import Store
+
+# Tables a rollback restores: everything but the history itself.
+_KEPT = {"loads", "load_sheets", "meta"}
+
+
+def history(con) -> list[dict]:
+    """Return every load, rollback and demo removal, newest first, with per-sheet counts."""
+    result = con.execute(
+        """
+        select l.load_id, l.kind, l.file_name, l.sha256, l.loaded_at, l.loaded_by, l.replace_sheets,
+               l.rolled_back_load_id, l.note,
+               coalesce(sum(s.inserted), 0) as inserted, coalesce(sum(s.updated), 0) as updated,
+               coalesce(sum(s.removed), 0) as removed, coalesce(sum(s.unchanged), 0) as unchanged,
+               string_agg(s.sheet || ': +' || s.inserted || ' ~' || s.updated || ' -' || s.removed
+                          || ' =' || s.unchanged, '; ' order by s.sheet) as sheets
+        from loads l left join load_sheets s using (load_id)
+        group by all
+        order by l.load_id desc
+        """
+    )
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row)) for row in result.fetchall()]
+
+
+def rollback(store: Store, load_id: int, user: str | None = None) -> int:
+    """Return the store to its state just before load `load_id`; record it; return the new load id."""
+    with store.write() as con:
+        found = con.execute("select snapshot_before, kind from loads where load_id = ?", [load_id]).fetchall()
+        found = found[0] if found else None
+        if found is None:
+            raise AllianceError(f"There is no load {load_id}: see `python -m alliance history`.")
+        before = store.snapshot_path(found[0])
+        if not before.exists():
+            raise AllianceError(f"The snapshot before load {load_id} ({found[0]}) is missing; it cannot be restored.")
+        con.execute(f"attach '{before}' as before_load (read_only)")
+        tables = [t for (t,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall() if t not in _KEPT]
+        new_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+        counts = []
+        for table in tables:
+            restored = con.execute(f"select count(*) from (select * from before_load.{table} except all select * from {table})").fetchall()[0][0]
+            removed = con.execute(f"select count(*) from (select * from {table} except all select * from before_load.{table})").fetchall()[0][0]
+            con.execute(f"delete from {table}")
+            con.execute(f"insert into {table} select * from before_load.{table}")
+            if table in DATA_TABLES or restored or removed:
+                total = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+                counts.append((table, restored, removed, total - restored))
+        _record(con, store, new_id, "rollback", f"rollback of load {load_id}", user, counts, rolled_back=load_id)
+    return new_id
+
+
+def remove_demo(store: Store, user: str | None = None) -> int:
+    """Delete every demo row; record it as a load; return its id."""
+    with store.write() as con:
+        new_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+        counts = []
+        for table in DATA_TABLES:
+            removed = con.execute(f"select count(*) from {table} where is_demo").fetchall()[0][0]
+            con.execute(f"delete from {table} where is_demo")
+            kept = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+            counts.append((table, 0, removed, kept))
+        _record(con, store, new_id, "remove_demo", "demo rows removed", user, counts)
+    return new_id
+
+
+def _record(con, store, load_id, kind, name, user, counts, rolled_back=None) -> None:
+    con.execute(
+        "insert into loads values (?, ?, ?, '', ?, ?, false, ?, ?, '')",
+        [load_id, kind, name, datetime.now().replace(microsecond=0), user or current_user(), rolled_back, store.snapshot_name()],
+    )
+    for table, inserted, removed, unchanged in counts:
+        con.execute("insert into load_sheets values (?, ?, ?, 0, ?, ?, '')", [load_id, table, inserted, removed, unchanged])

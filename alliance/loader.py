@@ -1,0 +1,278 @@
+"""Load validated sheets into the store in one transaction, recording every load."""
+
+import getpass
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from alliance import AllianceError
+from alliance.readers import RawSheet, read_upload
+from alliance.reference import load_reference
+from alliance.schema import LOAD_ORDER, SHEETS
+from alliance.store import Store
+from alliance.validate import Problem, SheetData, Validation, validate
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+_NULLABLE_KEYS = {"targets"}
+
+
+class Rejected(AllianceError):
+    """An upload with problems: nothing was written."""
+
+    def __init__(self, file_name: str, problems: list[Problem]):
+        self.file_name = file_name
+        self.problems = problems
+        lines = [f"{file_name}: rejected, {len(problems)} problem(s) found; nothing was written."]
+        lines += [str(p) for p in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class LoadResult:
+    """What a load did, or would do, per sheet."""
+
+    file_name: str
+    sha256: str
+    load_id: int | None = None
+    sheets: dict[str, dict[str, int]] = field(default_factory=dict)
+    changes: dict[str, list[dict]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "status": "loaded" if self.load_id else "preview",
+            "load_id": self.load_id,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "sheets": self.sheets,
+            "notices": self.notices,
+        }
+
+
+def current_user() -> str:
+    """Who is loading, for the history: ALLIANCE_USER, else the operating-system user."""
+    try:
+        return os.environ.get("ALLIANCE_USER") or getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check(store: Store, path: str | os.PathLike, name: str | None = None, max_mb: float | None = None) -> Validation:
+    """Read and validate a file against the store's reference data; write nothing."""
+    path = Path(path)
+    name = name or path.name
+    raw = read_upload(path, name, max_mb)
+    store.ensure()
+    con = store.connect()
+    try:
+        ref = load_reference(con)
+    finally:
+        con.close()
+    return validate(raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path))
+
+
+def _is_zip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def load_file(
+    store: Store,
+    path: str | os.PathLike,
+    name: str | None = None,
+    replace: bool = False,
+    user: str | None = None,
+    max_mb: float | None = None,
+) -> LoadResult:
+    """Load an upload file; raise Rejected (writing nothing) when any problem is found."""
+    path = Path(path)
+    name = name or path.name
+    validation = check(store, path, name, max_mb)
+    if validation.problems:
+        raise Rejected(name, validation.problems)
+    return apply(store, validation, name, sha256_of(path), replace=replace, user=user)
+
+
+def load_raw(store: Store, raw: list[RawSheet], name: str, kind: str, demo: bool = False, user: str | None = None) -> LoadResult:
+    """Load sheets already in memory (the built-in and demo data) through the same validation."""
+    store.ensure()
+    con = store.connect()
+    try:
+        ref = load_reference(con)
+    finally:
+        con.close()
+    validation = validate(raw, ref, csv_file=True)
+    if validation.problems:
+        raise Rejected(name, validation.problems)
+    return apply(store, validation, name, "", replace=False, user=user or "system", kind=kind, demo=demo)
+
+
+def apply(
+    store: Store,
+    validation: Validation,
+    file_name: str,
+    sha256: str,
+    replace: bool = False,
+    user: str | None = None,
+    kind: str = "load",
+    demo: bool = False,
+) -> LoadResult:
+    """Write validated sheets as one published snapshot and record the load."""
+    result = LoadResult(file_name, sha256, notices=list(validation.notices))
+    with store.write() as con:
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+        for table in LOAD_ORDER:
+            if table in validation.sheets:
+                data = validation.sheets[table]
+                _stage(con, data, f"upload: {file_name}", demo)
+                result.sheets[table] = _merge(con, data, replace)
+        con.execute(
+            "insert into loads values (?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
+            [load_id, kind, file_name, sha256, datetime.now().replace(microsecond=0), user or current_user(),
+             replace, store.snapshot_name(), "; ".join(validation.notices)[:2000]],
+        )
+        for table, counts in result.sheets.items():
+            con.execute(
+                "insert into load_sheets values (?, ?, ?, ?, ?, ?, ?)",
+                [load_id, table, counts["inserted"], counts["updated"], counts["removed"], counts["unchanged"],
+                 ", ".join(validation.ignored_columns.get(table, []))],
+            )
+    result.load_id = load_id
+    return result
+
+
+def preview(store: Store, validation: Validation, replace: bool = False, limit: int = 200) -> LoadResult:
+    """Say what a load would change per sheet, with the changed values, writing nothing."""
+    result = LoadResult("", "", notices=list(validation.notices))
+    con = store.connect()
+    try:
+        for table in LOAD_ORDER:
+            if table in validation.sheets:
+                data = validation.sheets[table]
+                _stage(con, data, "preview", False)
+                result.sheets[table] = _counts(con, data, replace)
+                result.changes[table] = _changed_values(con, data, replace, limit)
+    finally:
+        con.close()
+    return result
+
+
+def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool) -> None:
+    """Register the sheet's rows as an Arrow table named stage_<table>, typed like the store."""
+    table = data.sheet.table
+    types = dict(con.execute(f"select column_name, data_type from duckdb_columns() where table_name = '{table}' and database_name = current_database()").fetchall())
+    columns = {}
+    for i, name in enumerate(data.columns):
+        columns[name] = pa.array([row[i] for row in data.rows], type=_ARROW_TYPES[types[name]])
+    if "source" not in columns:
+        columns["source"] = pa.array([source] * len(data.rows), type=pa.string())
+    if "is_demo" in types:
+        columns["is_demo"] = pa.array([demo] * len(data.rows), type=pa.bool_())
+    con.register(f"stage_{table}", pa.table(columns))
+
+
+def _match(table: str, alias_t: str = "t", alias_s: str = "s") -> str:
+    op = "is not distinct from" if table in _NULLABLE_KEYS else "="
+    return " and ".join(f"{alias_t}.{k} {op} {alias_s}.{k}" for k in SHEETS[table].key)
+
+
+def _compared(data: SheetData, con) -> list[str]:
+    """Columns whose difference makes a row updated: the sheet's data columns and the demo flag."""
+    table = data.sheet.table
+    cols = [c for c in data.columns if c != "source"]
+    has_demo = con.execute(f"select count(*) from duckdb_columns() where table_name = '{table}' and column_name = 'is_demo' and database_name = current_database()").fetchall()[0][0]
+    return cols + (["is_demo"] if has_demo else [])
+
+
+def _counts(con, data: SheetData, replace: bool) -> dict[str, int]:
+    table = data.sheet.table
+    cols = _compared(data, con)
+    differs = f"({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)})"
+    match = _match(table)
+    inserted, updated, unchanged = con.execute(
+        f"""
+        select
+            count(*) filter (where not exists (select 1 from {table} t where {match})),
+            count(*) filter (where exists (select 1 from {table} t where {match} and {differs})),
+            count(*) filter (where exists (select 1 from {table} t where {match} and not ({differs})))
+        from stage_{table} s
+        """
+    ).fetchall()[0]
+    removed = 0
+    if replace:
+        removed = con.execute(f"select count(*) from {table} t where not exists (select 1 from stage_{table} s where {match})").fetchall()[0][0]
+    return {"inserted": inserted, "updated": updated, "removed": removed, "unchanged": unchanged}
+
+
+def _merge(con, data: SheetData, replace: bool) -> dict[str, int]:
+    counts = _counts(con, data, replace)
+    table = data.sheet.table
+    match = _match(table)
+    cols = _compared(data, con)
+    written = cols + ["source"]
+    differs = f"({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)})"
+    if replace:
+        con.execute(f"delete from {table} t where not exists (select 1 from stage_{table} s where {match})").fetchall()
+    if counts["updated"]:
+        assignments = ", ".join(f"{c} = s.{c}" for c in written)
+        con.execute(f"update {table} t set {assignments} from stage_{table} s where {match} and {differs}").fetchall()
+    if counts["inserted"]:
+        names = ", ".join(written)
+        con.execute(
+            f"insert into {table} ({names}) select {', '.join('s.' + c for c in written)} from stage_{table} s "
+            f"where not exists (select 1 from {table} t where {match})"
+        ).fetchall()
+    con.unregister(f"stage_{table}")
+    return counts
+
+
+def _changed_values(con, data: SheetData, replace: bool, limit: int) -> list[dict]:
+    """Return up to `limit` changes: new, removed, and updated rows with old and new values."""
+    table = data.sheet.table
+    key_cols = SHEETS[table].key
+    cols = [c for c in _compared(data, con) if c not in key_cols]
+    match = _match(table)
+    changes: list[dict] = []
+    ident = " || ' / ' || ".join(f"coalesce(cast(s.{k} as varchar), '')" for k in key_cols)
+    for (row_id,) in con.execute(
+        f"select {ident} from stage_{table} s where not exists (select 1 from {table} t where {match}) limit {limit}"
+    ).fetchall():
+        changes.append({"change": "new", "id": row_id, "column": "", "old": "", "new": ""})
+    if cols:
+        pairs = ", ".join(f"cast(t.{c} as varchar), cast(s.{c} as varchar)" for c in cols)
+        for row in con.execute(
+            f"select {ident}, {pairs} from stage_{table} s join {table} t on {match} "
+            f"where ({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)}) limit {limit}"
+        ).fetchall():
+            for i, c in enumerate(cols):
+                old, new = row[1 + 2 * i], row[2 + 2 * i]
+                if old != new:
+                    changes.append({"change": "updated", "id": row[0], "column": c, "old": old or "", "new": new or ""})
+    if replace:
+        t_ident = ident.replace("s.", "t.")
+        for (row_id,) in con.execute(
+            f"select {t_ident} from {table} t where not exists (select 1 from stage_{table} s where {match}) limit {limit}"
+        ).fetchall():
+            changes.append({"change": "removed", "id": row_id, "column": "", "old": "", "new": ""})
+    return changes

@@ -1,0 +1,267 @@
+"""The upload contract as data: sheets, columns, types and allowed values."""
+
+from dataclasses import dataclass
+
+# Column kinds: text, date, country, choice, capabilities, initiative, initiatives, outcome,
+# int (whole number >= 0), number (>= 0), kpi, region, bool.
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+    choices: str | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    table: str
+    label: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    reference: bool = False
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+CHOICES: dict[str, dict[str, str]] = {
+    # code -> label; labels match too (data contract, section 1).
+    "organization_type": {
+        "government": "Government",
+        "regulator": "Regulator",
+        "academia": "Academia",
+        "private_sector": "Private sector",
+        "civil_society": "Civil society",
+        "international_org": "International organization",
+        "other": "Other",
+    },
+    "request": {
+        "establish_center": "Establish a center",
+        "strengthen_center": "Strengthen a center",
+        "join_network": "Join the network",
+        "other": "Other",
+    },
+    "eoi_status": {
+        "received": "Received",
+        "under_review": "Under review",
+        "validated": "Validated",
+        "declined": "Declined",
+        "withdrawn": "Withdrawn",
+        "onboarded": "Onboarded",
+    },
+    "scope": {"global": "Global", "regional": "Regional", "national": "National"},
+    "ownership": {
+        "itu": "ITU",
+        "host_country": "Host country",
+        "academia": "Academia",
+        "existing_institution": "Existing institution",
+    },
+    "center_status": {
+        "prospective": "Prospective",
+        "selected": "Selected",
+        "launched": "Launched",
+        "suspended": "Suspended",
+        "closed": "Closed",
+    },
+    "event_type": {
+        "forum": "Forum",
+        "workshop": "Workshop",
+        "training": "Training",
+        "high_level_session": "High-level session",
+        "webinar": "Webinar",
+        "board_meeting": "Board meeting",
+        "members_forum": "Members' forum",
+        "other": "Other",
+    },
+    "format": {"in_person": "In person", "virtual": "Virtual", "hybrid": "Hybrid"},
+    "product": {
+        "knowledge_sharing": "Knowledge sharing",
+        "capacity_building": "Capacity building",
+        "innovation_assessment": "Innovation assessment",
+        "project_cocreation": "Project co-creation",
+    },
+    "activity_status": {
+        "planned": "Planned",
+        "ongoing": "Ongoing",
+        "completed": "Completed",
+        "cancelled": "Cancelled",
+    },
+    "resource_kind": {
+        "voluntary_contribution": "Voluntary contribution",
+        "in_kind": "In kind",
+        "declaration_of_intent": "Declaration of intent",
+        "mou": "Memorandum of understanding",
+        "other": "Other",
+    },
+}
+
+# Spellings people write that are not the code or the label.
+CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "activity_status": {"canceled": "cancelled", "done": "completed", "in_progress": "ongoing"},
+    "format": {"online": "virtual", "face_to_face": "in_person", "inperson": "in_person"},
+    "organization_type": {"international_organization": "international_org", "private": "private_sector"},
+    "product": {"co_creation": "project_cocreation", "project_co_creation": "project_cocreation"},
+    "resource_kind": {"memorandum_of_understanding": "mou", "doi": "declaration_of_intent"},
+}
+
+C = Column
+SHEETS: dict[str, Sheet] = {
+    s.table: s
+    for s in (
+        Sheet(
+            "eois",
+            "EoIs",
+            ("eoi_id",),
+            (
+                C("eoi_id", "text", True),
+                C("received_on", "date", True),
+                C("country", "country", True),
+                C("organization", "text", True),
+                C("organization_type", "choice", choices="organization_type"),
+                C("request", "choice", True, "request"),
+                C("center_type", "choice", choices="center_type"),
+                C("capabilities", "capabilities"),
+                C("status", "choice", True, "eoi_status"),
+                C("call_round", "text"),
+            ),
+            aliases=("eoi", "expressions_of_interest", "expression_of_interest"),
+        ),
+        Sheet(
+            "centers",
+            "Centers",
+            ("center_id",),
+            (
+                C("center_id", "text", True),
+                C("name", "text", True),
+                C("country", "country", True),
+                C("city", "text"),
+                C("center_type", "choice", True, "center_type"),
+                C("scope", "choice", True, "scope"),
+                C("ownership", "choice", choices="ownership"),
+                C("host_organization", "text"),
+                C("status", "choice", True, "center_status"),
+                C("launched_on", "date"),
+                C("eoi_id", "text"),
+                C("capabilities", "capabilities"),
+            ),
+            aliases=("center", "acceleration_centers"),
+        ),
+        Sheet(
+            "events",
+            "Events",
+            ("event_id",),
+            (
+                C("event_id", "text", True),
+                C("title", "text", True),
+                C("start_date", "date", True),
+                C("end_date", "date"),
+                C("event_type", "choice", True, "event_type"),
+                C("format", "choice", choices="format"),
+                C("country", "country"),
+                C("city", "text"),
+                C("participants", "int"),
+                C("countries_represented", "int"),
+                C("trained_certified", "int"),
+                C("partners", "text"),
+                C("capabilities", "capabilities"),
+                C("regional_initiatives", "initiatives"),
+            ),
+            aliases=("event",),
+        ),
+        Sheet(
+            "activities",
+            "Activities",
+            ("activity_id",),
+            (
+                C("activity_id", "text", True),
+                C("regional_initiative", "initiative", True),
+                C("title", "text", True),
+                C("product", "choice", True, "product"),
+                C("country", "country"),
+                C("start_date", "date", True),
+                C("status", "choice", True, "activity_status"),
+                C("kap_outcome", "outcome"),
+                C("beneficiaries", "int"),
+            ),
+            aliases=("activity", "regional_initiative_activities", "ri_activities"),
+        ),
+        Sheet(
+            "milestones",
+            "Milestones",
+            ("milestone_id",),
+            (
+                C("milestone_id", "text", True),
+                C("title", "text", True),
+                C("kap_outcome", "outcome"),
+                C("due_on", "date", True),
+                C("completed_on", "date"),
+                C("owner", "text"),
+            ),
+            aliases=("milestone",),
+        ),
+        Sheet(
+            "resources",
+            "Resources",
+            ("resource_id",),
+            (
+                C("resource_id", "text", True),
+                C("partner", "text", True),
+                C("kind", "choice", True, "resource_kind"),
+                C("amount_usd", "number"),
+                C("signed_on", "date", True),
+                C("country", "country"),
+            ),
+            aliases=("resource", "resource_mobilization", "partnerships"),
+        ),
+        Sheet(
+            "initiatives",
+            "Initiatives",
+            ("cycle", "code"),
+            (
+                C("code", "initiative", True),
+                C("cycle", "cycle", True),
+                C("region", "region", True),
+                C("title", "text", True),
+            ),
+            aliases=("regional_initiatives", "initiative"),
+            reference=True,
+        ),
+        Sheet(
+            "outcomes",
+            "Outcomes",
+            ("cycle", "code"),
+            (
+                C("code", "code", True),
+                C("cycle", "cycle", True),
+                C("priority", "code", True),
+                C("title", "text", True),
+            ),
+            aliases=("outcome", "kap_outcomes"),
+            reference=True,
+        ),
+        Sheet(
+            "targets",
+            "Targets",
+            ("kpi", "period_end", "region"),
+            (
+                C("kpi", "kpi", True),
+                C("period_end", "date", True),
+                C("region", "region"),
+                C("target", "number", True),
+            ),
+            aliases=("target",),
+            reference=True,
+        ),
+    )
+}
+
+# Optional columns every sheet also takes: where a row comes from.
+EXTRA_COLUMNS = (C("source", "text"),)
+
+# Loaded in this order so that references inside one upload resolve.
+LOAD_ORDER = ("initiatives", "outcomes", "targets", "eois", "centers", "events", "activities", "milestones", "resources")
+DATA_TABLES = ("eois", "centers", "events", "activities", "milestones", "resources")

@@ -1,0 +1,92 @@
+-- The store's tables. Reference tables first, then the data sheets of the upload contract,
+-- then load history. Names of data columns are the contract's, so export is a plain select.
+
+create table meta (key varchar, value varchar);
+
+create table regions (region_code varchar, region_name varchar, sort_order integer);
+create table countries (iso3 varchar, itu_name varchar, un_name varchar, iso_name varchar,
+                        region varchar, region_note varchar);
+create table country_aliases (iso3 varchar, alias varchar);
+create table capabilities (capability_code varchar, capability_name varchar, aliases varchar,
+                           description varchar, source varchar);
+create table center_types (center_type_code varchar, center_type_name varchar, ownership varchar,
+                           scope varchar, resources varchar, source varchar);
+create table cycles (cycle varchar, conference varchar, starts_on date, ends_on date, source varchar);
+create table kap_priorities (cycle varchar, code varchar, title varchar, source varchar);
+create table res90 (code varchar, number integer, text varchar, source varchar);
+create table kpis (kpi_code varchar, name varchar, definition varchar, unit varchar, query varchar);
+
+-- Reference sheets analysts may extend by upload (data contract, section 1).
+create table initiatives (code varchar, cycle varchar, region varchar, title varchar,
+                          title_verified boolean, alliance boolean, source varchar);
+create table outcomes (code varchar, cycle varchar, priority varchar, title varchar,
+                       res90_resolves varchar, source varchar);
+create table targets (kpi varchar, period_end date, region varchar, target double, source varchar);
+
+create table eois (
+    eoi_id varchar, received_on date, country varchar, organization varchar,
+    organization_type varchar, request varchar, center_type varchar, capabilities varchar[],
+    status varchar, call_round varchar, source varchar, is_demo boolean default false
+);
+create table centers (
+    center_id varchar, name varchar, country varchar, city varchar, center_type varchar,
+    scope varchar, ownership varchar, host_organization varchar, status varchar,
+    launched_on date, eoi_id varchar, capabilities varchar[], source varchar,
+    is_demo boolean default false
+);
+create table events (
+    event_id varchar, title varchar, start_date date, end_date date, event_type varchar,
+    format varchar, country varchar, city varchar, participants bigint,
+    countries_represented bigint, trained_certified bigint, partners varchar,
+    capabilities varchar[], regional_initiatives varchar[], source varchar,
+    is_demo boolean default false
+);
+create table activities (
+    activity_id varchar, regional_initiative varchar, title varchar, product varchar,
+    country varchar, start_date date, status varchar, kap_outcome varchar, beneficiaries bigint,
+    source varchar, is_demo boolean default false
+);
+create table milestones (
+    milestone_id varchar, title varchar, kap_outcome varchar, due_on date, completed_on date,
+    owner varchar, source varchar, is_demo boolean default false
+);
+create table resources (
+    resource_id varchar, partner varchar, kind varchar, amount_usd double, signed_on date,
+    country varchar, source varchar, is_demo boolean default false
+);
+
+-- Every load, rollback and demo removal; the snapshot before it makes it reversible.
+create table loads (
+    load_id integer, kind varchar, file_name varchar, sha256 varchar, loaded_at timestamp,
+    loaded_by varchar, replace_sheets boolean, rolled_back_load_id integer,
+    snapshot_before varchar, note varchar
+);
+create table load_sheets (
+    load_id integer, sheet varchar, inserted integer, updated integer, removed integer,
+    unchanged integer, ignored_columns varchar
+);
+
+-- A row's region is its country's region; an event with no country is GLB; an activity with
+-- no country takes its initiative's region in the plan cycle covering its start date.
+create view eois_regional as
+select e.*, c.region as region_code
+from eois e left join countries c on c.iso3 = e.country;
+
+create view centers_regional as
+select ce.*, c.region as region_code
+from centers ce left join countries c on c.iso3 = ce.country;
+
+create view events_regional as
+select ev.*, coalesce(c.region, 'GLB') as region_code
+from events ev left join countries c on c.iso3 = ev.country;
+
+create view activities_regional as
+select a.*, coalesce(c.region, i.region) as region_code, cy.cycle
+from activities a
+left join countries c on c.iso3 = a.country
+left join cycles cy on a.start_date between cy.starts_on and cy.ends_on
+left join initiatives i on i.code = a.regional_initiative and i.cycle = cy.cycle;
+
+create view resources_regional as
+select r.*, c.region as region_code
+from resources r left join countries c on c.iso3 = r.country;

@@ -1,0 +1,193 @@
+"""The DuckDB store: immutable snapshot files behind an atomically switched pointer.
+
+DuckDB lets one process write a file or several read it, never both. So no published file is
+ever written again: a writer copies the current snapshot to a temporary file, changes it in
+one transaction, checkpoints and closes it, renames it into place and then swaps the pointer
+(a symbolic link) with one atomic rename. Readers open the file the pointer names, read-only;
+a reader that sees a new pointer opens the new file. A crash at any moment leaves the pointer
+on the old snapshot or the new one, never between. Writers queue on an exclusive file lock.
+"""
+
+import csv
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from alliance import DATA_DIR, AllianceError
+
+SCHEMA_VERSION = "1"
+_SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+
+# Reference tables shipped in data/, and the CSV that fills each.
+REFERENCE_FILES = {
+    "regions": "regions.csv",
+    "countries": "countries.csv",
+    "country_aliases": "country_aliases.csv",
+    "capabilities": "capabilities.csv",
+    "center_types": "center_types.csv",
+    "cycles": "cycles.csv",
+    "kap_priorities": "kap_priorities.csv",
+    "res90": "res90.csv",
+    "kpis": "kpis.csv",
+    "initiatives": "initiatives.csv",
+    "outcomes": "outcomes.csv",
+    "targets": "targets.csv",
+}
+
+
+def default_path() -> Path:
+    """Return the store location: ALLIANCE_DB, else data/alliance.duckdb."""
+    return Path(os.environ.get("ALLIANCE_DB") or DATA_DIR / "alliance.duckdb")
+
+
+class Store:
+    """One store: a pointer path, its snapshot folder and its writer lock."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path) if path else default_path()
+        self.snapshots = self.path.with_name(self.path.name + ".d")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def current(self) -> Path:
+        """Return the snapshot file readers should open now."""
+        if not self.path.exists():
+            raise AllianceError(f"No store at {self.path}: create it with `python -m alliance init`.")
+        return self.path.resolve()
+
+    def version(self) -> str:
+        """Return a string that changes whenever the store's content changes."""
+        current = self.current()
+        return f"{current.name}:{current.stat().st_mtime_ns}"
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the current snapshot read-only."""
+        return duckdb.connect(str(self.current()), read_only=True)
+
+    @contextmanager
+    def lock(self):
+        """Hold the writer lock: writes to one store happen one at a time."""
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ensure(self) -> "Store":
+        """Create the store holding the reference data, if it does not exist yet."""
+        if self.path.exists():
+            return self
+        with self.lock():
+            if self.path.exists():
+                return self
+            self.snapshots.mkdir(parents=True, exist_ok=True)
+            tmp = self._temp_file()
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute(_SCHEMA_SQL.read_text())
+                con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+                load_reference(con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            self._publish(tmp)
+        return self
+
+    @contextmanager
+    def write(self):
+        """Yield a read-write connection to a copy of the current snapshot; publish it on success.
+
+        Nothing is published when the block raises: the copy is deleted and readers keep the
+        snapshot they had.
+        """
+        self.ensure()
+        with self.lock():
+            self._adopt_plain_file()
+            tmp = self._temp_file()
+            shutil.copyfile(self.current(), tmp)
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute("begin transaction")
+                yield con
+                con.execute("commit")
+                con.execute("checkpoint")
+                con.close()
+            except BaseException:
+                con.close()
+                tmp.unlink(missing_ok=True)
+                Path(str(tmp) + ".wal").unlink(missing_ok=True)
+                raise
+            self._publish(tmp)
+
+    def snapshot_name(self) -> str:
+        return self.current().name
+
+    def snapshot_path(self, name: str) -> Path:
+        return self.snapshots / name
+
+    def _temp_file(self) -> Path:
+        return self.snapshots / f".tmp-{os.getpid()}-{time.monotonic_ns()}.duckdb"
+
+    def _next_name(self) -> str:
+        numbers = [int(p.stem.split("-")[1]) for p in self.snapshots.glob("snap-*.duckdb")]
+        return f"snap-{max(numbers, default=0) + 1:06d}.duckdb"
+
+    def _publish(self, tmp: Path) -> None:
+        """Give the finished file its snapshot name, then swap the pointer to it atomically."""
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        final = self.snapshots / self._next_name()
+        os.rename(tmp, final)
+        link_tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.link")
+        link_tmp.unlink(missing_ok=True)
+        os.symlink(os.path.relpath(final, self.path.parent), link_tmp)
+        os.replace(link_tmp, self.path)
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def _adopt_plain_file(self) -> None:
+        """Turn a store made as one plain DuckDB file into the snapshot layout."""
+        if self.path.is_symlink() or not self.path.is_file():
+            return
+        self.snapshots.mkdir(parents=True, exist_ok=True)
+        tmp = self._temp_file()
+        shutil.copyfile(self.path, tmp)
+        self._publish(tmp)
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> None:
+    """Fill the reference tables from the CSV files in data/."""
+    for table, file_name in REFERENCE_FILES.items():
+        path = data_dir / file_name
+        if not path.exists():
+            continue
+        columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = set(columns) - set(reader.fieldnames or [])
+            if missing:
+                raise AllianceError(f"{path} lacks column(s) {', '.join(sorted(missing))}.")
+            rows = [[_reference_value(row.get(column)) for column in columns] for row in reader]
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            con.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
+
+
+def _reference_value(value):
+    if value is None or value == "":
+        return None
+    if value in ("true", "false"):
+        return value == "true"
+    return value

@@ -1,0 +1,484 @@
+"""Validate raw sheets against the upload contract, collecting every problem before reporting."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from alliance.readers import RawSheet
+from alliance.reference import Reference
+from alliance.schema import EXTRA_COLUMNS, LOAD_ORDER, SHEETS, Column, Sheet
+from alliance.text import key, unescape_formula
+
+# Other headers people use for a contract column.
+COLUMN_ALIASES = {
+    "eois": {"id": "eoi_id", "date_received": "received_on", "received": "received_on", "organization_name": "organization"},
+    "centers": {"id": "center_id", "center_name": "name", "type": "center_type", "launch_date": "launched_on"},
+    "events": {"id": "event_id", "date": "start_date", "type": "event_type", "trained": "trained_certified"},
+    "activities": {"id": "activity_id", "initiative": "regional_initiative", "product_line": "product"},
+    "milestones": {"id": "milestone_id", "due": "due_on", "due_date": "due_on", "completed": "completed_on"},
+    "resources": {"id": "resource_id", "amount": "amount_usd", "kind_of_resource": "kind"},
+}
+_COMMON_ALIASES = {"country_name": "country", "capability": "capabilities", "strategic_capabilities": "capabilities"}
+
+SPREADSHEET_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y",
+    "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d-%b-%Y", "%d-%B-%Y",
+    "%Y/%m/%d",
+)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_LIST_SPLIT = re.compile(r"[;,]")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+@dataclass
+class Problem:
+    """One thing wrong in an upload, located as the spreadsheet shows it."""
+
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    problem: str
+    suggestion: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.sheet} row {self.row}" if self.row else self.sheet
+        text = f"{where}, {self.column}: {self.problem}" if self.column else f"{where}: {self.problem}"
+        return text + (f" (did you mean {self.suggestion!r}?)" if self.suggestion else "")
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
+            "problem": self.problem, "suggestion": self.suggestion, "message": str(self),
+        }
+
+
+@dataclass
+class SheetData:
+    """A validated sheet: the columns it provides and its rows as Python values."""
+
+    sheet: Sheet
+    source_name: str
+    columns: list[str]
+    rows: list[tuple]
+    row_numbers: list[int]
+
+
+@dataclass
+class Validation:
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+
+
+class _Invalid(Exception):
+    def __init__(self, problem: str, suggestion: str = ""):
+        self.problem = problem
+        self.suggestion = suggestion
+
+
+def match_sheet(name: str, exact_only: bool = False) -> Sheet | None:
+    """Return the contract sheet a sheet or file name stands for, if any."""
+    wanted = key(name)
+    for sheet in SHEETS.values():
+        if wanted in {sheet.table, key(sheet.label), *sheet.aliases}:
+            return sheet
+    if exact_only:
+        return None
+    prefixed = [s for s in SHEETS.values() if re.match(rf"^({s.table}|{key(s.label)})(_|$|\()", wanted)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False) -> Validation:
+    """Check every sheet of an upload; return its clean rows and every problem found."""
+    result = Validation()
+    seen: dict[str, str] = {}
+    order = {table: i for i, table in enumerate(LOAD_ORDER)}
+    matched = [(match_sheet(raw.name, exact_only=not csv_file), raw) for raw in raw_sheets]
+    # Reference sheets first: an upload may add the initiative its activities use.
+    matched.sort(key=lambda pair: order[pair[0].table] if pair[0] else -1)
+    for sheet, raw in matched:
+        if sheet is None:
+            if csv_file:
+                names = ", ".join(f"{s.table}.csv" for s in SHEETS.values())
+                result.problems.append(
+                    Problem(raw.name, None, "", raw.name, f"the file name does not say which sheet it holds; name it one of {names}")
+                )
+            else:
+                result.notices.append(f"Sheet '{raw.name}' is not part of the upload format and was ignored.")
+            continue
+        if sheet.table in seen:
+            result.problems.append(
+                Problem(raw.name, None, "", raw.name, f"sheet '{seen[sheet.table]}' already holds {sheet.label}; keep one of them")
+            )
+            continue
+        seen[sheet.table] = raw.name
+        _validate_sheet(raw, sheet, ref, result)
+    if not seen and not result.problems:
+        expected = ", ".join(s.label for s in SHEETS.values())
+        result.problems.append(
+            Problem("(workbook)", None, "", "", f"no sheet of the upload format was found; expected one of: {expected}")
+        )
+    _check_references(result, ref)
+    return result
+
+
+def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation) -> None:
+    label = raw.name.strip()
+    columns = {c.name: c for c in (*sheet.columns, *EXTRA_COLUMNS)}
+    aliases = {**_COMMON_ALIASES, **COLUMN_ALIASES.get(sheet.table, {})}
+    header_index = _header_index(raw.rows, columns, aliases)
+    if header_index is None:
+        result.notices.append(f"Sheet '{label}' is empty and was ignored.")
+        return
+    header_row = raw.row_numbers[header_index]
+    positions: dict[str, int] = {}
+    ignored = []
+    for position, header in enumerate(raw.rows[header_index]):
+        if _blank(header):
+            continue
+        name = key(header)
+        name = name if name in columns else aliases.get(name, name)
+        if name not in columns:
+            ignored.append(str(header).strip())
+        elif name in positions:
+            result.problems.append(Problem(label, header_row, str(header).strip(), str(header), "this column appears twice"))
+        else:
+            positions[name] = position
+    if ignored:
+        result.ignored_columns[sheet.table] = ignored
+        result.notices.append(f"Sheet '{label}': column(s) {', '.join(ignored)} are not part of the format and were ignored.")
+    missing = [c.name for c in sheet.columns if c.required and c.name not in positions]
+    for name in missing:
+        result.problems.append(Problem(label, header_row, name, "", "this required column is missing"))
+    if missing:
+        return
+
+    _check_cells(raw, sheet, header_index, label, result)
+    body = [
+        (number, row)
+        for number, row in zip(raw.row_numbers[header_index + 1 :], raw.rows[header_index + 1 :])
+        if any(not _blank(v) for v in row)
+    ]
+    present = list(positions)
+    values: dict[str, list] = {}
+    for name in present:
+        column = columns[name]
+        position = positions[name]
+        cache: dict = {}
+        out = []
+        for number, row in body:
+            cell = row[position] if position < len(row) else None
+            try:
+                converted = cache[cell] if cell in cache else cache.setdefault(cell, _convert(cell, column, ref))
+            except _Invalid as bad:
+                cache[cell] = bad
+                converted = bad
+            if isinstance(converted, _Invalid):
+                result.problems.append(Problem(label, number, name, _show(cell), converted.problem, converted.suggestion))
+                converted = None
+            elif converted is None and column.required:
+                result.problems.append(Problem(label, number, name, "", "a value is required"))
+            out.append(converted)
+        values[name] = out
+    rows = list(zip(*(values[name] for name in present))) if body else []
+    numbers = [number for number, _ in body]
+    data = SheetData(sheet, label, present, rows, numbers)
+    _check_rows(data, ref, result)
+    result.sheets[sheet.table] = data
+    if sheet.table in ("initiatives", "outcomes"):
+        i, c = present.index("code"), present.index("cycle")
+        for row in rows:
+            if row[i] and row[c]:
+                if sheet.table == "initiatives":
+                    ref.initiatives[(row[c], row[i])] = row[present.index("region")]
+                else:
+                    ref.outcomes.add((row[c], row[i]))
+
+
+def _header_index(rows: list[list], columns: dict, aliases: dict) -> int | None:
+    """The header is the first non-empty row; a title row above a real header is skipped."""
+    filled = [i for i, row in enumerate(rows[:200]) if any(not _blank(v) for v in row)]
+    if not filled:
+        return None
+    for i in filled[:10]:
+        known = sum(1 for v in rows[i] if not _blank(v) and (key(v) in columns or key(v) in aliases))
+        if known >= 2:
+            return i
+    return filled[0]
+
+
+def _check_cells(raw: RawSheet, sheet: Sheet, header_index: int, label: str, result: Validation) -> None:
+    """Report merged cells and formulas without a saved value inside the sheet's data."""
+    header_row0 = raw.row_numbers[header_index] - 1
+    for r0, c0, r1, c1 in raw.merged:
+        if r1 >= header_row0 and (r0, c0) != (r1, c1):
+            cells = f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}"
+            result.problems.append(
+                Problem(label, r0 + 1, cells, "", f"cells {cells} are merged; unmerge them and fill every cell")
+            )
+    for ref, error in raw.formula_cells:
+        match = re.match(r"([A-Z]+)(\d+)", ref)
+        if not match or int(match.group(2)) - 1 < header_row0:
+            continue
+        row = int(match.group(2))
+        column = _header_name(raw, header_index, _column_index(match.group(1)) - raw.first_column) or ref
+        if error:
+            result.problems.append(Problem(label, row, column, error, f"cell {ref} holds the spreadsheet error {error}"))
+        else:
+            result.problems.append(
+                Problem(label, row, column, "", f"cell {ref} holds a formula with no saved value; "
+                "open the file in Excel or LibreOffice and save it, or paste the values")
+            )
+
+
+def _column_index(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+def _header_name(raw: RawSheet, header_index: int, position: int) -> str:
+    header = raw.rows[header_index]
+    if 0 <= position < len(header) and not _blank(header[position]):
+        return key(header[position])
+    return ""
+
+
+def _cell_name(row0: int, col0: int) -> str:
+    letters = ""
+    col = col0 + 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row0 + 1}"
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _show(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return "" if value is None else str(value)
+
+
+def _convert(value, column: Column, ref: Reference):
+    """Return the value a cell stands for in the column's type, None for blank; raise _Invalid."""
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        value = unescape_formula(value.strip())
+        if value.upper() in SPREADSHEET_ERRORS:
+            raise _Invalid(f"the cell holds the spreadsheet error {value}")
+    kind = column.kind
+    if kind == "text":
+        return _as_text(value)
+    if kind == "date":
+        return _as_date(value)
+    if kind in ("int", "number"):
+        return _as_number(value, whole=kind == "int")
+    text = _as_text(value)
+    if kind == "country":
+        iso3 = ref.country(text)
+        if iso3 is None:
+            raise _Invalid(f"{text!r} is not a known country", ref.suggest_country(text) or "")
+        return iso3
+    if kind == "choice":
+        return _as_choice(text, ref.choices[column.choices], column.choices)
+    if kind == "capabilities":
+        return _as_list(text, ref.choices["capability"], "capability")
+    if kind in ("initiative", "code"):
+        return text.upper().replace(" ", "")
+    if kind == "initiatives":
+        return list(dict.fromkeys(p.strip().upper().replace(" ", "") for p in _LIST_SPLIT.split(text) if p.strip()))
+    if kind == "outcome":
+        code = text.upper()
+        if not any(code == c for _, c in ref.outcomes):
+            known = ", ".join(sorted({c for _, c in ref.outcomes}))
+            raise _Invalid(f"{text!r} is not a known Kigali Action Plan outcome code (known: {known})")
+        return code
+    if kind == "kpi":
+        if text not in ref.kpis:
+            raise _Invalid(f"{text!r} is not a KPI code the app lists", _closest(text, ref.kpis))
+        return text
+    if kind == "region":
+        code = text.upper()
+        if code not in ref.regions:
+            raise _Invalid(f"{text!r} is not an ITU-D region code (AFR, AMS, ARB, ASP, CIS, EUR)")
+        return code
+    if kind == "cycle":
+        code = text.upper().replace(" ", "")
+        if not re.fullmatch(r"WTDC-?\d{2}", code):
+            raise _Invalid(f"{text!r} is not a plan cycle such as WTDC-22")
+        code = code if "-" in code else code[:4] + "-" + code[4:]
+        if code not in {c for c, _, _ in ref.cycles}:
+            raise _Invalid(f"{text!r} is not a plan cycle the app knows ({', '.join(c for c, _, _ in ref.cycles)})")
+        return code
+    raise AssertionError(kind)
+
+
+def _as_text(value) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool) or isinstance(value, timedelta):
+        raise _Invalid(f"{_show(value)!r} is not a date")
+    if isinstance(value, (int, float)):
+        # An unformatted spreadsheet date stays a serial number.
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise _Invalid(f"{_show(value)!r} is not a date")
+    text = str(value).strip()
+    match = _ISO.match(text)
+    if match:
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            raise _Invalid(f"{text!r} is not a valid date") from None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _Invalid(f"{text!r} is not a date; write 2023-04-15, 15/04/2023 or 15 April 2023")
+
+
+def _as_number(value, whole: bool):
+    if isinstance(value, bool):
+        raise _Invalid(f"{_show(value)!r} is not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        if _THOUSANDS.match(text):
+            text = text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise _Invalid(f"{str(value)!r} is not a {'whole ' if whole else ''}number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise _Invalid(f"{_show(value)!r} is not a number")
+    if number < 0:
+        raise _Invalid(f"{_show(value)!r} is negative; expected a number of 0 or more")
+    if whole:
+        if not number.is_integer():
+            raise _Invalid(f"{_show(value)!r} is not a whole number")
+        return int(number)
+    return number
+
+
+def _as_choice(text: str, mapping: dict[str, str], name: str) -> str:
+    code = mapping.get(key(text))
+    if code is None:
+        allowed = sorted(set(mapping.values()))
+        raise _Invalid(f"{text!r} is not an allowed {name.replace('_', ' ')}; expected one of {', '.join(allowed)}",
+                       _closest(key(text), [k for k in mapping if not k.endswith("s") or k[:-1] not in mapping], mapping))
+    return code
+
+
+def _as_list(text: str, mapping: dict[str, str], name: str) -> list[str]:
+    codes = []
+    for part in _LIST_SPLIT.split(text):
+        if part.strip():
+            codes.append(_as_choice(part.strip(), mapping, name))
+    return list(dict.fromkeys(codes))
+
+
+def _closest(text: str, candidates, mapping: dict[str, str] | None = None) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(text, list(candidates), n=1, cutoff=0.7)
+    if not close:
+        return ""
+    return mapping[close[0]] if mapping else close[0]
+
+
+def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
+    """Rules across the cells of one row, and unique ids in the sheet."""
+    sheet, label = data.sheet, data.source_name
+    index = {name: i for i, name in enumerate(data.columns)}
+
+    def get(row, name):
+        return row[index[name]] if name in index else None
+
+    first_seen: dict[tuple, int] = {}
+    for number, row in zip(data.row_numbers, data.rows):
+        ident = tuple(get(row, k) for k in sheet.key)
+        if all(v is not None for v in ident) or (sheet.table == "targets" and ident[0] is not None):
+            if ident in first_seen:
+                shown = " / ".join("" if v is None else str(v) for v in ident)
+                result.problems.append(
+                    Problem(label, number, sheet.key[0], shown, f"{shown!r} is already used in row {first_seen[ident]}; ids must be unique in the sheet")
+                )
+            else:
+                first_seen[ident] = number
+        if sheet.table == "events":
+            start, end = get(row, "start_date"), get(row, "end_date")
+            if start and end and end < start:
+                result.problems.append(Problem(label, number, "end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})"))
+            people, trained = get(row, "participants"), get(row, "trained_certified")
+            if people is not None and trained is not None and trained > people:
+                result.problems.append(Problem(label, number, "trained_certified", str(trained), f"is more than the participants ({people})"))
+            for code in get(row, "regional_initiatives") or []:
+                _check_initiative(label, number, "regional_initiatives", code, start, ref, result)
+        elif sheet.table == "centers":
+            if get(row, "status") == "launched" and get(row, "launched_on") is None:
+                result.problems.append(Problem(label, number, "launched_on", "", "is required when the status is launched"))
+        elif sheet.table == "activities":
+            code = get(row, "regional_initiative")
+            if code:
+                _check_initiative(label, number, "regional_initiative", code, get(row, "start_date"), ref, result)
+
+
+def _check_initiative(label, number, column, code, day, ref: Reference, result: Validation) -> None:
+    if day is None:
+        return
+    cycle = ref.cycle_of(day)
+    if cycle is None:
+        result.problems.append(Problem(label, number, column, code, f"{day.isoformat()} falls in no plan cycle the app knows"))
+    elif (cycle, code) not in ref.initiatives:
+        same = sorted(c for (cy, c) in ref.initiatives if cy == cycle and c[:3] == code[:3])
+        hint = f" ({code[:3]} has {', '.join(same)})" if same else ""
+        result.problems.append(
+            Problem(label, number, column, code, f"{code!r} is not a {cycle} regional initiative, the cycle covering {day.isoformat()}{hint}")
+        )
+
+
+def _check_references(result: Validation, ref: Reference) -> None:
+    """A center's eoi_id must name an EoI in the store or in the same upload."""
+    centers = result.sheets.get("centers")
+    if not centers or "eoi_id" not in centers.columns:
+        return
+    uploaded = set()
+    if "eois" in result.sheets:
+        eois = result.sheets["eois"]
+        i = eois.columns.index("eoi_id")
+        uploaded = {row[i] for row in eois.rows}
+    known = ref.existing_eois | uploaded
+    i = centers.columns.index("eoi_id")
+    for number, row in zip(centers.row_numbers, centers.rows):
+        if row[i] is not None and row[i] not in known:
+            result.problems.append(
+                Problem(centers.source_name, number, "eoi_id", row[i], f"{row[i]!r} names no EoI in the store or in this upload")
+            )

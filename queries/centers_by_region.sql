@@ -1,0 +1,20 @@
+-- One row per ITU-D region (GLB excluded): every center there. Params: $region (NULL = all).
+with centers_counted as (
+    select region_code
+    from centers_regional
+    where ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        r.region_code,
+        r.region_name,
+        count(c.region_code) as centers,
+    from regions r
+    left join centers_counted c on c.region_code = r.region_code
+    where r.region_code <> 'GLB'
+    group by r.region_code, r.region_name, r.sort_order
+    order by r.sort_order
+)
+
+select * from final

@@ -1,0 +1,19 @@
+-- One row per center type: every center of that type. Params: $region (NULL = all).
+with centers_counted as (
+    select center_type
+    from centers_regional
+    where ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        t.center_type_code as center_type,
+        t.center_type_name,
+        count(c.center_type) as centers,
+    from center_types t
+    left join centers_counted c on c.center_type = t.center_type_code
+    group by t.center_type_code, t.center_type_name
+    order by case t.center_type_code when 'TAC' then 1 when 'REEC' then 2 when 'IDTAC' then 3 else 4 end
+)
+
+select * from final

@@ -1,0 +1,21 @@
+-- One row per ITU-D region (GLB excluded), EoIs received by $as_of. Params: $as_of, $region (NULL = all).
+with eois_counted as (
+    select region_code
+    from eois_regional
+    where received_on <= $as_of
+      and ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        r.region_code,
+        r.region_name,
+        count(e.region_code) as eois,
+    from regions r
+    left join eois_counted e on e.region_code = r.region_code
+    where r.region_code <> 'GLB'
+    group by r.region_code, r.region_name, r.sort_order
+    order by r.sort_order
+)
+
+select * from final

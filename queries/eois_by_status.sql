@@ -1,0 +1,26 @@
+-- One row per EoI status, in pipeline order, EoIs received by $as_of. Params: $as_of, $region (NULL = all).
+with statuses as (
+    select * from (values
+        (1, 'received'), (2, 'under_review'), (3, 'validated'),
+        (4, 'declined'), (5, 'withdrawn'), (6, 'onboarded')
+    ) as s(sort_order, status)
+),
+
+eois_counted as (
+    select status
+    from eois_regional
+    where received_on <= $as_of
+      and ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        s.status,
+        count(e.status) as eois,
+    from statuses s
+    left join eois_counted e on e.status = s.status
+    group by s.status, s.sort_order
+    order by s.sort_order
+)
+
+select * from final

@@ -1,0 +1,17 @@
+-- One row: EoIs received by $as_of, their distinct countries, and center requests. Params: $as_of, $region (NULL = all).
+with eois_counted as (
+    select *
+    from eois_regional
+    where received_on <= $as_of
+      and ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        count(*) as eois,
+        count(distinct country) as countries,
+        count(*) filter (where request in ('establish_center', 'strengthen_center')) as center_requests,
+    from eois_counted
+)
+
+select * from final

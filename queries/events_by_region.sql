@@ -1,0 +1,20 @@
+-- One row per region including GLB (events with no country): events starting by $as_of. Params: $as_of, $region (NULL = all).
+with events_counted as (
+    select region_code
+    from events_regional
+    where start_date <= $as_of
+      and ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        r.region_code,
+        r.region_name,
+        count(e.region_code) as events,
+    from regions r
+    left join events_counted e on e.region_code = r.region_code
+    group by r.region_code, r.region_name, r.sort_order
+    order by r.sort_order
+)
+
+select * from final

@@ -1,0 +1,15 @@
+-- One row: USD mobilized by resources signed by $as_of. Params: $as_of, $region (NULL = all).
+with resources_counted as (
+    select amount_usd
+    from resources_regional
+    where signed_on <= $as_of
+      and ($region is null or region_code = $region)
+),
+
+final as (
+    select
+        coalesce(sum(amount_usd), 0) as resources_usd,
+    from resources_counted
+)
+
+select * from final

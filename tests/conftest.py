@@ -1,0 +1,57 @@
+"""Fixtures: a store holding the hand-counted register, copied fresh for each test."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import handcount  # noqa: E402
+
+from alliance.loader import load_file  # noqa: E402
+from alliance.store import Store  # noqa: E402
+
+
+def copy_store(source: Path, target_dir: Path) -> Store:
+    """Copy a store (pointer, snapshots) into another folder; the pointer is relative."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source.with_name(source.name + ".d"), target_dir / (source.name + ".d"))
+    (target_dir / source.name).symlink_to(Path(source.readlink()))
+    return Store(target_dir / source.name)
+
+
+@pytest.fixture(scope="session")
+def _handcount_store(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("handcount")
+    workbook = folder / "handcount.xlsx"
+    handcount.write(workbook)
+    store = Store(folder / "store" / "alliance.duckdb").ensure()
+    load_file(store, workbook, user="tester")
+    return store.path
+
+
+@pytest.fixture
+def store(_handcount_store, tmp_path) -> Store:
+    """A store holding the reference data and the hand-counted register (load 1)."""
+    return copy_store(_handcount_store, tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def _empty_store(tmp_path_factory) -> Path:
+    return Store(tmp_path_factory.mktemp("empty") / "alliance.duckdb").ensure().path
+
+
+@pytest.fixture
+def empty_store(_empty_store, tmp_path) -> Store:
+    """A store holding only the reference data."""
+    return copy_store(_empty_store, tmp_path / "empty")
+
+
+def cli(*args, env=None) -> subprocess.CompletedProcess:
+    """Run `python -m alliance ...` and capture its output."""
+    return subprocess.run([sys.executable, "-m", "alliance", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
