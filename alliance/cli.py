@@ -78,8 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, store)
     except Rejected as rejected:
         if getattr(args, "json", False):
-            print(json.dumps({"status": "rejected", "file": rejected.file_name,
-                              "problems": [p.as_dict() for p in rejected.problems]}, indent=2))
+            print(
+                json.dumps(
+                    {"status": "rejected", "file": rejected.file_name, "problems": [p.as_dict() for p in rejected.problems]},
+                    indent=2,
+                )
+            )
         print(str(rejected), file=sys.stderr)
         return 1
     except AllianceError as error:
@@ -128,7 +132,9 @@ def _run(args, store: Store) -> int:
             print(json.dumps(loads, indent=2, default=str))
         else:
             for h in loads:
-                print(f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {h['loaded_by']:<12} {h['file_name']}  [{h['sheets'] or ''}]")
+                print(
+                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {h['loaded_by']:<12} {h['file_name']}  [{h['sheets'] or ''}]"
+                )
         return 0
     if args.command == "rollback":
         new_id = rollback(store, args.load_id, args.user)
@@ -162,7 +168,10 @@ def _run(args, store: Store) -> int:
 
 
 def _counts_line(sheets: dict) -> str:
-    return "; ".join(
-        f"{t}: {c['inserted']} new, {c['updated']} updated, {c['removed']} removed, {c['unchanged']} unchanged"
-        for t, c in sheets.items()
-    ) or "no rows"
+    return (
+        "; ".join(
+            f"{t}: {c['inserted']} new, {c['updated']} updated, {c['removed']} removed, {c['unchanged']} unchanged"
+            for t, c in sheets.items()
+        )
+        or "no rows"
+    )

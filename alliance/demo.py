@@ -13,18 +13,20 @@ COUNTRIES: dict[str, str] = {
     ),
     **dict.fromkeys(("ARG", "BRA", "CHL", "COL", "CRI", "DOM", "ECU", "JAM", "MEX", "PAN", "PER", "URY"), "AMS"),
     **dict.fromkeys(("ARE", "DZA", "EGY", "JOR", "LBN", "MAR", "OMN", "QAT", "SAU", "TUN"), "ARB"),
-    **dict.fromkeys(
-        ("BGD", "FJI", "IDN", "IND", "KOR", "LKA", "MNG", "MYS", "NPL", "PAK", "PHL", "THA", "VNM"), "ASP"
-    ),
+    **dict.fromkeys(("BGD", "FJI", "IDN", "IND", "KOR", "LKA", "MNG", "MYS", "NPL", "PAK", "PHL", "THA", "VNM"), "ASP"),
     **dict.fromkeys(("ARM", "AZE", "KAZ", "KGZ", "TJK", "UZB"), "CIS"),
-    **dict.fromkeys(
-        ("ALB", "BIH", "EST", "GEO", "HUN", "MDA", "MKD", "MNE", "POL", "PRT", "ROU", "SRB", "UKR"), "EUR"
-    ),
+    **dict.fromkeys(("ALB", "BIH", "EST", "GEO", "HUN", "MDA", "MKD", "MNE", "POL", "PRT", "ROU", "SRB", "UKR"), "EUR"),
 }
 
 # The Alliance's WTDC-22 regional initiatives (seed 000) and their regions.
 ALLIANCE_INITIATIVES = {
-    "AFR4": "AFR", "AMS3": "AMS", "ARB4": "ARB", "ASP4": "ASP", "CIS3": "CIS", "CIS5": "CIS", "EUR5": "EUR",
+    "AFR4": "AFR",
+    "AMS3": "AMS",
+    "ARB4": "ARB",
+    "ASP4": "ASP",
+    "CIS3": "CIS",
+    "CIS5": "CIS",
+    "EUR5": "EUR",
 }
 CAPABILITIES = ("TRR", "OTI", "ESM", "PEX", "EIA")
 CENTER_TYPES = {
@@ -34,8 +36,7 @@ CENTER_TYPES = {
     "IAC": "Initiative Acceleration Center",
 }
 # Ownership each center type allows (seed 000, section 2.3).
-OWNERSHIP = {"TAC": ("itu", "host_country"), "REEC": ("academia",), "IDTAC": ("host_country",),
-             "IAC": ("existing_institution",)}
+OWNERSHIP = {"TAC": ("itu", "host_country"), "REEC": ("academia",), "IDTAC": ("host_country",), "IAC": ("existing_institution",)}
 # Organization type -> generic name and the center types such an organization would ask for.
 ORGANIZATIONS = {
     "government": ("Demo Ministry of ICT", ("IDTAC", "TAC")),
@@ -122,15 +123,17 @@ def _eois(rng: random.Random) -> list[dict]:
                 request = "join_network" if rng.random() < 0.8 else "other"
                 center_type = ""
                 org_type = org_types.pop()
-            eois.append({
-                "received_on": _day(rng, start, end),
-                "country": country,
-                "org_type": org_type,
-                "request": request,
-                "center_type": center_type,
-                "capabilities": _capabilities(rng),
-                "call_round": call_round,
-            })
+            eois.append(
+                {
+                    "received_on": _day(rng, start, end),
+                    "country": country,
+                    "org_type": org_type,
+                    "request": request,
+                    "center_type": center_type,
+                    "capabilities": _capabilities(rng),
+                    "call_round": call_round,
+                }
+            )
     eois.sort(key=lambda e: (e["received_on"], e["call_round"]))
     numbers = {t: 0 for t in ORGANIZATIONS}
     for i, e in enumerate(eois, 1):
@@ -165,21 +168,23 @@ def _centers(rng: random.Random, eois: list[dict]) -> list[dict]:
         else:
             eoi["status"] = rng.choice(("under_review", "validated"))
         n = len(centers) + 1
-        centers.append({
-            "center_id": f"DEMO-CTR-{n:02d}",
-            "name": f"Demo {CENTER_TYPES[kind]} {n:02d}",
-            "country": eoi["country"],
-            "city": "",
-            "center_type": kind,
-            "scope": "regional" if kind == "TAC" else rng.choice(("regional", "national")),
-            "ownership": rng.choice(OWNERSHIP[kind]),
-            "host_organization": eoi["organization"],
-            "status": status,
-            "launched_on": launched_on,
-            "eoi_id": eoi["eoi_id"],
-            "capabilities": ";".join(eoi["capabilities"]),
-            "source": DEMO_SOURCE,
-        })
+        centers.append(
+            {
+                "center_id": f"DEMO-CTR-{n:02d}",
+                "name": f"Demo {CENTER_TYPES[kind]} {n:02d}",
+                "country": eoi["country"],
+                "city": "",
+                "center_type": kind,
+                "scope": "regional" if kind == "TAC" else rng.choice(("regional", "national")),
+                "ownership": rng.choice(OWNERSHIP[kind]),
+                "host_organization": eoi["organization"],
+                "status": status,
+                "launched_on": launched_on,
+                "eoi_id": eoi["eoi_id"],
+                "capabilities": ";".join(eoi["capabilities"]),
+                "source": DEMO_SOURCE,
+            }
+        )
     return centers
 
 
@@ -214,18 +219,20 @@ def _activities(rng: random.Random) -> list[dict]:
         else:
             outcome = rng.choice(("DT1", "DT2"))
         beneficiaries = "" if status in ("planned", "cancelled") else str(rng.randint(10, 400))
-        rows.append({
-            "activity_id": "",
-            "regional_initiative": initiative,
-            "title": "",
-            "product": product,
-            "country": country,
-            "start_date": start.isoformat(),
-            "status": status,
-            "kap_outcome": outcome,
-            "beneficiaries": beneficiaries,
-            "source": DEMO_SOURCE,
-        })
+        rows.append(
+            {
+                "activity_id": "",
+                "regional_initiative": initiative,
+                "title": "",
+                "product": product,
+                "country": country,
+                "start_date": start.isoformat(),
+                "status": status,
+                "kap_outcome": outcome,
+                "beneficiaries": beneficiaries,
+                "source": DEMO_SOURCE,
+            }
+        )
     rows.sort(key=lambda r: (r["start_date"], r["regional_initiative"]))
     for i, r in enumerate(rows, 1):
         r["activity_id"] = f"DEMO-ACT-{i:03d}"

@@ -41,14 +41,20 @@ def rollback(store: Store, load_id: int, user: str | None = None) -> int:
         if not before.exists():
             raise AllianceError(f"The snapshot before load {load_id} ({found[0]}) is missing; it cannot be restored.")
         con.execute(f"attach '{before}' as before_load (read_only)")
-        tables = [t for (t,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = current_database()"
-        ).fetchall() if t not in _KEPT]
+        tables = [
+            t
+            for (t,) in con.execute("select table_name from duckdb_tables() where database_name = current_database()").fetchall()
+            if t not in _KEPT
+        ]
         new_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
         counts = []
         for table in tables:
-            restored = con.execute(f"select count(*) from (select * from before_load.{table} except all select * from {table})").fetchall()[0][0]
-            removed = con.execute(f"select count(*) from (select * from {table} except all select * from before_load.{table})").fetchall()[0][0]
+            restored = con.execute(
+                f"select count(*) from (select * from before_load.{table} except all select * from {table})"
+            ).fetchall()[0][0]
+            removed = con.execute(
+                f"select count(*) from (select * from {table} except all select * from before_load.{table})"
+            ).fetchall()[0][0]
             con.execute(f"delete from {table}")
             con.execute(f"insert into {table} select * from before_load.{table}")
             if table in DATA_TABLES or restored or removed:

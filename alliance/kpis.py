@@ -32,8 +32,7 @@ def summary(con, as_of: date, region: str | None = None) -> dict:
             "by_type": {r["center_type"]: r["centers"] for r in rows(con, "centers_by_type", **p)},
         },
         "capabilities": {
-            r["capability_code"]: {"eois": r["eois"], "centers": r["centers"]}
-            for r in rows(con, "capability_demand_supply", **p)
+            r["capability_code"]: {"eois": r["eois"], "centers": r["centers"]} for r in rows(con, "capability_demand_supply", **p)
         },
         "events": {
             "total": events["events"],

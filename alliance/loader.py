@@ -149,14 +149,30 @@ def apply(
                 result.sheets[table] = _merge(con, data, replace)
         con.execute(
             "insert into loads values (?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
-            [load_id, kind, file_name, sha256, datetime.now().replace(microsecond=0), user or current_user(),
-             replace, store.snapshot_name(), "; ".join(validation.notices)[:2000]],
+            [
+                load_id,
+                kind,
+                file_name,
+                sha256,
+                datetime.now().replace(microsecond=0),
+                user or current_user(),
+                replace,
+                store.snapshot_name(),
+                "; ".join(validation.notices)[:2000],
+            ],
         )
         for table, counts in result.sheets.items():
             con.execute(
                 "insert into load_sheets values (?, ?, ?, ?, ?, ?, ?)",
-                [load_id, table, counts["inserted"], counts["updated"], counts["removed"], counts["unchanged"],
-                 ", ".join(validation.ignored_columns.get(table, []))],
+                [
+                    load_id,
+                    table,
+                    counts["inserted"],
+                    counts["updated"],
+                    counts["removed"],
+                    counts["unchanged"],
+                    ", ".join(validation.ignored_columns.get(table, [])),
+                ],
             )
     result.load_id = load_id
     return result
@@ -181,7 +197,11 @@ def preview(store: Store, validation: Validation, replace: bool = False, limit: 
 def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool) -> None:
     """Register the sheet's rows as an Arrow table named stage_<table>, typed like the store."""
     table = data.sheet.table
-    types = dict(con.execute(f"select column_name, data_type from duckdb_columns() where table_name = '{table}' and database_name = current_database()").fetchall())
+    types = dict(
+        con.execute(
+            f"select column_name, data_type from duckdb_columns() where table_name = '{table}' and database_name = current_database()"
+        ).fetchall()
+    )
     columns = {}
     for i, name in enumerate(data.columns):
         columns[name] = pa.array([row[i] for row in data.rows], type=_ARROW_TYPES[types[name]])
@@ -201,7 +221,9 @@ def _compared(data: SheetData, con) -> list[str]:
     """Columns whose difference makes a row updated: the sheet's data columns and the demo flag."""
     table = data.sheet.table
     cols = [c for c in data.columns if c != "source"]
-    has_demo = con.execute(f"select count(*) from duckdb_columns() where table_name = '{table}' and column_name = 'is_demo' and database_name = current_database()").fetchall()[0][0]
+    has_demo = con.execute(
+        f"select count(*) from duckdb_columns() where table_name = '{table}' and column_name = 'is_demo' and database_name = current_database()"
+    ).fetchall()[0][0]
     return cols + (["is_demo"] if has_demo else [])
 
 
@@ -221,7 +243,9 @@ def _counts(con, data: SheetData, replace: bool) -> dict[str, int]:
     ).fetchall()[0]
     removed = 0
     if replace:
-        removed = con.execute(f"select count(*) from {table} t where not exists (select 1 from stage_{table} s where {match})").fetchall()[0][0]
+        removed = con.execute(
+            f"select count(*) from {table} t where not exists (select 1 from stage_{table} s where {match})"
+        ).fetchall()[0][0]
     return {"inserted": inserted, "updated": updated, "removed": removed, "unchanged": unchanged}
 
 

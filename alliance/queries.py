@@ -1,7 +1,7 @@
 """Run the named SQL files in queries/ with bound parameters."""
 
 import re
-from functools import lru_cache
+from functools import cache
 
 import duckdb
 
@@ -10,7 +10,7 @@ from alliance import QUERIES_DIR, AllianceError
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> tuple[str, frozenset[str]]:
     """Return a query's text and the parameter names it uses."""
     path = QUERIES_DIR / f"{name}.sql"

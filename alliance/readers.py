@@ -21,11 +21,12 @@ MAX_UNCOMPRESSED_MB = float(os.environ.get("ALLIANCE_MAX_UNCOMPRESSED_MB", "400"
 # Highest compression ratio accepted for a member over 1 MB; real sheets stay far below it.
 MAX_RATIO = 200
 
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_VALUE = re.compile(rb"<v>([^<]+)</v>")
 
 
 class FileRefused(AllianceError):
@@ -63,6 +64,11 @@ def read_upload(path: str | os.PathLike, name: str | None = None, max_mb: float 
         return _read_workbook(path, name)
     if head.startswith(OLE2_MAGIC):
         raise FileRefused(_ole2_message(path, name))
+    if Path(name).suffix.lower() not in TEXT_SUFFIXES:
+        raise FileRefused(
+            f"{name}: this is not an .xlsx workbook or a .csv file (its content is neither); "
+            "upload the register as .xlsx, or one sheet as .csv."
+        )
     return [_read_csv(path.read_bytes(), name)]
 
 
@@ -87,8 +93,7 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
             )
     if total > MAX_UNCOMPRESSED_MB * 1024 * 1024:
         raise FileRefused(
-            f"{name}: the workbook would expand to {total / 1048576:.0f} MB when opened; "
-            f"the limit is {MAX_UNCOMPRESSED_MB:g} MB."
+            f"{name}: the workbook would expand to {total / 1048576:.0f} MB when opened; the limit is {MAX_UNCOMPRESSED_MB:g} MB."
         )
 
 
@@ -98,9 +103,7 @@ def _read_workbook(path: Path, name: str) -> list[RawSheet]:
             _check_archive(archive, name)
             names = set(archive.namelist())
             if "mimetype" in names and b"opendocument" in archive.read("mimetype"):
-                raise FileRefused(
-                    f"{name}: this is an OpenDocument (.ods) spreadsheet. Save it as .xlsx and upload it again."
-                )
+                raise FileRefused(f"{name}: this is an OpenDocument (.ods) spreadsheet. Save it as .xlsx and upload it again.")
             if "xl/workbook.bin" in names:
                 raise FileRefused(f"{name}: this is a binary (.xlsb) workbook. Save it as .xlsx and upload it again.")
             if "xl/workbook.xml" not in names:
@@ -149,7 +152,7 @@ def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[tuple[st
             continue
         for match in _CELL.finditer(data):
             attributes, inner = match.group(1), match.group(2) or b""
-            if (b"<f" in inner and b"<v" not in inner) or b't="e"' in attributes:
+            if (b"<f" in inner and not _VALUE.search(inner)) or b't="e"' in attributes:
                 ref = _REF.search(attributes)
                 error = _VALUE.search(inner) if b't="e"' in attributes else None
                 found.setdefault(sheet_name, []).append(

@@ -82,7 +82,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> Reference:
         country_label=label,
         country_region=region,
         choices=choices,
-        initiatives={(c, code.upper()): r for code, c, r in con.execute("select code, cycle, region from initiatives").fetchall()},
+        initiatives={
+            (c, code.upper()): r for code, c, r in con.execute("select code, cycle, region from initiatives").fetchall()
+        },
         cycles=con.execute("select cycle, starts_on, ends_on from cycles order by starts_on").fetchall(),
         outcomes={(c, code.upper()) for code, c in con.execute("select code, cycle from outcomes").fetchall()},
         kpis={k for (k,) in con.execute("select kpi_code from kpis").fetchall()},

@@ -22,8 +22,19 @@ _COMMON_ALIASES = {"country_name": "country", "capability": "capabilities", "str
 
 SPREADSHEET_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 _DATE_FORMATS = (
-    "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y",
-    "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d-%b-%Y", "%d-%B-%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
     "%Y/%m/%d",
 )
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
@@ -50,8 +61,13 @@ class Problem:
 
     def as_dict(self) -> dict:
         return {
-            "sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value,
-            "problem": self.problem, "suggestion": self.suggestion, "message": str(self),
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "problem": self.problem,
+            "suggestion": self.suggestion,
+            "message": str(self),
         }
 
 
@@ -105,14 +121,18 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False)
             if csv_file:
                 names = ", ".join(f"{s.table}.csv" for s in SHEETS.values())
                 result.problems.append(
-                    Problem(raw.name, None, "", raw.name, f"the file name does not say which sheet it holds; name it one of {names}")
+                    Problem(
+                        raw.name, None, "", raw.name, f"the file name does not say which sheet it holds; name it one of {names}"
+                    )
                 )
             else:
                 result.notices.append(f"Sheet '{raw.name}' is not part of the upload format and was ignored.")
             continue
         if sheet.table in seen:
             result.problems.append(
-                Problem(raw.name, None, "", raw.name, f"sheet '{seen[sheet.table]}' already holds {sheet.label}; keep one of them")
+                Problem(
+                    raw.name, None, "", raw.name, f"sheet '{seen[sheet.table]}' already holds {sheet.label}; keep one of them"
+                )
             )
             continue
         seen[sheet.table] = raw.name
@@ -230,8 +250,14 @@ def _check_cells(raw: RawSheet, sheet: Sheet, header_index: int, label: str, res
             result.problems.append(Problem(label, row, column, error, f"cell {ref} holds the spreadsheet error {error}"))
         else:
             result.problems.append(
-                Problem(label, row, column, "", f"cell {ref} holds a formula with no saved value; "
-                "open the file in Excel or LibreOffice and save it, or paste the values")
+                Problem(
+                    label,
+                    row,
+                    column,
+                    "",
+                    f"cell {ref} holds a formula with no saved value; "
+                    "open the file in Excel or LibreOffice and save it, or paste the values",
+                )
             )
 
 
@@ -392,8 +418,10 @@ def _as_choice(text: str, mapping: dict[str, str], name: str) -> str:
     code = mapping.get(key(text))
     if code is None:
         allowed = sorted(set(mapping.values()))
-        raise _Invalid(f"{text!r} is not an allowed {name.replace('_', ' ')}; expected one of {', '.join(allowed)}",
-                       _closest(key(text), [k for k in mapping if not k.endswith("s") or k[:-1] not in mapping], mapping))
+        raise _Invalid(
+            f"{text!r} is not an allowed {name.replace('_', ' ')}; expected one of {', '.join(allowed)}",
+            _closest(key(text), [k for k in mapping if not k.endswith("s") or k[:-1] not in mapping], mapping),
+        )
     return code
 
 
@@ -429,17 +457,27 @@ def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
             if ident in first_seen:
                 shown = " / ".join("" if v is None else str(v) for v in ident)
                 result.problems.append(
-                    Problem(label, number, sheet.key[0], shown, f"{shown!r} is already used in row {first_seen[ident]}; ids must be unique in the sheet")
+                    Problem(
+                        label,
+                        number,
+                        sheet.key[0],
+                        shown,
+                        f"{shown!r} is already used in row {first_seen[ident]}; ids must be unique in the sheet",
+                    )
                 )
             else:
                 first_seen[ident] = number
         if sheet.table == "events":
             start, end = get(row, "start_date"), get(row, "end_date")
             if start and end and end < start:
-                result.problems.append(Problem(label, number, "end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})"))
+                result.problems.append(
+                    Problem(label, number, "end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})")
+                )
             people, trained = get(row, "participants"), get(row, "trained_certified")
             if people is not None and trained is not None and trained > people:
-                result.problems.append(Problem(label, number, "trained_certified", str(trained), f"is more than the participants ({people})"))
+                result.problems.append(
+                    Problem(label, number, "trained_certified", str(trained), f"is more than the participants ({people})")
+                )
             for code in get(row, "regional_initiatives") or []:
                 _check_initiative(label, number, "regional_initiatives", code, start, ref, result)
         elif sheet.table == "centers":
@@ -461,7 +499,13 @@ def _check_initiative(label, number, column, code, day, ref: Reference, result: 
         same = sorted(c for (cy, c) in ref.initiatives if cy == cycle and c[:3] == code[:3])
         hint = f" ({code[:3]} has {', '.join(same)})" if same else ""
         result.problems.append(
-            Problem(label, number, column, code, f"{code!r} is not a {cycle} regional initiative, the cycle covering {day.isoformat()}{hint}")
+            Problem(
+                label,
+                number,
+                column,
+                code,
+                f"{code!r} is not a {cycle} regional initiative, the cycle covering {day.isoformat()}{hint}",
+            )
         )
 
 

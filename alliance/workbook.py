@@ -78,7 +78,16 @@ def template(con, out: str) -> None:
                 worksheet.write_comment(0, c, f"{'* required. ' if column.required else ''}{_describe(column)}")
                 name = column.choices or column.kind
                 if name in lists and column.kind not in ("capabilities", "initiatives"):
-                    worksheet.data_validation(1, c, 5000, c, {"validate": "list", "source": f"=Lists!${_letter(lists[name][0])}$2:${_letter(lists[name][0])}${lists[name][1] + 1}"})
+                    worksheet.data_validation(
+                        1,
+                        c,
+                        5000,
+                        c,
+                        {
+                            "validate": "list",
+                            "source": f"=Lists!${_letter(lists[name][0])}$2:${_letter(lists[name][0])}${lists[name][1] + 1}",
+                        },
+                    )
             worksheet.freeze_panes(1, 0)
         sheet_lists = workbook.add_worksheet("Lists")
         for name, (col, _, values) in lists.items():
@@ -110,7 +119,10 @@ def _describe(column) -> str:
         "number": "A number, 0 or more.",
         "capabilities": "Capability codes (TRR, OTI, ESM, PEX, EIA) separated by ;",
         "initiatives": "Regional initiative codes separated by ;",
-    }.get(column.kind, "Pick from the list." if column.kind in ("choice", "initiative", "outcome", "kpi", "region", "cycle") else "Text.")
+    }.get(
+        column.kind,
+        "Pick from the list." if column.kind in ("choice", "initiative", "outcome", "kpi", "region", "cycle") else "Text.",
+    )
 
 
 def _letter(col: int) -> str:

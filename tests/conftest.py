@@ -54,4 +54,6 @@ def empty_store(_empty_store, tmp_path) -> Store:
 
 def cli(*args, env=None) -> subprocess.CompletedProcess:
     """Run `python -m alliance ...` and capture its output."""
-    return subprocess.run([sys.executable, "-m", "alliance", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "alliance", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )

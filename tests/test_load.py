@@ -5,11 +5,11 @@ import json
 import openpyxl
 import pytest
 from conftest import cli
+from handcount import AS_OF
 from workbooks import analyst_register
 
 from alliance.kpis import summary
 from alliance.loader import Rejected, load_file
-from handcount import AS_OF
 
 HEADER = ["eoi_id", "received_on", "country", "organization", "request", "status"]
 
@@ -26,13 +26,18 @@ def write_sheet(path, name, rows):
 
 def eoi_values(store):
     con = store.connect()
-    return con.execute("select eoi_id, received_on::varchar, country, organization, organization_type, request, "
-                       "center_type, capabilities, status, call_round from eois order by eoi_id").fetchall()
+    return con.execute(
+        "select eoi_id, received_on::varchar, country, organization, organization_type, request, "
+        "center_type, capabilities, status, call_round from eois order by eoi_id"
+    ).fetchall()
 
 
 def fingerprint(store):
     con = store.connect()
-    return [con.execute(f"select * from {t} order by all").fetchall() for t in ("eois", "centers", "events", "activities", "milestones", "resources", "loads")]
+    return [
+        con.execute(f"select * from {t} order by all").fetchall()
+        for t in ("eois", "centers", "events", "activities", "milestones", "resources", "loads")
+    ]
 
 
 def test_analyst_register_loads_to_the_right_values(empty_store, tmp_path):
@@ -43,10 +48,32 @@ def test_analyst_register_loads_to_the_right_values(empty_store, tmp_path):
     assert result.sheets["centers"]["inserted"] == 2
     assert any("Pivot" in n for n in result.notices) and any("Focal point" in n for n in result.notices)
     assert eoi_values(empty_store) == [
-        ("E-001", "2023-02-01", "KOR", "Ministry of Science and ICT", "government", "establish_center", "TAC", ["TRR", "OTI"], "under_review", "2023-R1"),
+        (
+            "E-001",
+            "2023-02-01",
+            "KOR",
+            "Ministry of Science and ICT",
+            "government",
+            "establish_center",
+            "TAC",
+            ["TRR", "OTI"],
+            "under_review",
+            "2023-R1",
+        ),
         ("E-002", "2023-03-15", "TUR", "ICTA", "regulator", "strengthen_center", "IDTAC", ["ESM", "PEX"], "validated", "2023-R1"),
         ("E-003", "2023-04-15", "CIV", "Université FHB", "academia", "join_network", None, ["EIA"], "received", "2023-R1"),
-        ("E-004", "2023-04-16", "KEN", "Konza Technopolis", "private_sector", "establish_center", "REEC", ["ESM"], "onboarded", "2023-R2"),
+        (
+            "E-004",
+            "2023-04-16",
+            "KEN",
+            "Konza Technopolis",
+            "private_sector",
+            "establish_center",
+            "REEC",
+            ["ESM"],
+            "onboarded",
+            "2023-R2",
+        ),
         ("E-005", "2023-04-16", "VNM", "MIC Viet Nam", "government", "other", None, None, "declined", None),
     ]
     figures = summary(empty_store.connect(), AS_OF)
@@ -69,7 +96,9 @@ def test_loading_the_same_register_twice_changes_nothing(empty_store, tmp_path):
 
 @pytest.mark.parametrize("header", ["EoI ID", "eoi_id", " EOI-ID ", "Eoi Id"])
 def test_headers_match_ignoring_case_spaces_hyphens_underscores(empty_store, tmp_path, header):
-    path = write_sheet(tmp_path / "x.xlsx", "EOIS", [[header, *HEADER[1:]], ["X1", "2023-02-01", "KEN", "Org", "other", "received"]])
+    path = write_sheet(
+        tmp_path / "x.xlsx", "EOIS", [[header, *HEADER[1:]], ["X1", "2023-02-01", "KEN", "Org", "other", "received"]]
+    )
     assert load_file(empty_store, path).sheets["eois"]["inserted"] == 1
 
 
@@ -81,8 +110,16 @@ def test_sheet_names_match_ignoring_case_and_spaces(empty_store, tmp_path, sheet
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("2023-04-15", "2023-04-15"), ("15/04/2023", "2023-04-15"), ("15.04.2023", "2023-04-15"), ("15-04-2023", "2023-04-15"),
-     ("15 April 2023", "2023-04-15"), ("Apr 15, 2023", "2023-04-15"), ("01/02/2023", "2023-02-01"), ("2023-04-15 00:00:00", "2023-04-15")],
+    [
+        ("2023-04-15", "2023-04-15"),
+        ("15/04/2023", "2023-04-15"),
+        ("15.04.2023", "2023-04-15"),
+        ("15-04-2023", "2023-04-15"),
+        ("15 April 2023", "2023-04-15"),
+        ("Apr 15, 2023", "2023-04-15"),
+        ("01/02/2023", "2023-02-01"),
+        ("2023-04-15 00:00:00", "2023-04-15"),
+    ],
 )
 def test_dates_accept_iso_day_first_and_month_names(empty_store, tmp_path, text, expected):
     path = write_sheet(tmp_path / "x.xlsx", "EoIs", [HEADER, ["X1", text, "KEN", "Org", "other", "received"]])
@@ -93,17 +130,37 @@ def test_dates_accept_iso_day_first_and_month_names(empty_store, tmp_path, text,
 def test_dates_accept_real_spreadsheet_dates_and_serials(empty_store, tmp_path):
     from datetime import datetime
 
-    path = write_sheet(tmp_path / "x.xlsx", "EoIs", [HEADER, ["X1", datetime(2023, 4, 15), "KEN", "Org", "other", "received"], ["X2", 45031, "KEN", "Org", "other", "received"]])
+    path = write_sheet(
+        tmp_path / "x.xlsx",
+        "EoIs",
+        [
+            HEADER,
+            ["X1", datetime(2023, 4, 15), "KEN", "Org", "other", "received"],
+            ["X2", 45031, "KEN", "Org", "other", "received"],
+        ],
+    )
     load_file(empty_store, path)
     assert [r[1] for r in eoi_values(empty_store)] == ["2023-04-15", "2023-04-15"]
 
 
 @pytest.mark.parametrize(
     "name, iso3",
-    [("Korea (Rep. of)", "KOR"), ("Republic of Korea", "KOR"), ("Korea, Republic of", "KOR"), ("kor", "KOR"),
-     ("Türkiye", "TUR"), ("turkiye", "TUR"), ("COTE D'IVOIRE", "CIV"), ("Côte d’Ivoire", "CIV"), ("Lao P.D.R.", "LAO"),
-     ("Viet Nam", "VNM"), ("United Kingdom of Great Britain and Northern Ireland", "GBR"), ("Dem. Rep. of the Congo", "COD"),
-     ("Iran (Islamic Republic of)", "IRN"), ("Bolivia, Plurinational State of", "BOL")],
+    [
+        ("Korea (Rep. of)", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("Korea, Republic of", "KOR"),
+        ("kor", "KOR"),
+        ("Türkiye", "TUR"),
+        ("turkiye", "TUR"),
+        ("COTE D'IVOIRE", "CIV"),
+        ("Côte d’Ivoire", "CIV"),
+        ("Lao P.D.R.", "LAO"),
+        ("Viet Nam", "VNM"),
+        ("United Kingdom of Great Britain and Northern Ireland", "GBR"),
+        ("Dem. Rep. of the Congo", "COD"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("Bolivia, Plurinational State of", "BOL"),
+    ],
 )
 def test_countries_accept_iso3_and_itu_un_iso_names(empty_store, tmp_path, name, iso3):
     path = write_sheet(tmp_path / "x.xlsx", "EoIs", [HEADER, ["X1", "2023-02-01", name, "Org", "other", "received"]])
@@ -119,19 +176,25 @@ def test_choices_accept_code_or_label_in_any_case_and_separator(empty_store, tmp
 
 
 def test_british_spellings_match_in_sheet_names_headers_and_values(empty_store, tmp_path):
-    rows = [["Centre ID", "Name", "Country", "Centre type", "Scope", "Status", "Host organisation"],
-            ["C1", "Hub", "KEN", "Research and Entrepreneurship Excellence Centre", "National", "Prospective", "Uni"]]
+    rows = [
+        ["Centre ID", "Name", "Country", "Centre type", "Scope", "Status", "Host organisation"],
+        ["C1", "Hub", "KEN", "Research and Entrepreneurship Excellence Centre", "National", "Prospective", "Uni"],
+    ]
     load_file(empty_store, write_sheet(tmp_path / "x.xlsx", "Centres", rows))
     con = empty_store.connect()
     assert con.execute("select center_type, host_organization from centers").fetchall() == [("REEC", "Uni")]
 
 
 def test_numbers_as_text_and_lists_with_either_separator(empty_store, tmp_path):
-    rows = [["event_id", "title", "start_date", "event_type", "participants", "trained_certified", "capabilities"],
-            ["V1", "Forum", "2023-03-23", "Forum", " 55 ", "13", "TRR, Open technology innovation; esm"]]
+    rows = [
+        ["event_id", "title", "start_date", "event_type", "participants", "trained_certified", "capabilities"],
+        ["V1", "Forum", "2023-03-23", "Forum", " 55 ", "13", "TRR, Open technology innovation; esm"],
+    ]
     load_file(empty_store, write_sheet(tmp_path / "x.xlsx", "Events", rows))
     con = empty_store.connect()
-    assert con.execute("select participants, trained_certified, capabilities from events").fetchall() == [(55, 13, ["TRR", "OTI", "ESM"])]
+    assert con.execute("select participants, trained_certified, capabilities from events").fetchall() == [
+        (55, 13, ["TRR", "OTI", "ESM"])
+    ]
 
 
 def rejected(store, tmp_path, sheet, rows):
@@ -144,9 +207,17 @@ def rejected(store, tmp_path, sheet, rows):
 
 
 def test_load_rejects_unknown_country_naming_row_column_and_suggestion(store, tmp_path):
-    error = rejected(store, tmp_path, "EoIs", [HEADER, ["X1", "2023-02-01", "KEN", "Org", "other", "received"],
-                                               ["X2", "2023-02-01", "Atlantis", "Org", "other", "received"],
-                                               ["X3", "2023-02-01", "Keyna", "Org", "other", "received"]])
+    error = rejected(
+        store,
+        tmp_path,
+        "EoIs",
+        [
+            HEADER,
+            ["X1", "2023-02-01", "KEN", "Org", "other", "received"],
+            ["X2", "2023-02-01", "Atlantis", "Org", "other", "received"],
+            ["X3", "2023-02-01", "Keyna", "Org", "other", "received"],
+        ],
+    )
     messages = [str(p) for p in error.problems]
     assert "EoIs row 3, country: 'Atlantis' is not a known country" in messages
     assert any(m.startswith("EoIs row 4, country: 'Keyna' is not a known country") and "Kenya" in m for m in messages)
@@ -183,15 +254,66 @@ def test_load_rejects_duplicate_ids_in_a_sheet(store, tmp_path):
 @pytest.mark.parametrize(
     "sheet, rows, column",
     [
-        ("Events", [["event_id", "title", "start_date", "end_date", "event_type"], ["V9", "T", "2023-05-02", "2023-05-01", "forum"]], "end_date"),
-        ("Events", [["event_id", "title", "start_date", "event_type", "participants", "trained_certified"], ["V9", "T", "2023-05-02", "forum", "10", "11"]], "trained_certified"),
-        ("Events", [["event_id", "title", "start_date", "event_type", "participants"], ["V9", "T", "2023-05-02", "forum", "-1"]], "participants"),
-        ("Events", [["event_id", "title", "start_date", "event_type", "participants"], ["V9", "T", "2023-05-02", "forum", "10.5"]], "participants"),
-        ("Centers", [["center_id", "name", "country", "center_type", "scope", "status"], ["C9", "N", "KEN", "TAC", "national", "launched"]], "launched_on"),
-        ("Centers", [["center_id", "name", "country", "center_type", "scope", "status", "eoi_id"], ["C9", "N", "KEN", "TAC", "national", "selected", "NOPE"]], "eoi_id"),
-        ("Activities", [["activity_id", "regional_initiative", "title", "product", "start_date", "status"], ["A9", "AFR4", "T", "capacity_building", "2019-03-01", "completed"]], "regional_initiative"),
-        ("Activities", [["activity_id", "regional_initiative", "title", "product", "start_date", "status", "kap_outcome"], ["A9", "AFR4", "T", "capacity_building", "2023-03-01", "completed", "ZZ9"]], "kap_outcome"),
-        ("Resources", [["resource_id", "partner", "kind", "amount_usd", "signed_on"], ["R9", "P", "gift", "10", "2023-01-01"]], "kind"),
+        (
+            "Events",
+            [["event_id", "title", "start_date", "end_date", "event_type"], ["V9", "T", "2023-05-02", "2023-05-01", "forum"]],
+            "end_date",
+        ),
+        (
+            "Events",
+            [
+                ["event_id", "title", "start_date", "event_type", "participants", "trained_certified"],
+                ["V9", "T", "2023-05-02", "forum", "10", "11"],
+            ],
+            "trained_certified",
+        ),
+        (
+            "Events",
+            [["event_id", "title", "start_date", "event_type", "participants"], ["V9", "T", "2023-05-02", "forum", "-1"]],
+            "participants",
+        ),
+        (
+            "Events",
+            [["event_id", "title", "start_date", "event_type", "participants"], ["V9", "T", "2023-05-02", "forum", "10.5"]],
+            "participants",
+        ),
+        (
+            "Centers",
+            [
+                ["center_id", "name", "country", "center_type", "scope", "status"],
+                ["C9", "N", "KEN", "TAC", "national", "launched"],
+            ],
+            "launched_on",
+        ),
+        (
+            "Centers",
+            [
+                ["center_id", "name", "country", "center_type", "scope", "status", "eoi_id"],
+                ["C9", "N", "KEN", "TAC", "national", "selected", "NOPE"],
+            ],
+            "eoi_id",
+        ),
+        (
+            "Activities",
+            [
+                ["activity_id", "regional_initiative", "title", "product", "start_date", "status"],
+                ["A9", "AFR4", "T", "capacity_building", "2019-03-01", "completed"],
+            ],
+            "regional_initiative",
+        ),
+        (
+            "Activities",
+            [
+                ["activity_id", "regional_initiative", "title", "product", "start_date", "status", "kap_outcome"],
+                ["A9", "AFR4", "T", "capacity_building", "2023-03-01", "completed", "ZZ9"],
+            ],
+            "kap_outcome",
+        ),
+        (
+            "Resources",
+            [["resource_id", "partner", "kind", "amount_usd", "signed_on"], ["R9", "P", "gift", "10", "2023-01-01"]],
+            "kind",
+        ),
         ("Targets", [["kpi", "period_end", "region", "target"], ["not_a_kpi", "2025-12-31", "", "10"]], "kpi"),
     ],
 )
@@ -233,8 +355,15 @@ def test_upload_may_add_the_initiative_its_activities_use(empty_store, tmp_path)
 
 
 def test_update_changes_only_the_changed_row(store, tmp_path):
-    path = write_sheet(tmp_path / "x.xlsx", "EoIs", [HEADER, ["E1", "2023-02-01", "KOR", "Ministry A", "establish_center", "onboarded"],
-                                                      ["E2", "2023-03-15", "KEN", "University B", "strengthen_center", "under_review"]])
+    path = write_sheet(
+        tmp_path / "x.xlsx",
+        "EoIs",
+        [
+            HEADER,
+            ["E1", "2023-02-01", "KOR", "Ministry A", "establish_center", "onboarded"],
+            ["E2", "2023-03-15", "KEN", "University B", "strengthen_center", "under_review"],
+        ],
+    )
     result = load_file(store, path)
     assert result.sheets["eois"] == {"inserted": 0, "updated": 1, "removed": 0, "unchanged": 1}
     con = store.connect()

@@ -1,0 +1,38 @@
+# make run: set up, load the built-in data on first start, serve the app on 127.0.0.1:8501.
+# make test: set up, lint, run every test.   make bench: the speed benchmark (bench/results.json).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+.PHONY: setup browser run test lint bench clean-store
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root on Debian).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+		echo "chromium not found: browser tests will be skipped"
+
+run: setup
+	$(PY) -m alliance init --builtin
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $${PORT:-8501}
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: setup browser lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench
+
+clean-store:
+	rm -rf data/alliance.duckdb data/alliance.duckdb.d data/alliance.duckdb.lock

@@ -1,0 +1,142 @@
+"""Files refused before parsing, cells that cannot be trusted, and CSV variants."""
+
+import subprocess
+import sys
+import time
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import ROOT, cli
+
+from alliance.loader import Rejected, load_file
+from alliance.readers import FileRefused
+
+HEADER = "eoi_id,received_on,country,organization,request,status"
+
+
+def test_file_over_the_size_limit_is_refused_before_reading(empty_store, tmp_path):
+    path = tmp_path / "eois.csv"
+    path.write_text(HEADER + "\n" + "X,2023-02-01,KEN,Org,other,received\n" * 30000)
+    with pytest.raises(FileRefused, match="limit is 0.5 MB"):
+        load_file(empty_store, path, max_mb=0.5)
+
+
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("report.xlsx", b"%PDF-1.7 not a workbook", "not an .xlsx workbook"),
+        ("eois.csv", b"\x00\x01\x02binary", "not a CSV file"),
+        ("empty.xlsx", b"", "empty"),
+    ],
+)
+def test_files_that_are_not_workbooks_or_csv_are_refused(empty_store, tmp_path, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(FileRefused, match=words):
+        load_file(empty_store, path)
+
+
+def test_zip_archive_without_a_workbook_is_refused(empty_store, tmp_path):
+    path = tmp_path / "x.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(FileRefused, match="not an Excel workbook"):
+        load_file(empty_store, path)
+
+
+@pytest.fixture(scope="module")
+def zip_bomb(tmp_path_factory):
+    """An .xlsx whose sheet expands from about 100 KB to 100 MB."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b"<row>" + b" " * (1 << 20) + b"</row>"
+            for _ in range(100):
+                member.write(chunk)
+    return path
+
+
+def test_zip_bomb_is_refused_fast_in_little_memory(empty_store, zip_bomb):
+    code = (
+        "import sys, time; sys.path.insert(0, sys.argv[3]); sys.path.insert(0, sys.argv[3] + '/tests');"
+        "from alliance.loader import load_file; from alliance.store import Store; from alliance import AllianceError;"
+        "from corpus_check import peak_rss_mb; t = time.perf_counter()\n"
+        "try:\n    load_file(Store(sys.argv[1]), sys.argv[2]); print('loaded')\n"
+        "except AllianceError as e:\n    print(time.perf_counter() - t, peak_rss_mb(), str(e))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, empty_store.path, zip_bomb, ROOT], capture_output=True, text=True, timeout=60
+    )
+    seconds, rss_mb, message = done.stdout.split(" ", 2)
+    assert "zip bomb" in message
+    assert float(seconds) < 1
+    assert float(rss_mb) < 200
+
+
+def test_formula_without_saved_value_is_an_error_naming_the_cell(empty_store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Events"
+    ws.append(["event_id", "title", "start_date", "event_type", "participants"])
+    ws.append(["V1", "Forum", "2023-03-23", "forum", "=10+20"])
+    wb.save(tmp_path / "f.xlsx")
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, tmp_path / "f.xlsx")
+    [problem] = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Events", 2, "participants")
+    assert "E2" in problem.problem and "formula with no saved value" in problem.problem
+
+
+def test_merged_cells_inside_data_are_an_error_naming_the_cells(empty_store, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "EoIs"
+    ws.append(HEADER.split(","))
+    ws.append(["X1", "2023-02-01", "KEN", "Org", "other", "received"])
+    ws.append(["X2", "2023-02-01", "KEN", "Org", "other", "received"])
+    ws.merge_cells("C2:C3")
+    wb.save(tmp_path / "m.xlsx")
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, tmp_path / "m.xlsx")
+    assert any("C2:C3" in p.problem and "merged" in p.problem for p in caught.value.problems)
+
+
+@pytest.mark.parametrize(
+    "encoding, delimiter, newline",
+    [
+        ("utf-8-sig", ",", "\r\n"),
+        ("utf-8", ";", "\n"),
+        ("latin-1", ";", "\r\n"),
+        ("cp1252", "\t", "\n"),
+    ],
+)
+def test_csv_with_bom_semicolons_latin1_and_windows_line_ends_loads(empty_store, tmp_path, encoding, delimiter, newline):
+    rows = [HEADER.split(","), ["X1", "15/04/2023", "Côte d'Ivoire", "Université", "Other", "Received"]]
+    text = newline.join(delimiter.join(r) for r in rows) + newline
+    path = tmp_path / "EoIs.csv"
+    path.write_bytes(text.encode(encoding))
+    load_file(empty_store, path)
+    con = empty_store.connect()
+    assert con.execute("select country, organization, received_on::varchar from eois").fetchall() == [
+        ("CIV", "Université", "2023-04-15")
+    ]
+
+
+def test_csv_must_be_named_after_its_sheet(empty_store, tmp_path):
+    path = tmp_path / "export (3).csv"
+    path.write_text(HEADER + "\nX1,2023-02-01,KEN,Org,other,received\n")
+    done = cli("load", path, "--db", empty_store.path)
+    assert done.returncode == 1 and "eois.csv" in done.stderr
+
+
+def test_rejected_file_writes_nothing_not_even_a_snapshot(empty_store, tmp_path):
+    path = tmp_path / "eois.csv"
+    path.write_text(HEADER + "\nX1,2023-02-01,Atlantis,Org,other,received\n")
+    before = sorted(p.name for p in empty_store.snapshots.iterdir())
+    started = time.perf_counter()
+    assert cli("load", path, "--db", empty_store.path).returncode == 1
+    assert time.perf_counter() - started < 30
+    assert sorted(p.name for p in empty_store.snapshots.iterdir()) == before

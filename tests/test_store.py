@@ -1,0 +1,69 @@
+"""The snapshot store: loads while others read, crash safety of the pointer."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import cli
+from handcount import AS_OF
+
+from alliance.kpis import summary
+from alliance.store import Store
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_load_from_command_line_while_another_process_reads(store, tmp_path):
+    reader = subprocess.Popen([sys.executable, HERE / "reader_loop.py", store.path, "6"], stdout=subprocess.PIPE, text=True)
+    for i in range(3):
+        path = tmp_path / f"batch{i}" / "eois.csv"
+        path.parent.mkdir()
+        path.write_text(
+            "eoi_id,received_on,country,organization,request,status\n"
+            + "".join(f"B{i}-{n},2023-02-01,BRA,Org,other,received\n" for n in range(10))
+        )
+        done = cli("load", path, "--db", store.path)
+        assert done.returncode == 0, done.stderr
+    out, _ = reader.communicate(timeout=60)
+    lines = out.splitlines()
+    assert lines and not any(line.startswith("ERROR") for line in lines), [line for line in lines if line.startswith("ERROR")][:3]
+    totals = [int(line.split()[0]) for line in lines]
+    # every reading is a whole load's state: 7 before, then +10 per load, never between
+    assert set(totals) <= {7, 17, 27, 37}
+    assert totals == sorted(totals) and totals[-1] == 37
+
+
+def test_open_connection_keeps_reading_its_snapshot_after_a_load(store, tmp_path):
+    old = store.connect()
+    path = tmp_path / "eois.csv"
+    path.write_text("eoi_id,received_on,country,organization,request,status\nN1,2023-02-01,BRA,Org,other,received\n")
+    assert cli("load", path, "--db", store.path).returncode == 0
+    assert summary(old, AS_OF)["eois"]["total"] == 6
+    assert summary(store.connect(), AS_OF)["eois"]["total"] == 7
+
+
+def test_version_changes_with_each_published_snapshot(store, tmp_path):
+    before = store.version()
+    path = tmp_path / "eois.csv"
+    path.write_text("eoi_id,received_on,country,organization,request,status\nN1,2023-02-01,BRA,Org,other,received\n")
+    assert cli("load", path, "--db", store.path).returncode == 0
+    assert store.version() != before
+
+
+def test_store_location_from_env_when_no_db_option(store, tmp_path):
+    import os
+
+    env = {**os.environ, "ALLIANCE_DB": str(store.path)}
+    done = cli("kpis", "--as-of", "2023-06-30", "--json", env=env)
+    assert '"total": 6' in done.stdout
+
+
+def test_a_plain_duckdb_file_is_adopted_as_a_store(store, tmp_path):
+    plain = tmp_path / "plain.duckdb"
+    plain.write_bytes(store.current().read_bytes())
+    assert summary(Store(plain).connect(), AS_OF)["eois"]["total"] == 6
+    path = tmp_path / "eois.csv"
+    path.write_text("eoi_id,received_on,country,organization,request,status\nN1,2023-02-01,BRA,Org,other,received\n")
+    assert cli("load", path, "--db", plain).returncode == 0
+    assert plain.is_symlink()
+    assert summary(Store(plain).connect(), AS_OF)["eois"]["total"] == 7
