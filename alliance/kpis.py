@@ -7,9 +7,9 @@ from alliance.queries import rows
 REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
 
 
-def summary(con, as_of: date, region: str | None = None) -> dict:
-    """Return the KPI summary exactly in the shape `kpis --json` prints."""
-    p = {"as_of": as_of, "region": region}
+def summary(con, as_of: date, region: str | None = None, capability: str | None = None) -> dict:
+    """Return the KPI summary exactly in the shape `kpis --json` prints (capability: the app's filter)."""
+    p = {"as_of": as_of, "region": region, "capability": capability}
     eois = rows(con, "eois_summary", **p)[0]
     centers = rows(con, "centers_summary", **p)[0]
     events = rows(con, "events_summary", **p)[0]
@@ -53,3 +53,46 @@ def summary(con, as_of: date, region: str | None = None) -> dict:
 def _number(value: float) -> int | float:
     value = float(value or 0)
     return int(value) if value.is_integer() else round(value, 2)
+
+
+# The Overview's tiles: KPI code, label, and where its value sits in the summary.
+TILES = (
+    ("eois_total", "EoIs", ("eois", "total")),
+    ("eois_countries", "Countries with an EoI", ("eois", "countries")),
+    ("eoi_center_requests", "Center requests", ("eois", "center_requests")),
+    ("centers_launched", "Centers launched", ("centers", "launched")),
+    ("events_total", "Events", ("events", "total")),
+    ("event_participants", "Participants", ("events", "participants")),
+    ("trained_certified", "Trained or certified", ("events", "trained_certified")),
+    ("resources_usd", "USD mobilized", ("resources_usd",)),
+    ("milestones_done", "Milestones done", ("milestones", "done")),
+    ("milestones_overdue", "Milestones overdue", ("milestones", "overdue")),
+)
+
+
+def tiles(current: dict, previous: dict, targets: list[dict]) -> list[dict]:
+    """Each tile's value now, its change since the comparison date, and its progress to a target."""
+    by_kpi = {t["kpi"]: t for t in targets}
+    result = []
+    for code, label, path in TILES:
+        now, before = _pick(current, path), _pick(previous, path)
+        target = by_kpi.get(code)
+        result.append(
+            {
+                "kpi": code,
+                "label": label,
+                "value": now,
+                "change": now - before,
+                "target": target["target"] if target else None,
+                "target_period_end": target["period_end"] if target else None,
+                "progress": (now / target["target"]) if target and target["target"] else None,
+            }
+        )
+    return result
+
+
+def _pick(summary_: dict, path: tuple) -> float:
+    value = summary_
+    for part in path:
+        value = value[part]
+    return value

@@ -132,3 +132,54 @@ def _letter(col: int) -> str:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def frame_to_csv(frame) -> bytes:
+    """A table as CSV (UTF-8 with BOM for Excel), formula-escaped."""
+    return frame.map(escape_formula).to_csv(index=False).encode("utf-8-sig")
+
+
+def frames_to_xlsx(frames: dict) -> bytes:
+    """Tables as an .xlsx workbook, one sheet each, formula-escaped."""
+    import io
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    bold = workbook.add_format({"bold": True})
+    try:
+        for name, frame in frames.items():
+            worksheet = workbook.add_worksheet(_sheet_name(name))
+            worksheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+            for r, row in enumerate(frame.itertuples(index=False), start=1):
+                for c, value in enumerate(row):
+                    _write(worksheet, r, c, _plain(value), date_format)
+    finally:
+        workbook.close()
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    for bad in "[]:*?/\\":
+        name = name.replace(bad, " ")
+    return name[:31] or "Sheet"
+
+
+def _plain(value):
+    """Turn pandas and numpy scalars into what xlsxwriter writes."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime().date()
+    if isinstance(value, list | tuple):
+        return "; ".join(map(str, value))
+    return value

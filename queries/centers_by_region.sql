@@ -1,8 +1,9 @@
--- One row per ITU-D region (GLB excluded): every center there. Params: $region (NULL = all).
+-- One row per ITU-D region (GLB excluded): every center there. Params: $region (NULL = all), $capability (NULL = all).
 with centers_counted as (
     select region_code
     from centers_regional
     where ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 final as (

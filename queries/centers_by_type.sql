@@ -1,8 +1,9 @@
--- One row per center type: every center of that type. Params: $region (NULL = all).
+-- One row per center type: every center of that type. Params: $region (NULL = all), $capability (NULL = all).
 with centers_counted as (
     select center_type
     from centers_regional
     where ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 final as (

@@ -1,9 +1,10 @@
--- One row per ITU-D region (GLB excluded), EoIs received by $as_of. Params: $as_of, $region (NULL = all).
+-- One row per ITU-D region (GLB excluded), EoIs received by $as_of. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with eois_counted as (
     select region_code
     from eois_regional
     where received_on <= $as_of
       and ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 final as (

@@ -1,4 +1,4 @@
--- One row per EoI status, in pipeline order, EoIs received by $as_of. Params: $as_of, $region (NULL = all).
+-- One row per EoI status, in pipeline order, EoIs received by $as_of. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with statuses as (
     select * from (values
         (1, 'received'), (2, 'under_review'), (3, 'validated'),
@@ -11,6 +11,7 @@ eois_counted as (
     from eois_regional
     where received_on <= $as_of
       and ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 final as (

@@ -1,9 +1,10 @@
--- One row: EoIs received by $as_of, their distinct countries, and center requests. Params: $as_of, $region (NULL = all).
+-- One row: EoIs received by $as_of, their distinct countries, and center requests. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with eois_counted as (
     select *
     from eois_regional
     where received_on <= $as_of
       and ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 final as (

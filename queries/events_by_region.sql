@@ -1,9 +1,10 @@
--- One row per region including GLB (events with no country): events starting by $as_of. Params: $as_of, $region (NULL = all).
+-- One row per region including GLB (events with no country): events starting by $as_of. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with events_counted as (
     select region_code
     from events_regional
     where start_date <= $as_of
       and ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 final as (

@@ -1,0 +1,36 @@
+"""The Alliance Dashboard: page config, the shared sidebar, and navigation. No queries here."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.filters import sidebar_filters
+
+PAGES = Path(__file__).parent / "pages"
+SECTIONS = {
+    "Results": [
+        ("overview.py", "Overview", ":material/dashboard:"),
+        ("regions.py", "Regions", ":material/public:"),
+        ("capabilities.py", "Capabilities", ":material/hub:"),
+        ("centers.py", "Centers and EoIs", ":material/apartment:"),
+        ("events.py", "Events and initiatives", ":material/event:"),
+        ("milestones.py", "Milestones and outcomes", ":material/flag:"),
+    ],
+    "Data": [
+        ("upload.py", "Upload", ":material/upload_file:"),
+        ("history.py", "History", ":material/history:"),
+        ("about.py", "About", ":material/info:"),
+    ],
+}
+
+st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
+st.session_state["filters"] = sidebar_filters()
+pages = {
+    section: [
+        st.Page(PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
+        for file, title, icon in items
+        if (PAGES / file).exists()  # TEMP while the pages are written
+    ]
+    for section, items in SECTIONS.items()
+}
+st.navigation(pages).run()

@@ -1,0 +1,105 @@
+"""One look for every chart: the Plotly template, the palette, and a chart with its table and downloads."""
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from alliance.workbook import frame_to_csv, frames_to_xlsx
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+REGION_COLORS = {
+    "Africa": "#0072B2",
+    "Americas": "#E69F00",
+    "Arab States": "#009E73",
+    "Asia and the Pacific": "#CC79A7",
+    "Commonwealth of Independent States": "#56B4E9",
+    "Europe": "#D55E00",
+    "Global (no country)": "#7F7F7F",
+}
+STATUS_COLORS = {
+    "done": "#009E73",
+    "due": "#0072B2",
+    "overdue": "#D55E00",
+    "on track": "#009E73",
+    "at risk": "#E69F00",
+    "off track": "#D55E00",
+    "no target": "#7F7F7F",
+}
+
+pio.templates["alliance"] = go.layout.Template(
+    layout=go.Layout(
+        colorway=PALETTE,
+        font=dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#1f2937"),
+        margin=dict(l=10, r=10, t=30, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+        xaxis=dict(showgrid=False, title_standoff=8),
+        yaxis=dict(gridcolor="#e5e7eb", zeroline=False, rangemode="tozero"),
+        hoverlabel=dict(namelength=-1),
+    )
+)
+pio.templates.default = "plotly_white+alliance"
+
+# Plotly's own camera button saves a PNG in the browser: no server, works offline.
+CHART_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "topojsonURL": "/app/static/",
+}
+
+
+def render_chart(
+    fig: go.Figure, table: pd.DataFrame, title: str, key: str, caption: str | None = None, height: int = 380
+) -> None:
+    """Draw a chart under a title that says what is counted, with its table and downloads."""
+    st.markdown(f"##### {title}")
+    if caption:
+        st.caption(caption)
+    fig.update_layout(height=height)
+    st.plotly_chart(
+        fig,
+        config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
+        key=f"chart_{key}",
+    )
+    render_table_downloads(table, title, key)
+
+
+def render_table_downloads(table: pd.DataFrame, title: str, key: str, expanded: bool = False) -> None:
+    """The table behind a chart, in an expander, with CSV and XLSX built only when clicked."""
+    with st.expander("Table behind this chart" if not expanded else title, expanded=expanded):
+        st.dataframe(table, hide_index=True, width="stretch")
+        render_downloads(table, title, key)
+
+
+def render_downloads(table: pd.DataFrame, title: str, key: str) -> None:
+    """CSV and XLSX downloads of a table, formula-escaped, built when clicked."""
+    stem = f"{key}_{date.today():%Y%m%d}"
+    left, right = st.columns(2)
+    left.download_button(
+        "CSV",
+        data=lambda: frame_to_csv(table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+        icon=":material/download:",
+        width="stretch",
+    )
+    right.download_button(
+        "Excel",
+        data=lambda: frames_to_xlsx({title[:31]: table}),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{key}",
+        icon=":material/download:",
+        width="stretch",
+    )
+
+
+def render_empty(what: str, filters_hint: bool = True) -> None:
+    """Say that there is nothing to show, and what to do about it."""
+    hint = " Upload a register on the Upload page, or widen the period or region in the sidebar." if filters_hint else ""
+    st.info(f"No {what} for this selection yet.{hint}", icon=":material/info:")

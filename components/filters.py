@@ -1,0 +1,100 @@
+"""The shared sidebar filters, kept in the URL so that a copied link opens the same view."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+LAUNCH = date(2023, 1, 25)
+ALL = "all"
+REGION_NAMES = {
+    "AFR": "Africa",
+    "AMS": "Americas",
+    "ARB": "Arab States",
+    "ASP": "Asia and the Pacific",
+    "CIS": "Commonwealth of Independent States",
+    "EUR": "Europe",
+    "GLB": "Global (no country)",
+}
+CAPABILITY_NAMES = {
+    "TRR": "Trends research readiness",
+    "OTI": "Open technology innovation",
+    "ESM": "Entrepreneurship and SMEs growth",
+    "PEX": "Policy experimentation",
+    "EIA": "Ecosystem initiatives acceleration",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: date
+    period_start: date
+    region: str | None
+    capability: str | None
+
+    @property
+    def params(self) -> dict:
+        """Query parameters every page query accepts."""
+        return {"as_of": self.as_of, "period_start": self.period_start, "region": self.region, "capability": self.capability}
+
+    @property
+    def region_label(self) -> str:
+        return REGION_NAMES[self.region] if self.region else "all regions"
+
+    @property
+    def scope_label(self) -> str:
+        text = self.region_label
+        if self.capability:
+            text += f", {CAPABILITY_NAMES[self.capability]}"
+        return f"{text}, as of {self.as_of:%d %B %Y}"
+
+
+def _check_url() -> list[str]:
+    """Drop URL values that are not valid, so the widgets fall back to their defaults; say so."""
+    notices = []
+    params = st.query_params
+    for name, label in (("as_of", "as-of date"), ("from", "period start")):
+        if name in params:
+            try:
+                date.fromisoformat(params[name])
+            except ValueError:
+                notices.append(f"The link's {label} {params[name]!r} is not a date; showing the default.")
+                del params[name]
+    for name, allowed, label in (("region", REGION_NAMES, "region"), ("capability", CAPABILITY_NAMES, "capability")):
+        if name in params and params[name] not in (*allowed, ALL):
+            notices.append(f"The link's {label} {params[name]!r} is unknown; showing all.")
+            del params[name]
+    return notices
+
+
+def sidebar_filters() -> Filters:
+    """Draw the filters in the sidebar and return what they say."""
+    notices = _check_url()
+    with st.sidebar:
+        st.markdown("**Filters**")
+        as_of = st.date_input(
+            "As of", value="today", min_value=date(2015, 1, 1), key="as_of", bind="query-params", format="YYYY-MM-DD"
+        )
+        start = st.date_input(
+            "Period start", value=LAUNCH, min_value=date(2015, 1, 1), key="from", bind="query-params", format="YYYY-MM-DD"
+        )
+        region = st.selectbox(
+            "Region",
+            [ALL, *[c for c in REGION_NAMES if c != "GLB"]],
+            format_func=lambda c: "All regions" if c == ALL else REGION_NAMES[c],
+            key="region",
+            bind="query-params",
+        )
+        capability = st.selectbox(
+            "Strategic capability",
+            [ALL, *CAPABILITY_NAMES],
+            format_func=lambda c: "All capabilities" if c == ALL else CAPABILITY_NAMES[c],
+            key="capability",
+            bind="query-params",
+        )
+        if start > as_of:
+            notices.append("The period start is after the as-of date; the period starts at the launch instead.")
+            start = LAUNCH if LAUNCH <= as_of else as_of
+        for notice in notices:
+            st.warning(notice, icon=":material/link_off:")
+    return Filters(as_of, start, None if region == ALL else region, None if capability == ALL else capability)

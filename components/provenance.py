@@ -1,0 +1,21 @@
+"""Where the numbers come from: the last load, the as-of date, and a banner while demo rows are in."""
+
+import streamlit as st
+
+
+def render_provenance(last_load: dict | None, scope: str, demo_rows: int) -> None:
+    """Draw the provenance line under the page title, and the demo banner when needed."""
+    if last_load:
+        when = f"{last_load['loaded_at']:%d %b %Y %H:%M}"
+        st.caption(
+            f"Showing {scope}. Data: load {last_load['load_id']} ({last_load['kind'].replace('_', ' ')}), "
+            f"{last_load['file_name']}, by {last_load['loaded_by']}, {when}."
+        )
+    else:
+        st.caption(f"Showing {scope}. No data has been loaded yet.")
+    if demo_rows:
+        st.warning(
+            f"This store holds {demo_rows} demo rows (generated EoIs, centers and activities, not real data). "
+            "Figures that count them are illustrative. An analyst removes them with `python -m alliance remove-demo`.",
+            icon=":material/science:",
+        )

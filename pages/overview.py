@@ -1,0 +1,41 @@
+"""Overview, for BDT management: is the Alliance on track, where is it behind, what changed?"""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from alliance.kpis import tiles
+from components import data
+from components.charts import render_chart, render_empty
+from components.figures import eois_over_time
+from components.layout import page_start
+from components.milestones import render_milestone_lists
+from components.tiles import render_tiles
+
+f = page_start(
+    "Overview",
+    "Where the Alliance stands on its key figures, what changed since a date you choose, and which milestones are late.",
+)
+compare = st.date_input(
+    "Compare with",
+    value=date.today() - timedelta(days=365),
+    max_value=f.as_of,
+    key="compare",
+    bind="query-params",
+    format="YYYY-MM-DD",
+    width=220,
+)
+
+current = data.summary(f.as_of, f.region, f.capability)
+previous = data.summary(compare, f.region, f.capability)
+targets = data.frame("kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
+definitions = dict(data.frame("kpi_definitions")[["kpi_code", "definition"]].itertuples(index=False))
+render_tiles(tiles(current, previous, targets), f"{compare:%d %b %Y}", definitions)
+
+eois = data.frame("eois_cumulative", **f.params)
+if eois.empty:
+    render_empty("EoIs received in this period")
+else:
+    render_chart(eois_over_time(eois), eois, f"EoIs received, running total, {f.scope_label}", "eois_over_time")
+
+render_milestone_lists(data.frame("milestones_status", as_of=f.as_of), f"{f.as_of:%d %b %Y}")
