@@ -61,7 +61,11 @@ def _check_url() -> list[str]:
                 notices.append(f"The link's {label} {params[name]!r} is not a date; showing the default.")
                 del params[name]
     for name, allowed, label in (("region", REGION_NAMES, "region"), ("capability", CAPABILITY_NAMES, "capability")):
-        if name in params and params[name] not in (*allowed, ALL):
+        # Select boxes write their option's label to the URL (region=Africa); a code works too.
+        if name in params and params[name] in allowed:
+            st.session_state[name] = params[name]
+            params[name] = allowed[params[name]]
+        if name in params and params[name] not in (*allowed.values(), ALL):
             notices.append(f"The link's {label} {params[name]!r} is unknown; showing all.")
             del params[name]
     return notices

@@ -1,6 +1,6 @@
 """Overview, for BDT management: is the Alliance on track, where is it behind, what changed?"""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -17,13 +17,7 @@ f = page_start(
     "Where the Alliance stands on its key figures, what changed since a date you choose, and which milestones are late.",
 )
 compare = st.date_input(
-    "Compare with",
-    value=date.today() - timedelta(days=365),
-    max_value=f.as_of,
-    key="compare",
-    bind="query-params",
-    format="YYYY-MM-DD",
-    width=220,
+    "Compare with", value=f.as_of - timedelta(days=365), key="compare", bind="query-params", format="YYYY-MM-DD", width=220
 )
 
 current = data.summary(f.as_of, f.region, f.capability)

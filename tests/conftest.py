@@ -57,3 +57,27 @@ def cli(*args, env=None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "alliance", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
     )
+
+
+@pytest.fixture
+def app(store, monkeypatch):
+    """Open the app (optionally one page, with URL query parameters) on the hand-counted store.
+
+    Usage: at = app("regions", as_of="2023-06-30", region="AFR"); assert not at.exception
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(store.path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_page(page: str | None = None, **query) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        if page:
+            at.switch_page(f"pages/{page}.py").run()
+        return at
+
+    return open_page

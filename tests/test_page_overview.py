@@ -1,0 +1,48 @@
+"""The Overview page on the hand-counted store."""
+
+
+def metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_shows_hand_counted_tiles(app):
+    at = app(as_of="2023-06-30", compare="2023-03-31")
+    assert not at.exception
+    values = metrics(at)
+    assert values["EoIs"] == "6"
+    assert values["Countries with an EoI"] == "5"
+    assert values["Center requests"] == "4"
+    assert values["Centers launched"] == "1"
+    assert values["Participants"] == "420"
+    assert values["USD mobilized"] == "USD 304,000"
+    assert values["Milestones overdue"] == "1"
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["EoIs"].startswith("+3 since 31 Mar 2023")
+
+
+def test_overview_region_filter_changes_the_figures(app):
+    at = app(as_of="2023-06-30", region="AFR")
+    assert not at.exception
+    assert metrics(at)["EoIs"] == "2"
+    assert metrics(at)["Milestones done"] == "1"
+
+
+def test_overview_bad_url_values_fall_back_with_a_notice(app):
+    at = app(as_of="not-a-date", region="XYZ")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.sidebar.warning)
+    assert "not a date" in notices and "'XYZ' is unknown" in notices
+    assert at.sidebar.selectbox[0].value == "all"
+
+
+def test_overview_eoi_chart_marks_the_first_deadline(app):
+    at = app(as_of="2023-06-30")
+    [chart] = at.get("plotly_chart")
+    spec = chart.proto.spec
+    assert "First deadline, 15 Apr 2023" in spec
+    assert "EoIs received, running total" in " ".join(m.value for m in at.markdown)
+
+
+def test_overview_lists_overdue_milestones(app):
+    at = app(as_of="2023-06-30")
+    assert "Overdue milestones at 30 Jun 2023 (1)" in " ".join(m.value for m in at.markdown)
