@@ -58,12 +58,12 @@ def _number(value: float) -> int | float:
 # The Overview's tiles: KPI code, label, and where its value sits in the summary.
 TILES = (
     ("eois_total", "EoIs", ("eois", "total")),
-    ("eois_countries", "Countries with an EoI", ("eois", "countries")),
+    ("eois_countries", "Countries", ("eois", "countries")),
     ("eoi_center_requests", "Center requests", ("eois", "center_requests")),
     ("centers_launched", "Centers launched", ("centers", "launched")),
     ("events_total", "Events", ("events", "total")),
     ("event_participants", "Participants", ("events", "participants")),
-    ("trained_certified", "Trained or certified", ("events", "trained_certified")),
+    ("trained_certified", "Trained, certified", ("events", "trained_certified")),
     ("resources_usd", "USD mobilized", ("resources_usd",)),
     ("milestones_done", "Milestones done", ("milestones", "done")),
     ("milestones_overdue", "Milestones overdue", ("milestones", "overdue")),

@@ -3,6 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from components.charts import render_downloads
+
 COLUMNS = {
     "milestone_id": "Milestone",
     "title": "Title",
@@ -11,26 +13,27 @@ COLUMNS = {
     "kap_outcome": "KAP outcome",
     "owner": "Owner",
 }
+_CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMM YYYY")}
 
 
 def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, upcoming: int = 8) -> None:
     """Overdue milestones (most overdue first), then the next ones due."""
-    left, right = st.columns(2)
-    overdue = frame[frame["status"] == "overdue"].sort_values("due_on")
-    due = frame[frame["status"] == "due"].sort_values("due_on").head(upcoming)
-    with left:
-        st.markdown(f"##### Overdue milestones at {as_of_label} ({len(overdue)})")
-        if overdue.empty:
-            st.success("No milestone is overdue.", icon=":material/check_circle:")
-        else:
-            st.dataframe(overdue[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True, width="stretch")
-    with right:
-        st.markdown(f"##### Next milestones due after {as_of_label}")
-        if due.empty:
-            st.info("No open milestone is due later. Add milestones on the Upload page.", icon=":material/info:")
-        else:
-            st.dataframe(
-                due[["milestone_id", "title", "due_on", "kap_outcome", "owner"]].rename(columns=COLUMNS),
-                hide_index=True,
-                width="stretch",
-            )
+    overdue = frame[frame["status"] == "overdue"].sort_values("due_on")[list(COLUMNS)].rename(columns=COLUMNS)
+    due = (
+        frame[frame["status"] == "due"]
+        .sort_values("due_on")
+        .head(upcoming)[list(COLUMNS)]
+        .rename(columns=COLUMNS)
+        .drop(columns="Days past due")
+    )
+    st.markdown(f"##### Overdue milestones at {as_of_label} ({len(overdue)})")
+    if overdue.empty:
+        st.success("No milestone is overdue.", icon=":material/check_circle:")
+    else:
+        st.dataframe(overdue, hide_index=True, width="stretch", column_config=_CONFIG)
+        render_downloads(overdue, "Overdue milestones", "overdue_milestones")
+    st.markdown(f"##### Next milestones due after {as_of_label}")
+    if due.empty:
+        st.info("No open milestone is due later. Add milestones on the Upload page.", icon=":material/info:")
+    else:
+        st.dataframe(due, hide_index=True, width="stretch", column_config=_CONFIG)

@@ -1,0 +1,79 @@
+"""The running app in headless Chromium: every page, the map, a filter, an upload, a CLI load."""
+
+import shutil
+
+import pytest
+from browser import CHROMIUM, launch, open_page, page_urls, serve
+from conftest import cli, copy_store
+
+pytest.importorskip("playwright")
+pytestmark = pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not __import__("os").path.exists(CHROMIUM), reason="Debian chromium is not installed"
+)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def served(_handcount_store, tmp_path_factory):
+    store = copy_store(_handcount_store, tmp_path_factory.mktemp("served"))
+    with serve(store.path) as url, sync_playwright() as p:
+        browser = launch(p)
+        yield store, url, browser
+        browser.close()
+
+
+@pytest.fixture
+def page(served):
+    _, _, browser = served
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    yield page
+    page.close()
+
+
+def metric(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_every_page_opens_without_error(served, page):
+    _, url, _ = served
+    for path, title in page_urls():
+        open_page(page, f"{url}/{path}?as_of=2023-06-30")
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == title
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+
+
+def test_changing_the_region_filter_changes_the_figures_and_the_url(served, page):
+    _, url, _ = served
+    open_page(page, f"{url}/?as_of=2023-06-30")
+    assert metric(page, "EoIs") == "6"
+    before = page.locator(".js-plotly-plot").first.evaluate("el => JSON.stringify(el.data.map(t => t.y))")
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.locator("input").click()
+    page.get_by_role("option", name="Africa").click()
+    page.wait_for_function("() => location.search.includes('region=Africa')")
+    page.wait_for_timeout(500)
+    open_page(page, page.url)
+    assert metric(page, "EoIs") == "2"
+    after = page.locator(".js-plotly-plot").first.evaluate("el => JSON.stringify(el.data.map(t => t.y))")
+    assert after != before
+
+
+def test_a_copied_link_opens_the_same_view(served, page):
+    _, url, _ = served
+    open_page(page, f"{url}/?as_of=2023-06-30&region=Africa")
+    assert metric(page, "EoIs") == "2"
+    region = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    assert "Africa" in (region.locator("input").input_value() + region.inner_text())
+
+
+def test_load_from_command_line_shows_up_without_restart(served, page, tmp_path):
+    store, url, _ = served
+    open_page(page, f"{url}/?as_of=2030-01-01")
+    before = int(metric(page, "EoIs"))
+    path = tmp_path / "eois.csv"
+    path.write_text("eoi_id,received_on,country,organization,request,status\nCLI-1,2023-02-01,BRA,Org,other,received\n")
+    done = cli("load", path, "--db", store.path)
+    assert done.returncode == 0, done.stderr
+    open_page(page, f"{url}/?as_of=2030-01-01")
+    assert int(metric(page, "EoIs")) == before + 1
