@@ -203,12 +203,13 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
         ).fetchall()
     )
     columns = {}
-    for i, name in enumerate(data.columns):
-        columns[name] = pa.array([row[i] for row in data.rows], type=_ARROW_TYPES[types[name]])
+    for name in data.columns:
+        columns[name] = pa.array(data.values[name], type=_ARROW_TYPES[types[name]])
+    count = len(data.row_numbers)
     if "source" not in columns:
-        columns["source"] = pa.array([source] * len(data.rows), type=pa.string())
+        columns["source"] = pa.array([source] * count, type=pa.string())
     if "is_demo" in types:
-        columns["is_demo"] = pa.array([demo] * len(data.rows), type=pa.bool_())
+        columns["is_demo"] = pa.array([demo] * count, type=pa.bool_())
     con.register(f"stage_{table}", pa.table(columns))
 
 
@@ -232,20 +233,19 @@ def _counts(con, data: SheetData, replace: bool) -> dict[str, int]:
     cols = _compared(data, con)
     differs = f"({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)})"
     match = _match(table)
+    first_key = SHEETS[table].key[0]
     inserted, updated, unchanged = con.execute(
         f"""
         select
-            count(*) filter (where not exists (select 1 from {table} t where {match})),
-            count(*) filter (where exists (select 1 from {table} t where {match} and {differs})),
-            count(*) filter (where exists (select 1 from {table} t where {match} and not ({differs})))
-        from stage_{table} s
+            count(*) filter (where t.{first_key} is null),
+            count(*) filter (where t.{first_key} is not null and {differs}),
+            count(*) filter (where t.{first_key} is not null and not ({differs}))
+        from stage_{table} s left join {table} t on {match}
         """
     ).fetchall()[0]
     removed = 0
     if replace:
-        removed = con.execute(
-            f"select count(*) from {table} t where not exists (select 1 from stage_{table} s where {match})"
-        ).fetchall()[0][0]
+        removed = con.execute(f"select count(*) from {table} t anti join stage_{table} s on {match}").fetchall()[0][0]
     return {"inserted": inserted, "updated": updated, "removed": removed, "unchanged": unchanged}
 
 
@@ -265,7 +265,7 @@ def _merge(con, data: SheetData, replace: bool) -> dict[str, int]:
         names = ", ".join(written)
         con.execute(
             f"insert into {table} ({names}) select {', '.join('s.' + c for c in written)} from stage_{table} s "
-            f"where not exists (select 1 from {table} t where {match})"
+            f"anti join {table} t on {match}"
         ).fetchall()
     con.unregister(f"stage_{table}")
     return counts

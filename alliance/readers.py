@@ -9,6 +9,7 @@ import io
 import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,9 +109,21 @@ def _read_workbook(path: Path, name: str) -> list[RawSheet]:
                 raise FileRefused(f"{name}: this is a binary (.xlsb) workbook. Save it as .xlsx and upload it again.")
             if "xl/workbook.xml" not in names:
                 raise FileRefused(f"{name}: this is a zip archive, not an Excel workbook.")
-            formulas = _formulas_without_value(archive)
+            targets = _sheet_targets(archive)
     except zipfile.BadZipFile:
         raise FileRefused(f"{name}: the workbook is damaged (not a readable zip archive).") from None
+    # The scan for formulas without values decompresses the sheets again; zlib releases the GIL,
+    # so it runs beside calamine's parse instead of after it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(_formulas_without_value, path, targets)
+        sheets = _parse(path, name)
+        formulas = scan.result()
+    for sheet in sheets:
+        sheet.formula_cells = formulas.get(sheet.name, [])
+    return sheets
+
+
+def _parse(path: Path, name: str) -> list[RawSheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -125,7 +138,6 @@ def _read_workbook(path: Path, name: str) -> list[RawSheet]:
                     row_numbers=list(range(start_row + 1, start_row + 1 + len(rows))),
                     first_column=start_col,
                     merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])],
-                    formula_cells=formulas.get(sheet_name, []),
                 )
             )
         workbook.close()
@@ -138,26 +150,34 @@ def _read_workbook(path: Path, name: str) -> list[RawSheet]:
         raise FileRefused(f"{name}: the workbook could not be read ({_short(exc)}).") from None
 
 
-def _formulas_without_value(archive: zipfile.ZipFile) -> dict[str, list[tuple[str, str]]]:
-    """Return, per sheet name, cells whose value calamine would read as blank: formulas with no
-    saved value, and spreadsheet errors (#N/A ...), as (cell, error text or "")."""
-    targets = _sheet_targets(archive)
-    found: dict[str, list[str]] = {}
-    for sheet_name, member in targets.items():
-        try:
-            data = archive.read(member)
-        except KeyError:
-            continue
-        if b"<f" not in data and b't="e"' not in data:
-            continue
-        for match in _CELL.finditer(data):
-            attributes, inner = match.group(1), match.group(2) or b""
-            if (b"<f" in inner and not _VALUE.search(inner)) or b't="e"' in attributes:
-                ref = _REF.search(attributes)
-                error = _VALUE.search(inner) if b't="e"' in attributes else None
-                found.setdefault(sheet_name, []).append(
-                    (ref.group(1).decode() if ref else "?", error.group(1).decode(errors="replace") if error else "")
-                )
+def _formulas_without_value(path: Path, targets: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """Return, per sheet of the upload format, cells whose value calamine would read as blank:
+    formulas with no saved value, and spreadsheet errors (#N/A ...), as (cell, error text or "")."""
+    from alliance.validate import match_sheet
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
+        return found
+    with archive:
+        for sheet_name, member in targets.items():
+            if match_sheet(sheet_name) is None:
+                continue
+            try:
+                data = archive.read(member)
+            except (KeyError, OSError, zipfile.BadZipFile, EOFError, ValueError):
+                continue
+            if b"<f" not in data and b't="e"' not in data:
+                continue
+            for match in _CELL.finditer(data):
+                attributes, inner = match.group(1), match.group(2) or b""
+                if (b"<f" in inner and not _VALUE.search(inner)) or b't="e"' in attributes:
+                    ref = _REF.search(attributes)
+                    error = _VALUE.search(inner) if b't="e"' in attributes else None
+                    found.setdefault(sheet_name, []).append(
+                        (ref.group(1).decode() if ref else "?", error.group(1).decode(errors="replace") if error else "")
+                    )
     return found
 
 

@@ -41,6 +41,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _LIST_SPLIT = re.compile(r"[;,]")
 _EXCEL_EPOCH = date(1899, 12, 30)
+_EMPTY = frozenset({None, ""})
 
 
 @dataclass
@@ -78,8 +79,12 @@ class SheetData:
     sheet: Sheet
     source_name: str
     columns: list[str]
-    rows: list[tuple]
+    values: dict[str, list]
     row_numbers: list[int]
+
+    @property
+    def rows(self) -> list[tuple]:
+        return list(zip(*(self.values[name] for name in self.columns)))
 
 
 @dataclass
@@ -178,37 +183,52 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         return
 
     _check_cells(raw, sheet, header_index, label, result)
+    # Column by column, each distinct cell value converted once: a 100,000-row sheet holds few.
+    # any() is a fast first test for an empty row; rows it calls empty are checked exactly.
     body = [
-        (number, row)
-        for number, row in zip(raw.row_numbers[header_index + 1 :], raw.rows[header_index + 1 :])
-        if any(not _blank(v) for v in row)
+        (n, row)
+        for n, row in zip(raw.row_numbers[header_index + 1 :], raw.rows[header_index + 1 :])
+        if any(row) or not _EMPTY.issuperset(row)
     ]
+    width = max((len(row) for _, row in body), default=0)
+    if any(len(row) != width for _, row in body):
+        body = [(n, list(row) + [None] * (width - len(row))) for n, row in body]
+    transposed = list(zip(*(row for _, row in body))) if body else []
     present = list(positions)
     values: dict[str, list] = {}
+    bad: list[tuple[int, Problem]] = []
     for name in present:
-        column = columns[name]
-        position = positions[name]
-        cache: dict = {}
-        out = []
-        for number, row in body:
-            cell = row[position] if position < len(row) else None
+        column, position = columns[name], positions[name]
+        cells = transposed[position] if position < len(transposed) else (None,) * len(body)
+        converted_of: dict = {}
+        for cell in set(cells):
             try:
-                converted = cache[cell] if cell in cache else cache.setdefault(cell, _convert(cell, column, ref))
-            except _Invalid as bad:
-                cache[cell] = bad
-                converted = bad
-            if isinstance(converted, _Invalid):
-                result.problems.append(Problem(label, number, name, _show(cell), converted.problem, converted.suggestion))
-                converted = None
-            elif converted is None and column.required:
-                result.problems.append(Problem(label, number, name, "", "a value is required"))
-            out.append(converted)
-        values[name] = out
-    rows = list(zip(*(values[name] for name in present))) if body else []
-    numbers = [number for number, _ in body]
-    data = SheetData(sheet, label, present, rows, numbers)
+                converted_of[cell] = _convert(cell, column, ref)
+            except _Invalid as invalid:
+                converted_of[cell] = invalid
+        converted = [converted_of[cell] for cell in cells]
+        failing = {c for c, v in converted_of.items() if isinstance(v, _Invalid) or (v is None and column.required)}
+        if failing:
+            for i, cell in enumerate(cells):
+                if cell in failing:
+                    value = converted_of[cell]
+                    if isinstance(value, _Invalid):
+                        bad.append((i, Problem(label, body[i][0], name, _show(cell), value.problem, value.suggestion)))
+                        converted[i] = None
+                    else:
+                        bad.append((i, Problem(label, body[i][0], name, "", "a value is required")))
+        values[name] = converted
+    # A row of blanks and spaces is empty too: drop it, and what was said about it.
+    blank_rows = {i for i, row in enumerate(zip(*values.values())) if row.count(None) == len(row)} if bad else set()
+    if blank_rows:
+        keep = [i for i in range(len(body)) if i not in blank_rows]
+        values = {name: [column[i] for i in keep] for name, column in values.items()}
+        body = [body[i] for i in keep]
+    result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank_rows)
+    data = SheetData(sheet, label, present, values, [n for n, _ in body])
     _check_rows(data, ref, result)
     result.sheets[sheet.table] = data
+    rows = data.rows
     if sheet.table in ("initiatives", "outcomes"):
         i, c = present.index("code"), present.index("cycle")
         for row in rows:
@@ -444,18 +464,20 @@ def _closest(text: str, candidates, mapping: dict[str, str] | None = None) -> st
 
 def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
     """Rules across the cells of one row, and unique ids in the sheet."""
-    sheet, label = data.sheet, data.source_name
-    index = {name: i for i, name in enumerate(data.columns)}
+    sheet, label, numbers, v = data.sheet, data.source_name, data.row_numbers, data.values
+    blank = [None] * len(numbers)
 
-    def get(row, name):
-        return row[index[name]] if name in index else None
+    def column(name):
+        return v.get(name, blank)
 
-    first_seen: dict[tuple, int] = {}
-    for number, row in zip(data.row_numbers, data.rows):
-        ident = tuple(get(row, k) for k in sheet.key)
-        if all(v is not None for v in ident) or (sheet.table == "targets" and ident[0] is not None):
+    keys = list(zip(*(column(k) for k in sheet.key)))
+    if len(set(keys)) != len(keys):
+        first_seen: dict[tuple, int] = {}
+        for number, ident in zip(numbers, keys):
+            if ident[0] is None or (sheet.table != "targets" and None in ident):
+                continue
             if ident in first_seen:
-                shown = " / ".join("" if v is None else str(v) for v in ident)
+                shown = " / ".join("" if x is None else str(x) for x in ident)
                 result.problems.append(
                     Problem(
                         label,
@@ -467,26 +489,33 @@ def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
                 )
             else:
                 first_seen[ident] = number
-        if sheet.table == "events":
-            start, end = get(row, "start_date"), get(row, "end_date")
+    if sheet.table == "events":
+        for number, start, end, people, trained, codes in zip(
+            numbers,
+            column("start_date"),
+            column("end_date"),
+            column("participants"),
+            column("trained_certified"),
+            column("regional_initiatives"),
+        ):
             if start and end and end < start:
                 result.problems.append(
                     Problem(label, number, "end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})")
                 )
-            people, trained = get(row, "participants"), get(row, "trained_certified")
             if people is not None and trained is not None and trained > people:
                 result.problems.append(
                     Problem(label, number, "trained_certified", str(trained), f"is more than the participants ({people})")
                 )
-            for code in get(row, "regional_initiatives") or []:
+            for code in codes or []:
                 _check_initiative(label, number, "regional_initiatives", code, start, ref, result)
-        elif sheet.table == "centers":
-            if get(row, "status") == "launched" and get(row, "launched_on") is None:
+    elif sheet.table == "centers":
+        for number, status, launched_on in zip(numbers, column("status"), column("launched_on")):
+            if status == "launched" and launched_on is None:
                 result.problems.append(Problem(label, number, "launched_on", "", "is required when the status is launched"))
-        elif sheet.table == "activities":
-            code = get(row, "regional_initiative")
+    elif sheet.table == "activities":
+        for number, code, start in zip(numbers, column("regional_initiative"), column("start_date")):
             if code:
-                _check_initiative(label, number, "regional_initiative", code, get(row, "start_date"), ref, result)
+                _check_initiative(label, number, "regional_initiative", code, start, ref, result)
 
 
 def _check_initiative(label, number, column, code, day, ref: Reference, result: Validation) -> None:
@@ -516,13 +545,10 @@ def _check_references(result: Validation, ref: Reference) -> None:
         return
     uploaded = set()
     if "eois" in result.sheets:
-        eois = result.sheets["eois"]
-        i = eois.columns.index("eoi_id")
-        uploaded = {row[i] for row in eois.rows}
+        uploaded = set(result.sheets["eois"].values["eoi_id"])
     known = ref.existing_eois | uploaded
-    i = centers.columns.index("eoi_id")
-    for number, row in zip(centers.row_numbers, centers.rows):
-        if row[i] is not None and row[i] not in known:
+    for number, eoi_id in zip(centers.row_numbers, centers.values["eoi_id"]):
+        if eoi_id is not None and eoi_id not in known:
             result.problems.append(
-                Problem(centers.source_name, number, "eoi_id", row[i], f"{row[i]!r} names no EoI in the store or in this upload")
+                Problem(centers.source_name, number, "eoi_id", eoi_id, f"{eoi_id!r} names no EoI in the store or in this upload")
             )

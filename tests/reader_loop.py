@@ -1,4 +1,4 @@
-"""Read the store's EoI total over and over for a while; print each total, or the error seen."""
+"""Read the store's EoI total over and over until a stop file appears; print each total, or the error seen."""
 
 import sys
 import time
@@ -11,8 +11,9 @@ from alliance.kpis import summary  # noqa: E402
 from alliance.store import Store  # noqa: E402
 
 store = Store(sys.argv[1])
-deadline = time.monotonic() + float(sys.argv[2])
-while time.monotonic() < deadline:
+stop = Path(sys.argv[2])
+deadline = time.monotonic() + 300
+while time.monotonic() < deadline and not stop.exists():
     try:
         con = store.connect()
         figures = summary(con, date(2030, 1, 1))

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from conftest import cli
@@ -14,7 +15,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def test_load_from_command_line_while_another_process_reads(store, tmp_path):
-    reader = subprocess.Popen([sys.executable, HERE / "reader_loop.py", store.path, "6"], stdout=subprocess.PIPE, text=True)
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, HERE / "reader_loop.py", store.path, stop], stdout=subprocess.PIPE, text=True)
     for i in range(3):
         path = tmp_path / f"batch{i}" / "eois.csv"
         path.parent.mkdir()
@@ -24,6 +26,8 @@ def test_load_from_command_line_while_another_process_reads(store, tmp_path):
         )
         done = cli("load", path, "--db", store.path)
         assert done.returncode == 0, done.stderr
+    time.sleep(1)
+    stop.touch()
     out, _ = reader.communicate(timeout=60)
     lines = out.splitlines()
     assert lines and not any(line.startswith("ERROR") for line in lines), [line for line in lines if line.startswith("ERROR")][:3]

@@ -1,0 +1,1 @@
+"""Speed and scale benchmark: python -m bench (make bench) writes bench/results.json."""

@@ -1,0 +1,120 @@
+"""Run the benchmark: python -m bench [--quick]. Writes bench/results.json and prints a table."""
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from bench.pages import time_floor, time_pages  # noqa: E402
+
+WORK = ROOT / "bench" / "stores"
+RESULTS = ROOT / "bench" / "results.json"
+
+
+def rss_of_all_pages(store_path: Path) -> float:
+    """Peak resident MB of one fresh process that renders every page (VmHWM)."""
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]);"
+        "from bench.pages import time_pages; time_pages(__import__('pathlib').Path(sys.argv[1]), runs=1);"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(store_path), str(ROOT)], capture_output=True, text=True, timeout=900)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return round(int(done.stdout.strip().splitlines()[-1]) / 1024, 1)
+
+
+def peer(store_path: Path, repeats: int = 5) -> dict:
+    """The pandas way against the store's own KPI queries, same data, same process."""
+    import statistics
+
+    from alliance.kpis import summary
+    from alliance.store import Store
+    from bench.peer import pandas_summary
+
+    con = Store(store_path).connect()
+    as_of = date(2025, 6, 30)
+    pandas_ms, store_ms = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        by_pandas = pandas_summary(con, as_of)
+        pandas_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        by_store = summary(con, as_of)
+        store_ms.append((time.perf_counter() - started) * 1000)
+    for part in ("eois", "centers", "capabilities", "events", "activities", "milestones"):
+        assert by_pandas[part] == by_store[part], part
+    return {"pandas_kpis_ms": round(statistics.median(pandas_ms), 1), "store_kpis_ms": round(statistics.median(store_ms), 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    stores = {k: generate(WORK / f"k{k}" / "alliance.duckdb", k).path for k in (1, 1000)}
+
+    from bench.ingest import time_ingest, write_workbook
+
+    results: dict = {"pages": {}}
+    timed = {k: time_pages(path, runs=args.runs) for k, path in stores.items()}
+    for page in timed[1]:
+        results["pages"][page] = {
+            "k1_ms": round(timed[1][page]["ms"], 1),
+            "k1000_ms": round(timed[1000][page]["ms"], 1),
+            "floor_k1000_ms": round(time_floor(stores[1000], timed[1000][page]["queries"]), 1),
+            "queries_per_rerun": len(timed[1000][page]["queries"]),
+        }
+    workbook = write_workbook(WORK / "ingest.xlsx")
+    results["ingest"] = time_ingest(workbook, WORK / "ingest" / "alliance.duckdb")
+    results["rss_mb"] = {f"k{k}": rss_of_all_pages(path) for k, path in stores.items()}
+    results["peer"] = peer(stores[1000])
+    checks = {
+        **{f"page {p}: k1000 <= 1.5 x k1": v["k1000_ms"] <= 1.5 * v["k1_ms"] for p, v in results["pages"].items()},
+        "ingest: load <= 1.5 x calamine read": results["ingest"]["load_s"] <= 1.5 * results["ingest"]["calamine_read_s"],
+        "memory: k1000 <= 1.5 x k1": results["rss_mb"]["k1000"] <= 1.5 * results["rss_mb"]["k1"],
+        "peer: pandas >= 10 x store": results["peer"]["pandas_kpis_ms"] >= 10 * results["peer"]["store_kpis_ms"],
+    }
+    results["targets_met"] = checks
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    return 0
+
+
+def table(results: dict) -> str:
+    """The results as a Markdown table (also pasted into the README's Performance section)."""
+    lines = ["| page | k=1 ms | k=1000 ms | ratio | floor k=1000 ms |", "|---|---:|---:|---:|---:|"]
+    for page, v in results["pages"].items():
+        lines.append(
+            f"| {page} | {v['k1_ms']:.0f} | {v['k1000_ms']:.0f} | {v['k1000_ms'] / v['k1_ms']:.2f} | {v['floor_k1000_ms']:.0f} |"
+        )
+    i, r, p = results["ingest"], results["rss_mb"], results["peer"]
+    lines += [
+        "",
+        "| measure | value | target |",
+        "|---|---:|---|",
+        f"| ingest {i['rows']:,} rows: load | {i['load_s']:.2f} s | <= 1.5 x calamine read ({i['calamine_read_s']:.2f} s): ratio {i['load_s'] / i['calamine_read_s']:.2f} |",
+        f"| peak RSS, every page, k=1 | {r['k1']:.0f} MB | |",
+        f"| peak RSS, every page, k=1000 | {r['k1000']:.0f} MB | <= 1.5 x k=1: ratio {r['k1000'] / r['k1']:.2f} |",
+        f"| KPI summary, pandas way, k=1000 | {p['pandas_kpis_ms']:.0f} ms | >= 10 x store: ratio {p['pandas_kpis_ms'] / p['store_kpis_ms']:.1f} |",
+        f"| KPI summary, store queries, k=1000 | {p['store_kpis_ms']:.0f} ms | |",
+        "",
+        "Targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in results["targets_met"].items()),
+        f"Whole run: {results['seconds']:.0f} s",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
