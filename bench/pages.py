@@ -41,8 +41,8 @@ def time_pages(store_path: Path, runs: int = 5) -> dict[str, dict]:
         for i in range(1, runs + 1):
             calls.clear()
 
-            def recording(con, name, **params):
-                calls.append((name, params))
+            def recording(con, name, _calls=calls, **params):
+                _calls.append((name, params))
                 return original(con, name, **params)
 
             queries.run = recording
