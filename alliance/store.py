@@ -112,6 +112,7 @@ class Store:
         self.ensure()
         with self.lock():
             self._adopt_plain_file()
+            self._remove_leftovers()
             tmp = self._temp_file()
             shutil.copyfile(self.current(), tmp)
             con = duckdb.connect(str(tmp))
@@ -133,6 +134,11 @@ class Store:
 
     def snapshot_path(self, name: str) -> Path:
         return self.snapshots / name
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files of writers that died (we hold the lock, so none is running)."""
+        for leftover in self.snapshots.glob(".tmp-*"):
+            leftover.unlink(missing_ok=True)
 
     def _temp_file(self) -> Path:
         return self.snapshots / f".tmp-{os.getpid()}-{time.monotonic_ns()}.duckdb"
