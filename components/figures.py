@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import STATUS_COLORS
+from components.theme import STATUS_COLORS
 
 FIRST_DEADLINE = date(2023, 4, 15)
 

@@ -7,8 +7,24 @@ from components.filters import Filters
 from components.provenance import render_provenance
 
 
+def _run_through_app() -> None:
+    """Rerun through app.py when Streamlit ran a page file on its own.
+
+    Because a pages/ folder exists, a fresh server serves the first request for /regions (say)
+    the old multipage way, running pages/regions.py without app.py, so without the sidebar. Once
+    app.py has called st.navigation, Streamlit knows better for the rest of the process; we tell
+    it now and rerun, and st.navigation then opens the page the URL names.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def page_start(title: str, intro: str | None = None) -> Filters:
     """Draw the page title and where its numbers come from; return the sidebar filters."""
+    if "filters" not in st.session_state:
+        _run_through_app()
     filters: Filters = st.session_state["filters"]
     st.title(title)
     if intro:

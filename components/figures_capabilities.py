@@ -1,0 +1,101 @@
+"""Plotly figures for the Capabilities page: demand against supply, overall and by region. No Streamlit here."""
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.theme import PALETTE
+
+DEMAND_COLOR, SUPPLY_COLOR, GAP_COLOR = PALETTE[0], PALETTE[2], PALETTE[5]
+MEASURES = {
+    "eois": "Demand: EoIs listing the capability",
+    "centers": "Supply: centers (not closed) listing it",
+    "gap": "Gap: demand minus supply",
+}
+
+
+def wrap(text: str, width: int = 18) -> str:
+    """Break a long name over lines so axis labels stay narrow on small screens."""
+    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+
+
+def demand_supply_bars(frame: pd.DataFrame) -> go.Figure:
+    """Grouped horizontal bars per capability: demand (EoIs), supply (centers not closed) and the gap."""
+    names = [wrap(name, 22) for name in frame["capability_name"]]
+    demand = frame["eois"].astype(int).tolist()
+    supply = frame["centers"].astype(int).tolist()
+    gap = [d - s for d, s in zip(demand, supply)]
+    fig = go.Figure()
+    for label, values, color, template in (
+        ("Demand (EoIs)", demand, DEMAND_COLOR, "%{x} EoIs list %{customdata}"),
+        ("Supply (centers)", supply, SUPPLY_COLOR, "%{x} centers (not closed) list %{customdata}"),
+        ("Gap (demand minus supply)", gap, GAP_COLOR, "gap %{x:+d} for %{customdata}"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=values,
+                name=label,
+                orientation="h",
+                marker_color=color,
+                text=[f"{v:+d}" if label.startswith("Gap") else str(v) for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=frame["capability_name"].tolist(),
+                hovertemplate=template + "<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        bargap=0.25,
+        # Room on the right for the labels outside the longest bar.
+        xaxis=dict(
+            title="EoIs or centers",
+            range=[min(0, *gap) * 1.2, max(1, *demand, *supply, *gap) * 1.15],
+            showgrid=True,
+            gridcolor="#e5e7eb",
+            zeroline=True,
+            zerolinecolor="#9ca3af",
+        ),
+        yaxis=dict(autorange="reversed", automargin=True, showgrid=False),
+    )
+    return fig
+
+
+def region_capability_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
+    """Regions (rows) by capabilities (columns), coloured by demand, supply or gap, each cell labelled."""
+    grid = frame.pivot_table(index="region_name", columns="capability_name", values=measure, aggfunc="sum", sort=False)
+    z = grid.to_numpy().astype(int).tolist()
+    if measure == "gap":
+        # Diverging: vermillion where demand exceeds supply, green where supply exceeds demand.
+        limit = max(1, max(abs(v) for row in z for v in row))
+        scale = dict(colorscale=[[0, SUPPLY_COLOR], [0.5, "#ffffff"], [1, GAP_COLOR]], zmin=-limit, zmax=limit)
+        text = "%{z:+d}"
+    else:
+        color = DEMAND_COLOR if measure == "eois" else SUPPLY_COLOR
+        scale = dict(colorscale=[[0, "#ffffff"], [1, color]], zmin=0, zmax=max(1, max(max(row) for row in z)))
+        text = "%{z}"
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            # Single-line names: Plotly turns them when columns are narrow (a phone), wrapped names would overlap.
+            x=list(grid.columns),
+            y=[wrap(r, 18) for r in grid.index],
+            customdata=[[[r, c] for c in grid.columns] for r in grid.index],
+            texttemplate=text,
+            textfont=dict(size=14),
+            xgap=2,
+            ygap=2,
+            # Every cell is labelled with its number, so a colour bar would only take room.
+            showscale=False,
+            hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z}<extra>" + MEASURES[measure] + "</extra>",
+            **scale,
+        )
+    )
+    fig.update_layout(
+        xaxis=dict(side="top", showgrid=False, automargin=True),
+        yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
+        margin=dict(t=10),
+    )
+    return fig

@@ -1,0 +1,38 @@
+"""The one Plotly template and the colour-blind-safe palettes; no Streamlit, so reports use them too."""
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+REGION_COLORS = {
+    "Africa": "#0072B2",
+    "Americas": "#E69F00",
+    "Arab States": "#009E73",
+    "Asia and the Pacific": "#CC79A7",
+    "Commonwealth of Independent States": "#56B4E9",
+    "Europe": "#D55E00",
+    "Global (no country)": "#7F7F7F",
+}
+STATUS_COLORS = {
+    "done": "#009E73",
+    "due": "#0072B2",
+    "overdue": "#D55E00",
+    "on track": "#009E73",
+    "at risk": "#E69F00",
+    "off track": "#D55E00",
+    "no target": "#7F7F7F",
+}
+
+pio.templates["alliance"] = go.layout.Template(
+    layout=go.Layout(
+        colorway=PALETTE,
+        font=dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#1f2937"),
+        margin=dict(l=10, r=10, t=30, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+        xaxis=dict(showgrid=False, title_standoff=8),
+        yaxis=dict(gridcolor="#e5e7eb", zeroline=False, rangemode="tozero"),
+        hoverlabel=dict(namelength=-1),
+    )
+)
+pio.templates.default = "plotly_white+alliance"

@@ -1,0 +1,47 @@
+"""Centers and EoIs: the EoI pipeline, the network of centers, and a searchable directory of both."""
+
+import streamlit as st
+
+from components import data
+from components.centers import (
+    DIRECTORY_LIMIT,
+    nothing_counted,
+    render_centers_by_type,
+    render_directory,
+    render_directory_search,
+    render_pipeline,
+    render_scope_status,
+)
+from components.charts import render_empty
+from components.layout import page_start
+
+f = page_start(
+    "Centers and EoIs",
+    "Where expressions of interest stand, what the network of acceleration centers looks like, "
+    "and a directory to find any EoI or center.",
+)
+filters = {"region": f.region, "capability": f.capability}
+
+left, right = st.columns(2, gap="medium")
+with left:
+    pipeline = data.frame("eois_by_status", as_of=f.as_of, **filters)
+    if nothing_counted(pipeline, "eois"):
+        render_empty("EoIs received")
+    else:
+        render_pipeline(pipeline, f.scope_label)
+with right:
+    by_type = data.frame("centers_by_type", **filters)
+    if nothing_counted(by_type, "centers"):
+        render_empty("centers")
+    else:
+        render_centers_by_type(by_type, f.scope_label)
+
+by_scope = data.frame("centers_by_scope_status", **filters)
+# With no centers the empty state above already says so; a second notice would only repeat it.
+if not nothing_counted(by_scope, "centers"):
+    render_scope_status(by_scope, f.scope_label)
+
+st.subheader("Directory")
+search = render_directory_search()
+directory = data.frame("directory", as_of=f.as_of, search=search, limit=DIRECTORY_LIMIT, **filters)
+render_directory(directory, f"{f.as_of:%d %B %Y}", search)

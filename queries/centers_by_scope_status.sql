@@ -1,0 +1,36 @@
+-- One row per center scope and status (every pair, zeros included): every center with that scope and status as recorded. Params: $region (NULL = all), $capability (NULL = all).
+with scopes as (
+    select * from (values
+        (1, 'global', 'Global'), (2, 'regional', 'Regional'), (3, 'national', 'National')
+    ) as s(scope_order, scope, scope_label)
+),
+
+statuses as (
+    select * from (values
+        (1, 'prospective', 'Prospective'), (2, 'selected', 'Selected'), (3, 'launched', 'Launched'),
+        (4, 'suspended', 'Suspended'), (5, 'closed', 'Closed')
+    ) as s(status_order, status, status_label)
+),
+
+centers_counted as (
+    select scope, status, count(*) as centers,
+    from centers_regional
+    where ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
+    group by scope, status
+),
+
+final as (
+    select
+        sc.scope,
+        sc.scope_label,
+        st.status,
+        st.status_label,
+        coalesce(c.centers, 0) as centers,
+    from scopes sc
+    cross join statuses st
+    left join centers_counted c on c.scope = sc.scope and c.status = st.status
+    order by sc.scope_order, st.status_order
+)
+
+select * from final
