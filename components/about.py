@@ -1,0 +1,179 @@
+"""The About page's sections: the Alliance, its KPIs, its results framework and where the data comes from."""
+
+import pandas as pd
+import streamlit as st
+
+from alliance.store import Store
+from components.charts import render_downloads
+from components.upload import plain
+
+# Seed 003 (ITU-D Innovation brochure, "Our Mission"), verbatim.
+MISSION = (
+    "We help members to bridge the Digital Innovation Divide (Gap) – by bringing stakeholders together to develop "
+    "coherent strategy and coordinated policy across sectors to create the foundation for vibrant ICT centric "
+    "innovation ecosystems at systemic level."
+)
+# Seed 000 §2.2, summarised.
+VEHICLES = [
+    (
+        "Digital Transformation Lab",
+        "in Geneva and reachable virtually: supports the design and running of the network of centers and gives "
+        "technical assistance, on request, to countries lacking capabilities in sandboxing and in developing initiatives.",
+    ),
+    (
+        "Network of Acceleration Centers",
+        "global, regional and national centers that build innovation capabilities for technology, policy and flagship "
+        "initiatives, combining sense making, systems thinking and design thinking.",
+    ),
+    (
+        "Digital Innovation Board",
+        "guides the Alliance's work and its accountability, coordinates at a high level, advocates at the UN and with "
+        "regional and international organizations, and helps mobilize resources and partnerships.",
+    ),
+]
+# data/README.md, summarised: the reference tables and where each comes from.
+REFERENCE_SOURCES = [
+    ("ITU-D regions", "the six regions, and GLB for events with no country", "data contract §2"),
+    (
+        "Countries and aliases",
+        "the 194 ITU Member States: ISO alpha-3, ITU, UN and ISO names, ITU-D region; other spellings analysts type",
+        "ISO 3166-1; UN M49; ITU-D regional office pages (Georgia, Moldova and Ukraine counted in Europe)",
+    ),
+    ("Strategic capabilities", "the five capabilities and their descriptions", "seed 000 §2.1 (TDAG report, 2023)"),
+    ("Center types", "the four types of acceleration center: ownership, scope, resources", "seed 000 §2.3"),
+    ("Plan cycles", "WTDC-17 (2018-2022), WTDC-22 (2023-2025), WTDC-25 (2026-2029)", "WTDC Final Reports"),
+    (
+        "Regional initiatives",
+        "WTDC-22 initiatives of the six regions and the WTDC-17 ones older records need; many titles unverified",
+        "seed 000 references line; public ITU regional pages",
+    ),
+    ("KAP priorities and outcomes", "the Kigali Action Plan's priorities; the outcomes KPIs report against", "seed 000 §2"),
+    ("Resolution 90", "Resolution 90 (Kigali, 2022), resolves 1 to 7, verbatim", "seed 002"),
+    ("KPIs and targets", "every KPI's definition; targets analysts upload", "data contract §3; Targets sheet"),
+]
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return plain(value) if isinstance(value, str) else value
+
+
+def render_text_table(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> None:
+    """A static table whose cells wrap; text is escaped, since st.table reads cells as markdown."""
+    frame = frame.rename(columns=columns or {})
+    shown = frame.map(_cell)
+    st.table(shown, hide_index=True, border="horizontal")
+
+
+def render_alliance(capabilities: pd.DataFrame, center_types: pd.DataFrame) -> None:
+    """What the Alliance is: mission, launch, capabilities, vehicles and center types."""
+    st.subheader("The Alliance")
+    st.markdown(
+        "The **Innovation and Entrepreneurship Alliance for Digital Development** was launched by ITU's "
+        "Telecommunication Development Bureau (BDT) on **25 January 2023** with a call for expressions of interest. "
+        "It answers the needs for innovation that the ITU membership set out at WTDC-22 in the Kigali Action Plan and "
+        "Resolution 90 (Kigali, 2022), and works towards two outcomes of the ITU-D priority on digital transformation."
+    )
+    st.markdown(f"> {MISSION}\n>\n> ITU-D Innovation, *Our Mission*")
+    st.markdown(f"The Alliance fast-tracks **{len(capabilities)} strategic capabilities**:")
+    st.markdown(
+        "\n".join(
+            f"- **{plain(row.capability_name)}** ({plain(row.capability_code)}): {plain(row.description)}"
+            for row in capabilities.itertuples()
+        )
+    )
+    st.markdown(f"It works through **{len(VEHICLES)} main vehicles**:")
+    st.markdown("\n".join(f"{i}. **{name}**: {text}" for i, (name, text) in enumerate(VEHICLES, start=1)))
+    st.markdown(
+        f"The network has **{len(center_types)} types of acceleration center**. The model is flexible: ITU validates "
+        "each expression of interest and advises on the capabilities and scope that suit the requester."
+    )
+    render_text_table(center_types.drop(columns="source"), {"center_type_code": "code", "center_type_name": "center type"})
+    st.caption("Sources: seed 000 (TDAG report on the Alliance, 2023) §1 to §2.3; seed 003 (ITU-D Innovation brochure).")
+
+
+def render_kpi_definitions(kpis: pd.DataFrame) -> None:
+    """Every KPI the app shows: code, name, definition and unit, with downloads."""
+    st.subheader("How each KPI is defined")
+    st.markdown(
+        "Every figure counts the rows as of the date chosen in the sidebar: EoIs received, events and activities "
+        "started and resources signed on or before it; every center and every milestone. With a region chosen, only "
+        "that region's rows count (a row's region is its country's; an event with no country is global); milestones "
+        "belong to the whole Alliance and are never filtered."
+    )
+    table = kpis[["kpi_code", "name", "definition", "unit"]].rename(columns={"kpi_code": "code"})
+    render_text_table(table)
+    render_downloads(table, "KPI definitions", "kpi_definitions")
+
+
+def render_framework(outcomes: pd.DataFrame, res90: pd.DataFrame) -> None:
+    """The outcomes KPIs report against, and the Resolution 90 items they serve."""
+    st.subheader("Results framework")
+    st.markdown(
+        "Activities and milestones report against outcomes of the Kigali Action Plan; each outcome serves items of "
+        "Resolution 90, which instructs the Director of BDT."
+    )
+    outcomes = outcomes.assign(priority=outcomes["priority_code"] + " " + outcomes["priority_title"].fillna(""))
+    render_text_table(
+        outcomes[["outcome_code", "cycle", "priority", "outcome_title", "res90_resolves", "source"]],
+        {"outcome_code": "code", "outcome_title": "outcome", "res90_resolves": "Resolution 90 items"},
+    )
+    with st.expander(f"Resolution 90 (Kigali, 2022): the {len(res90)} items the Director of BDT is instructed to do"):
+        render_text_table(res90[["item", "item_text"]], {"item_text": "resolves to instruct the Director of BDT"})
+
+
+def render_initiatives(initiatives: pd.DataFrame, region_label: str) -> None:
+    """The regional initiatives the Alliance names, then all of them; unverified titles flagged."""
+    st.subheader("Regional initiatives")
+    if initiatives.empty:
+        st.info(f"No regional initiative is recorded for {region_label}.", icon=":material/info:")
+        return
+    columns = {"initiative_code": "code", "region_name": "region", "title_verified": "title verified"}
+    alliance = initiatives[initiatives["named_by_alliance"]].drop(columns=["named_by_alliance", "source"])
+    unverified = int((~initiatives["title_verified"]).sum())
+    st.markdown(
+        f"The Alliance contributes to the regional initiatives its founding report names: {len(alliance)} in "
+        f"{region_label}, listed below. Of the {len(initiatives)} initiatives the app knows there, **{unverified} have a title not "
+        "verified** against a public ITU page: those titles read *code (title not verified)* or are our best reading."
+    )
+    if not alliance.empty:
+        render_text_table(alliance, columns)
+    with st.expander(f"Every regional initiative, {region_label} ({len(initiatives)}), with sources"):
+        render_text_table(initiatives.drop(columns="named_by_alliance"), columns)
+    st.caption("Analysts add initiatives of a new plan cycle with an Initiatives sheet on the Upload page.")
+
+
+def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
+    """Where the data comes from: reference tables, built-in records, the demo set, the store and its last load."""
+    st.subheader("Where the data comes from")
+    st.markdown("**Reference tables** ship with the app as CSV files in `data/`, each row naming its source:")
+    render_text_table(pd.DataFrame(REFERENCE_SOURCES, columns=["table", "what it holds", "source"]))
+    builtin = [load for load in loads if load["kind"] == "builtin"]
+    loaded = f" They came in as load {builtin[-1]['load_id']}." if builtin else ""
+    st.markdown(
+        "**Built-in records**: every dated fact of the seed documents (the TDAG reports of 2019 and 2023, the ITU "
+        "contribution to the UN CSTD, 2023) as milestones, events, resources, the New Delhi innovation center and "
+        "activities, each with its source; the assumptions made (dates given only as a year, counts like "
+        f"*over 300*) are listed in `data/README.md`.{loaded}"
+    )
+    demo_rows = int(demo.iloc[0]["demo_rows"])
+    if demo_rows:
+        st.markdown(
+            f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers and activities made "
+            "by `alliance/demo.py`, not real data), marked as demo. Remove them on the History page, or with "
+            "`python -m alliance remove-demo`; the removal is recorded and can be rolled back."
+        )
+    else:
+        st.markdown("**Demo set**: the store holds no demo rows.")
+    st.markdown("**Uploads**: everything else comes from the registers analysts load on the Upload page.")
+    st.markdown("**The store** this app reads:")
+    st.code(f"{store.path}\n(snapshot {store.snapshot_name()})", language=None)
+    if loads:
+        last = loads[0]
+        st.text(
+            f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {last['file_name']}, "
+            f"by {last['loaded_by']}, {last['loaded_at']:%d %b %Y %H:%M}."
+        )
+    else:
+        st.text("Nothing has been loaded yet.")

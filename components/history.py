@@ -1,0 +1,162 @@
+"""The History page's parts: the table of loads, rollback and demo removal, each confirmed first."""
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from alliance import AllianceError
+from alliance.history import remove_demo, rollback
+from alliance.schema import SHEETS
+from alliance.store import Store
+from components import data
+from components.charts import render_downloads
+from components.upload import plain, who
+
+KINDS = {"load": "upload", "rollback": "rollback", "remove_demo": "demo removal", "builtin": "built-in data", "demo": "demo data"}
+# history() writes each sheet as "eois: +1 ~2 -0 =3"; table names hold no ':' or ';'.
+_SHEET = re.compile(r"^(\w+): \+(\d+) ~(\d+) -(\d+) =(\d+)$")
+_DONE = "history_done"
+_NONCE = "history_nonce"
+
+
+def _kind(load: dict) -> str:
+    kind = KINDS.get(load["kind"], load["kind"])
+    if load["kind"] == "rollback" and load["rolled_back_load_id"]:
+        kind += f" of load {load['rolled_back_load_id']}"
+    return kind
+
+
+def history_table(loads: list[dict]) -> pd.DataFrame:
+    """One row per load, rollback and demo removal, newest first, with row counts."""
+    return pd.DataFrame(
+        [
+            {
+                "load": load["load_id"],
+                "kind": _kind(load),
+                "by": load["loaded_by"],
+                "when": load["loaded_at"],
+                "file": load["file_name"],
+                "new": int(load["inserted"]),
+                "updated": int(load["updated"]),
+                "removed": int(load["removed"]),
+                "unchanged": int(load["unchanged"]),
+                "per sheet (+new ~updated -removed =unchanged)": load["sheets"] or "",
+                "sha256": (load["sha256"] or "")[:12],
+                "replace": bool(load["replace_sheets"]),
+                "note": load["note"] or "",
+            }
+            for load in loads
+        ]
+    )
+
+
+def sheets_table(load: dict) -> pd.DataFrame:
+    """One row per sheet a load touched: rows new, updated, removed, unchanged."""
+    rows = []
+    for part in (load["sheets"] or "").split("; "):
+        found = _SHEET.match(part)
+        if found:
+            table, *counts = found.groups()
+            label = SHEETS[table].label if table in SHEETS else table
+            rows.append(dict(zip(("sheet", "new", "updated", "removed", "unchanged"), [label, *map(int, counts)])))
+    return pd.DataFrame(rows, columns=["sheet", "new", "updated", "removed", "unchanged"])
+
+
+def render_history(loads: list[dict]) -> None:
+    """Draw every load as a table with CSV and Excel downloads."""
+    table = history_table(loads)
+    st.markdown(f"##### Loads, rollbacks and demo removals ({len(table)})")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "kind": st.column_config.TextColumn("kind", width="medium"),
+            "when": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm"),
+            "sha256": st.column_config.TextColumn("SHA-256 (start)", help="First 12 hex digits of the file's SHA-256"),
+        },
+    )
+    render_downloads(table, "Load history", "load_history")
+
+
+def _confirm(label: str, key: str) -> bool:
+    nonce = st.session_state.get(_NONCE, 0)
+    return st.checkbox(label, key=f"{key}_{nonce}")
+
+
+def _finish(message: str) -> None:
+    """After a write: forget cached results, keep the confirmation for the rerun, untick the boxes."""
+    data.clear()
+    st.session_state[_DONE] = message
+    st.session_state[_NONCE] = st.session_state.get(_NONCE, 0) + 1
+    st.rerun()
+
+
+def render_done() -> None:
+    """Confirm the rollback or demo removal just done (once)."""
+    message = st.session_state.pop(_DONE, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")
+
+
+def render_rollback(store: Store, loads: list[dict]) -> None:
+    """Pick a load, see what it changed, confirm, and return the store to its state before it."""
+    st.markdown("##### Roll back a load")
+    by_id = {load["load_id"]: load for load in loads}
+    # A fresh key after each rollback, so the newest load is offered again.
+    load_id = st.selectbox(
+        "Load to roll back",
+        list(by_id),
+        format_func=lambda i: f"Load {i}: {_kind(by_id[i])}, {by_id[i]['file_name']}, {by_id[i]['loaded_at']:%d %b %Y %H:%M}",
+        key=f"rollback_load_{st.session_state.get(_NONCE, 0)}",
+    )
+    load = by_id[load_id]
+    changes = sheets_table(load)
+    if changes.empty:
+        st.caption("This load changed no sheet.")
+    else:
+        st.dataframe(changes, hide_index=True, width="stretch")
+    later = [i for i in by_id if i > load_id]
+    st.warning(
+        f"Rolling back returns the whole store to its state just before load {load_id}."
+        + (f" The {len(later)} later load(s) ({', '.join(map(str, sorted(later)))}) are undone too." if later else "")
+        + " The rollback is itself recorded here, and can be rolled back in turn.",
+        icon=":material/warning:",
+    )
+    confirmed = _confirm(f"I understand: return the store to its state before load {load_id}", "rollback_confirm")
+    if st.button("Roll back", type="primary", key="rollback", disabled=not confirmed, icon=":material/undo:"):
+        if not confirmed:
+            st.error("Tick the confirmation first.")
+            return
+        try:
+            new_id = rollback(store, load_id, user=who())
+        except AllianceError as error:
+            st.error(plain(str(error)), icon=":material/error:")
+            return
+        _finish(f"Rolled back to the state before load {load_id}; recorded as load {new_id}.")
+
+
+def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
+    """Offer to delete every demo row, confirmed first; say nothing when there are none."""
+    counts = demo.iloc[0]
+    if not counts["demo_rows"]:
+        return
+    st.markdown("##### Remove the demo rows")
+    parts = [f"{int(counts[t]):,} {SHEETS[t].label}" for t in SHEETS if t in counts and counts[t]]
+    st.caption(
+        f"The store holds {int(counts['demo_rows']):,} generated demo rows ({', '.join(parts)}), not real data. "
+        "Removing them is recorded here and can be rolled back."
+    )
+    confirmed = _confirm("I understand: delete every demo row", "demo_confirm")
+    if st.button("Remove demo rows", key="remove_demo", disabled=not confirmed, icon=":material/delete:"):
+        if not confirmed:
+            st.error("Tick the confirmation first.")
+            return
+        try:
+            new_id = remove_demo(store, user=who())
+        except AllianceError as error:
+            st.error(plain(str(error)), icon=":material/error:")
+            return
+        _finish(f"Removed {int(counts['demo_rows']):,} demo rows; recorded as load {new_id}.")

@@ -1,0 +1,235 @@
+"""The Upload page's steps: template, check, preview, commit. Nothing is written before commit."""
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from alliance import AllianceError, loader
+from alliance.readers import MAX_FILE_MB
+from alliance.schema import SHEETS
+from alliance.store import Store
+from alliance.workbook import template
+from components import data
+from components.charts import render_downloads
+
+# Session keys: the checked upload (by file SHA-256), the last commit, and a counter that
+# gives the uploader a fresh key after a commit so the loaded file is not offered again.
+_CHECKED = "upload_checked"
+_DONE = "upload_done"
+_NONCE = "upload_nonce"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&])")
+
+
+def plain(text: str) -> str:
+    """Escape markdown so that text from an upload (file, sheet, column names) shows as typed."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def who() -> str:
+    """Who is acting, for the history: the signed-in e-mail, else the operating-system user."""
+    if st.user.get("is_logged_in") and st.user.get("email"):
+        return str(st.user.get("email"))
+    return loader.current_user()
+
+
+def _template_bytes(store: Store) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "template.xlsx"
+        con = store.connect()
+        try:
+            template(con, str(out))
+        finally:
+            con.close()
+        return out.read_bytes()
+
+
+def render_template_download(store: Store) -> None:
+    """Offer the empty upload workbook (instructions, headers, drop-downs), built when clicked."""
+    st.download_button(
+        "Download the upload template (.xlsx)",
+        data=lambda: _template_bytes(store),
+        file_name="alliance_upload_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="template",
+        icon=":material/download:",
+    )
+
+
+def render_uploader():
+    """Draw the file picker and the replace option; return the uploaded file (or None) and the option."""
+    nonce = st.session_state.get(_NONCE, 0)
+    file = st.file_uploader(
+        "Upload a register: an .xlsx workbook, or one sheet as .csv named after it (eois.csv, centers.csv, ...)",
+        type=["xlsx", "xlsm", "csv"],
+        max_upload_size=int(MAX_FILE_MB),
+        key=f"upload_{nonce}",
+    )
+    replace = st.checkbox(
+        "Replace the sheets in this file (their rows become the whole set)",
+        key=f"replace_{nonce}",
+        help="Without this, rows are added or updated by their id and no row is removed. "
+        "With it, rows of these sheets that the file does not hold are removed.",
+    )
+    return file, replace
+
+
+def check_upload(store: Store, file) -> dict:
+    """Validate an upload once per content, name and store version; keep it in the session for reruns."""
+    content = file.getvalue()
+    sha256 = hashlib.sha256(content).hexdigest()
+    version = data.version()
+    checked = st.session_state.get(_CHECKED, {}).get(sha256)
+    if checked and checked["name"] == file.name and checked["version"] == version:
+        return checked
+    checked = {"name": file.name, "sha256": sha256, "version": version, "validation": None, "error": None, "previews": {}}
+    with st.spinner("Reading and checking the file..."):
+        with tempfile.TemporaryDirectory() as folder:
+            # The temporary name keeps the suffix only; check() gets the original name, which
+            # names a CSV file's sheet.
+            path = Path(folder) / f"upload{Path(file.name).suffix.lower()[:8]}"
+            path.write_bytes(content)
+            try:
+                checked["validation"] = loader.check(store, path, file.name)
+            except AllianceError as error:
+                checked["error"] = str(error)
+    # Only the latest upload is kept: its validated rows can be large.
+    st.session_state[_CHECKED] = {sha256: checked}
+    return checked
+
+
+def render_report(checked: dict) -> bool:
+    """Say whether the file can be loaded, its notices, and every problem; return True when ready."""
+    if checked["error"]:
+        st.error(plain(checked["error"]), icon=":material/block:")
+        return False
+    validation = checked["validation"]
+    if validation.problems:
+        rows = len({(p.sheet, p.row) for p in validation.problems if p.row})
+        in_rows = f" in {_plural(rows, 'row')}" if rows else ""
+        st.error(
+            f"{_plural(len(validation.problems), 'problem')}{in_rows}: nothing will be written. "
+            "Correct the file and upload it again.",
+            icon=":material/error:",
+        )
+    else:
+        rows = sum(len(sheet.rows) for sheet in validation.sheets.values())
+        st.success(
+            f"Ready: {_plural(rows, 'row')} in {_plural(len(validation.sheets), 'sheet')}. "
+            "Check what the load will change, then load it.",
+            icon=":material/check_circle:",
+        )
+    for notice in validation.notices:
+        st.info(plain(notice), icon=":material/info:")
+    if validation.problems:
+        table = pd.DataFrame([p.as_dict() for p in validation.problems])[
+            ["sheet", "row", "column", "value", "problem", "suggestion"]
+        ]
+        st.markdown("##### Problems found")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "problem": st.column_config.TextColumn(width="large"),
+                "row": st.column_config.NumberColumn(width="small"),
+            },
+        )
+        render_downloads(table, "Upload problems", "upload_problems")
+        return False
+    return True
+
+
+def preview_upload(store: Store, checked: dict, replace: bool) -> loader.LoadResult:
+    """What the load would change, computed once per replace option (read-only)."""
+    previews = checked["previews"]
+    if replace not in previews:
+        with st.spinner("Comparing the file with the store..."):
+            previews[replace] = loader.preview(store, checked["validation"], replace)
+    return previews[replace]
+
+
+def preview_table(result: loader.LoadResult) -> pd.DataFrame:
+    """One row per sheet: rows new, updated, removed and unchanged."""
+    return pd.DataFrame(
+        [
+            {
+                "sheet": SHEETS[table].label,
+                "new": counts["inserted"],
+                "updated": counts["updated"],
+                "removed": counts["removed"],
+                "unchanged": counts["unchanged"],
+            }
+            for table, counts in result.sheets.items()
+        ],
+        columns=["sheet", "new", "updated", "removed", "unchanged"],
+    )
+
+
+def render_preview(result: loader.LoadResult, replace: bool) -> None:
+    """Draw what the load would change per sheet, and the changed values, with downloads."""
+    st.markdown("##### What this load will change")
+    if replace:
+        st.warning(
+            "Replace is on: rows of these sheets that the file does not hold will be removed.",
+            icon=":material/warning:",
+        )
+    summary = preview_table(result)
+    st.dataframe(summary, hide_index=True, width="stretch")
+    render_downloads(summary, "Load preview", "upload_preview")
+    for table, changes in result.changes.items():
+        label = SHEETS[table].label
+        counts = result.sheets[table]
+        changed = counts["inserted"] + counts["updated"] + counts["removed"]
+        with st.expander(f"{label}: {_plural(changed, 'row')} would change"):
+            if not changes:
+                st.caption("No row of this sheet would change.")
+                continue
+            frame = pd.DataFrame(changes, columns=["change", "id", "column", "old", "new"])
+            if max(counts["inserted"], counts["updated"], counts["removed"]) > 200:
+                st.caption("Showing the first 200 rows of each kind of change.")
+            st.dataframe(frame, hide_index=True, width="stretch")
+            render_downloads(frame, f"{label} changes", f"upload_changes_{table}")
+
+
+def render_commit(store: Store, checked: dict, result: loader.LoadResult, replace: bool) -> None:
+    """The one button that writes; on success record the confirmation and start afresh."""
+    validation = checked["validation"]
+    rows = sum(len(sheet.rows) for sheet in validation.sheets.values())
+    if not any(c["inserted"] or c["updated"] or c["removed"] for c in result.sheets.values()):
+        st.info("This file changes nothing in the store. Loading it only records it in the history.", icon=":material/info:")
+    if not st.button(f"Load {_plural(rows, 'row')} into the store", type="primary", key="commit", icon=":material/upload:"):
+        return
+    with st.status("Loading into the store...", expanded=False) as status:
+        try:
+            loaded = loader.apply(store, validation, checked["name"], checked["sha256"], replace=replace, user=who())
+        except AllianceError as error:
+            status.update(label="The load failed: nothing was written.", state="error")
+            st.error(plain(str(error)), icon=":material/error:")
+            return
+        status.update(label=f"Loaded as load {loaded.load_id}.", state="complete")
+    data.clear()
+    st.session_state[_DONE] = {"load_id": loaded.load_id, "name": checked["name"], "sheets": preview_table(loaded)}
+    st.session_state.pop(_CHECKED, None)
+    st.session_state[_NONCE] = st.session_state.get(_NONCE, 0) + 1
+    st.rerun()
+
+
+def render_done() -> None:
+    """Confirm the load just committed (once), with its counts and a link to the History page."""
+    done = st.session_state.pop(_DONE, None)
+    if not done:
+        return
+    sheets = done["sheets"]
+    totals = ", ".join(f"{int(sheets[c].sum()):,} {c}" for c in ("new", "updated", "removed", "unchanged"))
+    st.success(f"Loaded {plain(done['name'])} as load {done['load_id']}: {totals}.", icon=":material/check_circle:")
+    st.toast(f"Load {done['load_id']} is in the store.", icon=":material/check_circle:")
+    st.dataframe(sheets, hide_index=True, width="stretch")
+    st.page_link("pages/history.py", label="See it in the History (and undo it there)", icon=":material/history:")

@@ -1,0 +1,16 @@
+"""About: what the Alliance is, how each KPI is defined, and where the data comes from."""
+
+from components import data
+from components.about import render_alliance, render_framework, render_initiatives, render_kpi_definitions, render_sources
+from components.layout import page_start
+
+f = page_start(
+    "About",
+    "The Innovation and Entrepreneurship Alliance for Digital Development, the figures this dashboard reports "
+    "on it, and the sources behind them.",
+)
+render_alliance(data.frame("capabilities_list"), data.frame("center_types_list"))
+render_kpi_definitions(data.frame("kpi_definitions"))
+render_framework(data.frame("outcomes_list"), data.frame("res90_list"))
+render_initiatives(data.frame("initiatives_list", region=f.region), f.region_label)
+render_sources(data.store(), data.loads(), data.frame("demo_rows"))

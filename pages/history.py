@@ -1,0 +1,26 @@
+"""History, for analysts: every load with who, when and what it changed; rollback and demo removal."""
+
+import streamlit as st
+
+from components import data
+from components.history import render_done, render_history, render_remove_demo, render_rollback
+from components.layout import page_start
+
+page_start(
+    "History",
+    "Every load, rollback and demo removal, newest first. Any of them can be undone: a rollback "
+    "returns the store to its state before the load you pick.",
+)
+render_done()
+loads = data.loads()
+if not loads:
+    st.info("Nothing has been loaded yet. Upload a register on the Upload page.", icon=":material/info:")
+    st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
+else:
+    render_history(loads)
+    store = data.store()
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        render_rollback(store, loads)
+    with right:
+        render_remove_demo(store, data.frame("demo_rows"))

@@ -1,0 +1,54 @@
+"""The About page: the Alliance from the reference tables, every KPI definition, the sources."""
+
+import csv
+
+from alliance import DATA_DIR
+
+
+def markdown(at) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def tables(at) -> list:
+    """The page's static tables, their markdown escapes removed."""
+    return [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v) for t in at.table]
+
+
+def test_about_shows_the_five_capabilities_and_every_kpi(app):
+    at = app("about")
+    assert not at.exception
+    text = markdown(at)
+    for name in (
+        "Trends research readiness",
+        "Open technology innovation",
+        "Entrepreneurship and SMEs growth",
+        "Policy experimentation",
+        "Ecosystem initiatives acceleration",
+    ):
+        assert name in text
+    assert "25 January 2023" in text
+    with open(DATA_DIR / "kpis.csv", newline="") as handle:
+        codes = {row["kpi_code"] for row in csv.DictReader(handle)}
+    kpis = next(t for t in tables(at) if "definition" in t.columns)
+    assert set(kpis["code"]) == codes
+    assert {"name", "unit"} <= set(kpis.columns)
+
+
+def test_about_lists_center_types_and_flags_unverified_initiatives(app):
+    at = app("about")
+    frames = tables(at)
+    types = next(f for f in frames if "center type" in f.columns)
+    assert list(types["code"]) == ["TAC", "REEC", "IDTAC", "IAC"]
+    alliance = next(f for f in frames if "title verified" in f.columns)
+    assert set(alliance["code"]) == {"AFR4", "AMS3", "ARB4", "ASP4", "CIS3", "CIS5", "EUR5"}
+    assert set(alliance[alliance["code"] == "AMS3"]["title verified"]) == {"yes"}
+    assert set(alliance[alliance["code"] == "AFR4"]["title verified"]) == {"no"}
+    assert "title not verified" in markdown(at)
+
+
+def test_about_initiatives_follow_the_region_filter(app):
+    at = app("about", region="AFR")
+    assert not at.exception
+    alliance = next(t for t in tables(at) if "title verified" in t.columns)
+    assert list(alliance["code"]) == ["AFR4"]
+    assert set(alliance["region"]) == {"Africa"}
