@@ -1,0 +1,140 @@
+"""Drawing helpers for the Events and initiatives page: events over time, the events list, activities, actions by region."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from components.charts import render_chart, render_downloads, render_empty
+from components.figures_events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
+
+# The column headers of seed 001 §3.1, in its order.
+SEED_COLUMNS = {
+    "region_name": "Regions",
+    "knowledge_sharing": "Knowledge Sharing Products",
+    "capacity_building": "Capacity Building Products",
+    "innovation_assessment": "Innovation Assessments Products",
+    "project_cocreation": "Project Co-creation Products",
+}
+EVENT_COLUMNS = {
+    "event_id": "Event",
+    "title": "Title",
+    "start_date": "Start",
+    "end_date": "End",
+    "event_type": "Type",
+    "format": "Format",
+    "country_name": "Country",
+    "city": "City",
+    "region_name": "Region",
+    "participants": "Participants",
+    "countries_represented": "Countries represented",
+    "trained_certified": "Trained or certified",
+    "partners": "Partners",
+    "capabilities": "Capabilities",
+    "regional_initiatives": "Regional initiatives",
+    "source": "Source",
+}
+ACTIVITY_COLUMNS = {
+    "regional_initiative": "Initiative",
+    "cycle": "Plan cycle",
+    "initiative_title": "Initiative title",
+    "region_name": "Region",
+    "product": "Product line",
+    "status": "Status",
+    "activities": "Activities",
+}
+
+
+def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Date columns as dates (DuckDB dates arrive as timestamps), so tables and downloads show no time."""
+    return frame.assign(**{c: frame[c].dt.date for c in columns})
+
+
+def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date) -> None:
+    """Stacked bars of participants (or trained, or events) by region and month, with a measure toggle."""
+    if frame.empty:
+        render_empty("events starting in this period")
+        return
+    measure = st.radio(
+        "Count", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="events_measure", label_visibility="collapsed"
+    )
+    caption = "Events with no country count under Global (no country). Blank counts count 0."
+    if measure != "events" and frame[measure].sum() == 0:
+        caption = (
+            f"None of these {frame['events'].sum()} events has {MEASURES[measure].lower()} recorded, so the chart counts events. "
+            + caption
+        )
+        measure = "events"
+    table = (
+        frame.assign(month=frame["month"].dt.strftime("%Y-%m"))
+        .rename(columns={"month": "Month", "region_name": "Region", **MEASURES})
+        .drop(columns="region_code")
+    )
+    title = f"{MEASURES[measure]} by region and month, events starting from {period_start:%d %b %Y}, {scope}"
+    render_chart(events_by_month(frame, measure), table, title, "events_by_month", caption=caption)
+
+
+def render_events_list(frame: pd.DataFrame, title: str) -> None:
+    """The events in the period as a table, with CSV and Excel downloads."""
+    st.markdown(f"##### {title}")
+    if frame.empty:
+        render_empty("events starting in this period")
+        return
+    table = _dates(frame, "start_date", "end_date").rename(columns=EVENT_COLUMNS)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 400))
+    render_downloads(table, title, "events_list")
+
+
+def render_activities_by_initiative(frame: pd.DataFrame, scope: str, period_start: date) -> None:
+    """Activities per regional initiative stacked by product line, with a status toggle."""
+    if frame.empty:
+        render_empty("regional-initiative activities starting in this period")
+        return
+    options = ["all", *[s for s in STATUS_LABELS if s in set(frame["status"])]]
+    status = st.radio(
+        "Status",
+        options,
+        format_func=lambda s: "All statuses" if s == "all" else STATUS_LABELS[s],
+        horizontal=True,
+        key="activity_status",
+    )
+    chosen = None if status == "all" else status
+    rows = frame if chosen is None else frame[frame["status"] == chosen]
+    table = rows.assign(product=rows["product"].map(PRODUCT_LABELS)).rename(columns=ACTIVITY_COLUMNS)
+    what = "Activities" if chosen is None else f"{STATUS_LABELS[chosen]} activities"
+    title = f"{what} by regional initiative and product line, starting from {period_start:%d %b %Y}, {scope}"
+    caption = "An initiative code is read in the plan cycle covering the activity's start date. Activities carry no strategic capability, so that filter does not apply here."
+    render_chart(activities_by_initiative(frame, chosen), table, title, "activities_by_initiative", caption=caption)
+
+
+def select_year(years: pd.DataFrame, as_of: date) -> int:
+    """A year select box kept in the URL: years with activities or events up to the as-of date, and the as-of year."""
+    options = sorted({*years["year"].astype(int), as_of.year}, reverse=True)
+    return st.selectbox("Year", options, index=options.index(as_of.year), key="year", bind="query-params", width=160)
+
+
+def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_label: str) -> None:
+    """The actions-by-region table in the layout of seed 001 §3.1, with downloads and how it is counted."""
+    title = f"Actions by region in {year}, as in seed 001 §3.1"
+    st.markdown(f"##### {title}")
+    if year < as_of.year or (as_of.month, as_of.day) == (12, 31):
+        period = f"those starting in {year} (the whole year)"
+    else:
+        period = (
+            f"those starting from 1 January {year} to the as-of date, {as_of:%d %B %Y} "
+            f"(activities starting later in {year} are not counted yet)"
+        )
+    st.caption(
+        f"Layout of seed 001 §3.1 (External Innovation Actions, the table of actions by ITU region). Counts regional-initiative "
+        f"activities by product line: {period}. An activity's region is its country's region, else its initiative's region."
+        + ("" if region_label == "all regions" else f" Only {region_label} is counted (sidebar filter); other regions show 0.")
+    )
+    table = frame.rename(columns=SEED_COLUMNS)[list(SEED_COLUMNS.values())]
+    # A static table wraps the seed's long headers and fits the width, as the report's own table does.
+    st.table(table, hide_index=True)
+    st.caption(
+        "For 2018 the built-in data resembles the seed's table but does not equal it: the seed probably also counts products "
+        "that the built-in data records as events (forums and sessions), and it counts one assessment under CIS, most likely "
+        "Moldova's country review, which the built-in data files under Europe as the countries table does."
+    )
+    render_downloads(table, title, f"actions_by_region_{year}")

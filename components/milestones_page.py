@@ -1,0 +1,176 @@
+"""Drawing helpers for the Milestones and outcomes page: the outcome scorecard, target progress, milestone timeline and table."""
+
+import re
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from alliance.scorecard import RULE
+from components.charts import render_chart, render_downloads, render_empty
+from components.figures_milestones import milestone_timeline_as_of, outcome_progress
+
+BADGES = {
+    "on track": ("green", ":material/check_circle:"),
+    "at risk": ("orange", ":material/warning:"),
+    "off track": ("red", ":material/error:"),
+    "no target": ("gray", ":material/remove:"),
+}
+SCORECARD_COLUMNS = {
+    "outcome_code": "Outcome",
+    "cycle": "Plan cycle",
+    "priority_code": "Priority",
+    "priority_title": "Priority title",
+    "outcome_title": "Outcome title",
+    "res90_resolves": "Resolution 90 resolves",
+    "outcome_status": "Outcome status",
+    "measure": "Measure",
+    "kpi_code": "KPI code",
+    "actual": "Actual",
+    "target": "Target",
+    "target_period_end": "Target period end",
+    "target_cycle_starts_on": "Cycle start",
+    "expected_share": "Share expected by now",
+    "expected_by_now": "Expected by now",
+    "status": "Measure status",
+}
+# Short labels so that six metrics fit on one line; the full measure name is in the help.
+METRIC_LABELS = {1: "Activities", 2: "Completed", 3: "Beneficiaries", 4: "Milestones", 5: "Done", 6: "Overdue"}
+TARGET_COLUMNS = {
+    "measure": "Measure",
+    "actual": "Actual",
+    "target": "Target",
+    "target_period_end": "By",
+    "expected_share": "Share expected by now",
+    "expected_by_now": "Expected by now",
+    "status": "Status",
+}
+MILESTONE_COLUMNS = {
+    "milestone_id": "Milestone",
+    "title": "Title",
+    "kap_outcome": "KAP outcome",
+    "due_on": "Due",
+    "completed_on": "Completed",
+    "status": "Status",
+    "days_past_due": "Days past due",
+    "owner": "Owner",
+    "source": "Source",
+}
+
+
+def _plain(text) -> str:
+    """Text from uploads with every markdown character escaped, so it shows as typed."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|:<>$~=])", r"\\\1", str(text))
+
+
+def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Date columns as dates (DuckDB dates arrive as timestamps), so tables and downloads show no time."""
+    return frame.assign(**{c: frame[c].dt.date for c in columns})
+
+
+def _number(value) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> None:
+    """One card per outcome: status, title, its six measures, targets where set, the Resolution 90 items it serves."""
+    st.markdown(f"##### Scorecard by Kigali Action Plan outcome, {scope}")
+    if scored.empty:
+        render_empty("Kigali Action Plan outcomes", filters_hint=False)
+        return
+    with st.expander("How the status is decided", expanded=True, icon=":material/rule:"):
+        st.markdown(RULE)
+        st.caption(
+            "Activities count when linked to the outcome (kap_outcome) and started by the as-of date, in the region chosen. "
+            "Milestones belong to the whole Alliance and are not filtered by region. A target on milestones overdue is not "
+            "used here: the rule counts overdue milestones directly. The Targets sheet has no outcome column, so a target for "
+            "activities_total, activities_completed, milestones_total or milestones_done is compared with each outcome's own count."
+        )
+    for (cycle, code), part in scored.groupby(["cycle", "outcome_code"], sort=False):
+        first = part.iloc[0]
+        color, icon = BADGES[first["outcome_status"]]
+        with st.container(border=True):
+            st.badge(first["outcome_status"], color=color, icon=icon)
+            st.markdown(
+                f"**{_plain(code)}** · {_plain(cycle)} · priority {_plain(first['priority_code'])}: {_plain(first['priority_title'])}"
+            )
+            st.text(first["outcome_title"])
+            # A wrapping row: six metrics across on a desktop, two or three a line on a phone.
+            with st.container(horizontal=True, gap="small"):
+                for row in part.itertuples(index=False):
+                    st.metric(
+                        METRIC_LABELS.get(row.measure_order, row.measure),
+                        _number(row.actual),
+                        border=True,
+                        width=135,
+                        help=f"{row.measure} linked to {code}",
+                    )
+            targets = part[part["target"].notna()]
+            if not targets.empty:
+                st.dataframe(
+                    _dates(targets, "target_period_end")[list(TARGET_COLUMNS)].rename(columns=TARGET_COLUMNS),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
+                        "Share expected by now": st.column_config.NumberColumn(format="percent"),
+                        "Expected by now": st.column_config.NumberColumn(format="%.1f"),
+                    },
+                )
+            items = res90[(res90["cycle"] == cycle) & (res90["outcome_code"] == code)]
+            if not items.empty:
+                with st.expander(f"Serves Resolution 90, resolves {_plain(first['res90_resolves'])}"):
+                    for item in items.itertuples(index=False):
+                        st.text(f"{item.res90_number}. {item.res90_text}")
+    table = _dates(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)
+    table = table[list(SCORECARD_COLUMNS.values())]
+    with st.expander("The scorecard as a table, with downloads"):
+        st.dataframe(table, hide_index=True, width="stretch")
+        render_downloads(table, f"Outcome scorecard, {scope}", "outcome_scorecard")
+
+
+def render_target_progress(scored: pd.DataFrame, scope: str) -> None:
+    """Actual against target for the outcome measures that have a target; says so when none has."""
+    if scored.empty or scored["target"].isna().all():
+        st.markdown(f"##### Outcome measures against their targets, {scope}")
+        render_empty("targets for these outcome measures", filters_hint=False)
+        st.caption(
+            "Targets come from a Targets sheet (kpi, period_end, region, target) uploaded on the Upload page, "
+            "for the KPI codes activities_total, activities_completed, milestones_total or milestones_done."
+        )
+        return
+    rows = _dates(scored[scored["target"].notna()], "target_period_end", "target_cycle_starts_on")
+    table = rows.rename(columns=SCORECARD_COLUMNS)[list(SCORECARD_COLUMNS.values())]
+    height = 140 + 36 * len(rows)
+    render_chart(
+        outcome_progress(scored), table, f"Outcome measures against their targets, {scope}", "outcome_progress", height=height
+    )
+
+
+def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
+    """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
+    title = f"Milestones by due date: done, due or overdue, as of {as_of:%d %B %Y}"
+    if frame.empty:
+        st.markdown(f"##### {title}")
+        render_empty("milestones", filters_hint=False)
+        return
+    counts = frame["status"].value_counts()
+    caption = (
+        f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue. "
+        "Milestones belong to the whole Alliance: the region and capability filters do not apply."
+    )
+    table = _dates(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    render_chart(
+        milestone_timeline_as_of(frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
+    )
+
+
+def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
+    """Every milestone with its status at the as-of date, with downloads."""
+    title = f"Milestones and their status at {as_of:%d %B %Y}"
+    st.markdown(f"##### {title}")
+    if frame.empty:
+        render_empty("milestones", filters_hint=False)
+        return
+    table = _dates(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    st.dataframe(table, hide_index=True, width="stretch")
+    render_downloads(table, title, "milestones")

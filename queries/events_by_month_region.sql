@@ -1,0 +1,38 @@
+-- One row per month and region (GLB: events with no country) with events starting between $period_start and $as_of: events, participants, trained or certified (blanks count 0). Params: $as_of, $period_start, $region, $capability (NULL = all).
+with events_counted as (
+    select
+        date_trunc('month', start_date)::date as month,
+        region_code,
+        participants,
+        trained_certified,
+    from events_regional
+    where start_date between $period_start and $as_of
+      and ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
+),
+
+monthly as (
+    select
+        month,
+        region_code,
+        count(*) as events,
+        coalesce(sum(participants), 0)::bigint as participants,
+        coalesce(sum(trained_certified), 0)::bigint as trained_certified,
+    from events_counted
+    group by month, region_code
+),
+
+final as (
+    select
+        m.month,
+        m.region_code,
+        r.region_name,
+        m.events,
+        m.participants,
+        m.trained_certified,
+    from monthly m
+    join regions r on r.region_code = m.region_code
+    order by m.month, r.sort_order
+)
+
+select * from final

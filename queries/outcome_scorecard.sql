@@ -1,0 +1,130 @@
+-- One row per Kigali Action Plan outcome and measure (its linked activities: total, completed, beneficiaries; its linked milestones: total, done, overdue): the actual at $as_of and the target set for the measure's KPI, if any. Params: $as_of, $region (NULL = all; targets with no region).
+with measures as (
+    select * from (values
+        (1, 'Activities', 'activities_total', true),
+        (2, 'Activities completed', 'activities_completed', true),
+        (3, 'Beneficiaries', null, false),
+        (4, 'Milestones', 'milestones_total', true),
+        (5, 'Milestones done', 'milestones_done', true),
+        (6, 'Milestones overdue', 'milestones_overdue', false)
+    ) as m(measure_order, measure, kpi_code, takes_target)
+),
+
+outcome_rows as (
+    select
+        o.cycle,
+        o.code as outcome_code,
+        o.priority as priority_code,
+        p.title as priority_title,
+        o.title as outcome_title,
+        array_to_string(list_transform(string_split(o.res90_resolves, ';'), lambda x: trim(x)), ', ') as res90_resolves,
+        cy.starts_on as cycle_starts_on,
+        -- Codes are reused across plan cycles: a code found in one cycle only links whatever the row's date.
+        count(*) over (partition by o.code) as cycles_with_code,
+    from outcomes o
+    left join kap_priorities p on p.cycle = o.cycle and p.code = o.priority
+    left join cycles cy on cy.cycle = o.cycle
+),
+
+activities_linked as (
+    select kap_outcome, cycle, status, beneficiaries,
+    from activities_regional
+    where kap_outcome is not null
+      and start_date <= $as_of
+      and ($region is null or region_code = $region)
+),
+
+-- Milestones belong to the whole Alliance (data contract): not filtered by region.
+milestones_linked as (
+    select
+        m.kap_outcome,
+        cy.cycle,
+        m.completed_on <= $as_of as is_done,
+        (m.completed_on is null or m.completed_on > $as_of) and m.due_on < $as_of as is_overdue,
+    from milestones m
+    left join cycles cy on m.due_on between cy.starts_on and cy.ends_on
+    where m.kap_outcome is not null
+),
+
+activity_counts as (
+    select
+        o.cycle,
+        o.outcome_code,
+        count(a.kap_outcome) as activities_total,
+        count(a.kap_outcome) filter (where a.status = 'completed') as activities_completed,
+        coalesce(sum(a.beneficiaries), 0)::bigint as beneficiaries,
+    from outcome_rows o
+    left join activities_linked a
+        on a.kap_outcome = o.outcome_code and (a.cycle = o.cycle or o.cycles_with_code = 1)
+    group by o.cycle, o.outcome_code
+),
+
+milestone_counts as (
+    select
+        o.cycle,
+        o.outcome_code,
+        count(m.kap_outcome) as milestones_total,
+        count(m.kap_outcome) filter (where m.is_done) as milestones_done,
+        count(m.kap_outcome) filter (where m.is_overdue) as milestones_overdue,
+    from outcome_rows o
+    left join milestones_linked m
+        on m.kap_outcome = o.outcome_code and (m.cycle = o.cycle or o.cycles_with_code = 1)
+    group by o.cycle, o.outcome_code
+),
+
+-- The same choice of target as kpi_targets.sql: the nearest period end on or after $as_of, else the latest.
+targets_ranked as (
+    select
+        t.kpi,
+        t.period_end,
+        t.target,
+        row_number() over (
+            partition by t.kpi
+            order by (t.period_end < $as_of), case when t.period_end >= $as_of then t.period_end end, t.period_end desc
+        ) as rank_in_kpi,
+    from targets t
+    where t.region is not distinct from $region
+),
+
+targets_chosen as (
+    select
+        t.kpi,
+        t.period_end,
+        t.target,
+        cy.starts_on as cycle_starts_on,
+    from targets_ranked t
+    left join cycles cy on t.period_end between cy.starts_on and cy.ends_on
+    where t.rank_in_kpi = 1
+),
+
+final as (
+    select
+        o.outcome_code,
+        o.cycle,
+        o.priority_code,
+        o.priority_title,
+        o.outcome_title,
+        o.res90_resolves,
+        m.measure_order,
+        m.measure,
+        m.kpi_code,
+        case m.measure_order
+            when 1 then a.activities_total
+            when 2 then a.activities_completed
+            when 3 then a.beneficiaries
+            when 4 then ms.milestones_total
+            when 5 then ms.milestones_done
+            else ms.milestones_overdue
+        end as actual,
+        t.target,
+        t.period_end as target_period_end,
+        coalesce(t.cycle_starts_on, o.cycle_starts_on) as target_cycle_starts_on,
+    from outcome_rows o
+    cross join measures m
+    join activity_counts a on a.cycle = o.cycle and a.outcome_code = o.outcome_code
+    join milestone_counts ms on ms.cycle = o.cycle and ms.outcome_code = o.outcome_code
+    left join targets_chosen t on m.takes_target and t.kpi = m.kpi_code
+    order by o.cycle, o.outcome_code, m.measure_order
+)
+
+select * from final
