@@ -17,6 +17,7 @@ SECTIONS = {
         ("milestones.py", "Milestones and outcomes", ":material/flag:"),
     ],
     "Data": [
+        ("report.py", "TDAG report", ":material/description:"),
         ("upload.py", "Upload", ":material/upload_file:"),
         ("history.py", "History", ":material/history:"),
         ("about.py", "About", ":material/info:"),

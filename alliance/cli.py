@@ -1,4 +1,4 @@
-"""The command line: load, kpis, history, rollback, export, template, init, remove-demo."""
+"""The command line: load, kpis, history, rollback, export, template, report, init, remove-demo."""
 
 import argparse
 import json
@@ -64,6 +64,20 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("template", "Write an empty upload workbook with instructions and drop-down lists.")
     p.add_argument("--out", required=True)
+
+    p = command("report", "Write the TDAG report (.docx) and its annex of tables (.xlsx).")
+    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument(
+        "--from",
+        dest="period_start",
+        type=_date,
+        default=date(2023, 1, 25),
+        help="period start (default: the launch, 2023-01-25)",
+    )
+    p.add_argument("--region", type=_region, default=None)
+    p.add_argument("--out", required=True, help="the .docx to write")
+    p.add_argument("--annex", help="the .xlsx annex (default: OUT-annex.xlsx)")
+    p.add_argument("--no-images", action="store_true", help="leave the charts out (no Chromium needed)")
 
     p = command("remove-demo", "Delete every demo row.")
     p.add_argument("--user")
@@ -156,6 +170,26 @@ def _run(args, store: Store) -> int:
         con = store.ensure().connect()
         try:
             template(con, args.out)
+        finally:
+            con.close()
+        print(f"wrote {args.out}")
+        return 0
+    if args.command == "report":
+        from pathlib import Path
+
+        from alliance.report import build
+
+        con = store.ensure().connect()
+        try:
+            build(
+                con,
+                Path(args.out),
+                args.as_of,
+                args.period_start,
+                args.region,
+                Path(args.annex) if args.annex else None,
+                images=not args.no_images,
+            )
         finally:
             con.close()
         print(f"wrote {args.out}")

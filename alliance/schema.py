@@ -246,12 +246,14 @@ SHEETS: dict[str, Sheet] = {
         Sheet(
             "targets",
             "Targets",
-            ("kpi", "period_end", "region"),
+            ("kpi", "period_end", "region", "kap_outcome"),
             (
                 C("kpi", "kpi", True),
                 C("period_end", "date", True),
                 C("region", "region"),
                 C("target", "number", True),
+                # Not in the contract (the app may accept more): a target for one KAP outcome's measures.
+                C("kap_outcome", "outcome"),
             ),
             aliases=("target",),
             reference=True,

@@ -21,7 +21,8 @@ create table initiatives (code varchar, cycle varchar, region varchar, title var
                           title_verified boolean, alliance boolean, source varchar);
 create table outcomes (code varchar, cycle varchar, priority varchar, title varchar,
                        res90_resolves varchar, source varchar);
-create table targets (kpi varchar, period_end date, region varchar, target double, source varchar);
+create table targets (kpi varchar, period_end date, region varchar, target double, kap_outcome varchar,
+                      source varchar);
 
 create table eois (
     eoi_id varchar, received_on date, country varchar, organization varchar,

@@ -10,8 +10,8 @@ AT_RISK = 0.75
 STATUS_ORDER = ("off track", "at risk", "on track", "no target")
 
 RULE = (
-    "**How the status is decided.** A target (a row of the Targets sheet for the measure's KPI code, for the region "
-    "chosen, or Alliance-wide when no region is chosen) is expected to be reached steadily from the start of the plan "
+    "**How the status is decided.** A target (a row of the Targets sheet for the measure's KPI code that names this "
+    "outcome in its kap_outcome column, for the region chosen, or Alliance-wide when no region is chosen) is expected to be reached steadily from the start of the plan "
     "cycle to the target's period end. The share expected by now is the time elapsed from the cycle start to the as-of "
     "date, divided by the time from the cycle start to the period end (at most 100%). For each measure with a target: "
     "**on track** when the actual is at least that share of the target; **at risk** when it is at least 75% of that; "

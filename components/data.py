@@ -74,3 +74,8 @@ def loads() -> list[dict]:
 def clear() -> None:
     """Forget cached results (after this app itself wrote to the store)."""
     _history.clear()
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A read-only cursor on the data as it is now, for work that reads many tables (the report)."""
+    return _cursor(version())

@@ -77,7 +77,7 @@ def sidebar_filters() -> Filters:
     with st.sidebar:
         st.markdown("**Filters**")
         as_of = st.date_input(
-            "As of", value="today", min_value=date(2015, 1, 1), key="as_of", bind="query-params", format="YYYY-MM-DD"
+            "As of", value=date.today(), min_value=date(2015, 1, 1), key="as_of", bind="query-params", format="YYYY-MM-DD"
         )
         start = st.date_input(
             "Period start", value=LAUNCH, min_value=date(2015, 1, 1), key="from", bind="query-params", format="YYYY-MM-DD"

@@ -1,8 +1,9 @@
--- One row per KPI with a target for the scope: the nearest target whose period ends on or after $as_of (else the latest). Params: $as_of, $region (NULL = Alliance-wide).
+-- One row per KPI with a target for the scope: the nearest target whose period ends on or after $as_of (else the latest). Params: $as_of, $region (NULL = Alliance-wide). Targets for one KAP outcome are the scorecard's, not the tiles'.
 with scoped as (
     select kpi, period_end, target, source,
     from targets
     where region is not distinct from $region
+      and kap_outcome is null
 ),
 
 ranked as (

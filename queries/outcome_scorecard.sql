@@ -73,22 +73,26 @@ milestone_counts as (
 ),
 
 -- The same choice of target as kpi_targets.sql: the nearest period end on or after $as_of, else the latest.
+-- A target counts for an outcome only when its Targets row names that outcome (kap_outcome).
 targets_ranked as (
     select
         t.kpi,
+        t.kap_outcome,
         t.period_end,
         t.target,
         row_number() over (
-            partition by t.kpi
+            partition by t.kpi, t.kap_outcome
             order by (t.period_end < $as_of), case when t.period_end >= $as_of then t.period_end end, t.period_end desc
         ) as rank_in_kpi,
     from targets t
     where t.region is not distinct from $region
+      and t.kap_outcome is not null
 ),
 
 targets_chosen as (
     select
         t.kpi,
+        t.kap_outcome,
         t.period_end,
         t.target,
         cy.starts_on as cycle_starts_on,
@@ -123,7 +127,7 @@ final as (
     cross join measures m
     join activity_counts a on a.cycle = o.cycle and a.outcome_code = o.outcome_code
     join milestone_counts ms on ms.cycle = o.cycle and ms.outcome_code = o.outcome_code
-    left join targets_chosen t on m.takes_target and t.kpi = m.kpi_code
+    left join targets_chosen t on m.takes_target and t.kpi = m.kpi_code and t.kap_outcome = o.outcome_code
     order by o.cycle, o.outcome_code, m.measure_order
 )
 

@@ -63,7 +63,16 @@ def test_kpis_as_of_moves_the_counts(store):
 @pytest.mark.parametrize("path", sorted(QUERIES_DIR.glob("*.sql")), ids=lambda p: p.stem)
 def test_every_query_runs_against_the_store(store, path):
     con = store.connect()
-    params = {"as_of": AS_OF, "region": None, "period_start": AS_OF.replace(month=1, day=25), "capability": None, "search": None, "limit": 500, "year": 2023, "country": "KEN"}
+    params = {
+        "as_of": AS_OF,
+        "region": None,
+        "period_start": AS_OF.replace(month=1, day=25),
+        "capability": None,
+        "search": None,
+        "limit": 500,
+        "year": 2023,
+        "country": "KEN",
+    }
     result = frame(con, path.stem, **params)
     assert len(result.columns) > 0
     assert path.read_text().startswith("-- One row")

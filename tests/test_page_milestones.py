@@ -40,7 +40,7 @@ def statuses(at) -> dict:
 def load_targets(store, tmp_path, rows: str) -> None:
     """Load a hand-made Targets sheet into this test's copy of the store."""
     path = tmp_path / "targets.csv"
-    path.write_text("kpi,period_end,region,target\n" + rows)
+    path.write_text("kpi,period_end,region,target,kap_outcome\n" + rows)
     load_file(store, path, user="tester")
 
 
@@ -109,7 +109,9 @@ def test_outcome_scorecard_rule_on_hand_made_targets(store, tmp_path):
     load_targets(
         store,
         tmp_path,
-        "activities_total,2023-12-31,,2\nactivities_completed,2023-12-31,,2.6\nmilestones_done,2023-12-31,AFR,10\n",
+        "activities_total,2023-12-31,,2,DT1\nactivities_total,2023-12-31,,2,DT2\nactivities_total,2023-12-31,,2,RM1\n"
+        "activities_completed,2023-12-31,,2.6,DT1\nactivities_completed,2023-12-31,,2.6,DT2\nmilestones_done,2023-12-31,AFR,10,DT1\n"
+        "milestones_total,2023-12-31,,1000,\n",
     )
     scored = score(frame(store.connect(), "outcome_scorecard", as_of=AS_OF, region=None), AS_OF)
     by = {(r.outcome_code, r.kpi_code): r for r in scored.itertuples()}
@@ -120,12 +122,18 @@ def test_outcome_scorecard_rule_on_hand_made_targets(store, tmp_path):
     assert [by[(o, "activities_completed")].status for o in ("DT1", "DT2")] == ["at risk", "off track"]
     # The AFR target is not Alliance-wide: it does not apply when no region is chosen.
     assert by[("DT1", "milestones_done")].status == "no target"
+    # A target that names no outcome is an Alliance-wide KPI target (Overview tiles), not an outcome's.
+    assert all(by[(o, "milestones_total")].status == "no target" for o in ("DT1", "DT2", "RM1"))
     outcomes = dict(zip(scored["outcome_code"], scored["outcome_status"]))
     assert outcomes == {"DT1": "at risk", "DT2": "off track", "RM1": "off track"}
 
 
 def test_outcome_scorecard_overdue_milestone_makes_an_on_track_outcome_at_risk(store, tmp_path):
-    load_targets(store, tmp_path, "activities_total,2023-12-31,,2\n")
+    load_targets(
+        store,
+        tmp_path,
+        "activities_total,2023-12-31,,2,DT1\nactivities_total,2023-12-31,,2,DT2\nactivities_total,2023-12-31,,2,RM1\n",
+    )
     scored = score(frame(store.connect(), "outcome_scorecard", as_of=AS_OF, region=None), AS_OF)
     outcomes = dict(zip(scored["outcome_code"], scored["outcome_status"]))
     assert outcomes == {"DT1": "on track", "DT2": "at risk", "RM1": "off track"}
@@ -152,7 +160,11 @@ def test_milestones_page_filters_change_the_scorecard(app):
 
 
 def test_milestones_page_with_targets_draws_progress_and_statuses(app, store, tmp_path):
-    load_targets(store, tmp_path, "activities_total,2023-12-31,,2\nactivities_completed,2023-12-31,,2.6\n")
+    load_targets(
+        store,
+        tmp_path,
+        "activities_total,2023-12-31,,2,DT1\nactivities_total,2023-12-31,,2,DT2\nactivities_total,2023-12-31,,2,RM1\nactivities_completed,2023-12-31,,2.6,DT1\nactivities_completed,2023-12-31,,2.6,DT2\n",
+    )
     at = app("milestones", as_of="2023-06-30")
     assert not at.exception
     assert statuses(at) == {"DT1": "at risk", "DT2": "off track", "RM1": "off track"}

@@ -1,0 +1,277 @@
+"""The TDAG report: a Word document and its XLSX annex, written from the same store and figures as the pages."""
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
+
+from alliance import DATA_DIR
+from alliance.kpis import summary
+from alliance.queries import frame
+from alliance.workbook import frames_to_xlsx
+
+TITLE = "Report on the Innovation and Entrepreneurship Alliance for Digital Development"
+LAUNCH = date(2023, 1, 25)
+REGION_NAMES = {
+    "AFR": "Africa",
+    "AMS": "Americas",
+    "ARB": "Arab States",
+    "ASP": "Asia and the Pacific",
+    "CIS": "Commonwealth of Independent States",
+    "EUR": "Europe",
+}
+PRODUCT_HEADERS = [
+    "Region",
+    "Knowledge Sharing Products",
+    "Capacity Building Products",
+    "Innovation Assessments Products",
+    "Project Co-creation Products",
+]
+KPI_HEADERS = {
+    "region_name": "Region",
+    "eois_total": "EoIs",
+    "eois_countries": "Countries",
+    "eoi_center_requests": "Center requests",
+    "centers_total": "Centers",
+    "centers_launched": "Launched",
+    "events_total": "Events",
+    "event_participants": "Participants",
+    "trained_certified": "Trained/ certified",
+    "activities_total": "Activities",
+    "resources_usd": "USD mobilized",
+}
+
+
+@dataclass
+class Report:
+    """What the report says, as figures and tables (the annex holds every table)."""
+
+    as_of: date
+    period_start: date
+    region: str | None
+    kpis: dict
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    source: str = ""
+    demo_rows: int = 0
+
+
+def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = None) -> Report:
+    """Read every figure and table the report shows, for one period and region."""
+    params = {"as_of": as_of, "period_start": period_start, "region": region, "capability": None}
+    report = Report(as_of, period_start, region, summary(con, as_of, region))
+    last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
+    report.source = f"Alliance store, load {last[0][0]} of {last[0][1]:%d %B %Y}" if last else "Alliance store, no load yet"
+    report.demo_rows = int(frame(con, "demo_rows")["demo_rows"].iloc[0])
+    milestones = frame(con, "milestones_status", as_of=as_of)
+    reached = milestones[
+        (milestones["status"] == "done") & (pd.to_datetime(milestones["completed_on"]) >= pd.Timestamp(period_start))
+    ]
+    report.tables = {
+        "Milestones reached": reached[["completed_on", "title", "kap_outcome", "source"]].sort_values("completed_on"),
+        "Events held": frame(con, "events_list", **params).sort_values("start_date"),
+        "Results by region": frame(con, "kpis_by_region", **params),
+        "Actions by region": frame(con, "actions_by_region", year=as_of.year, **params),
+        "EoIs by region": frame(con, "eois_by_region", **params),
+        "Capability demand and supply": frame(con, "capability_demand_supply", **params),
+        "Milestone timeline": milestones,
+        "Open milestones": milestones[milestones["status"] != "done"][
+            ["due_on", "title", "status", "days_past_due", "kap_outcome"]
+        ],
+        "Capabilities": frame(con, "capabilities_list"),
+        "KPI definitions": frame(con, "kpi_definitions"),
+    }
+    return report
+
+
+def figures(report: Report) -> dict:
+    """The three charts, from the same figure functions the pages use."""
+    from components.figures_capabilities import demand_supply_bars
+    from components.figures_milestones import milestone_timeline_as_of
+    from components.figures_regions import kpi_by_region
+
+    eois = report.tables["EoIs by region"].rename(columns={"eois": "eois_total"})
+    return {
+        "EoIs received by region": kpi_by_region(eois, "eois_total", "EoIs"),
+        "Capability demand (EoIs) against supply (centers)": demand_supply_bars(report.tables["Capability demand and supply"]),
+        "Milestone timeline": milestone_timeline_as_of(report.tables["Milestone timeline"], report.as_of),
+    }
+
+
+def render_images(figs: dict, width: int = 1000, height: int = 520) -> dict[str, bytes]:
+    """PNG images of the figures through kaleido and the system Chromium (maps draw offline)."""
+    import kaleido
+    import plotly.io as pio
+
+    pio.defaults.topojson = str(DATA_DIR.parent / "static")
+    kaleido.start_sync_server()
+    try:
+        return {title: fig.to_image(format="png", width=width, height=height, scale=2) for title, fig in figs.items()}
+    finally:
+        kaleido.stop_sync_server()
+
+
+def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
+    """Write the report in the shape of the TDAG contributions."""
+    k = report.kpis
+    region = REGION_NAMES.get(report.region, "All regions")
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+    for section in doc.sections:
+        section.left_margin = section.right_margin = Cm(2)
+
+    doc.add_heading(TITLE, level=0)
+    header = doc.add_table(rows=0, cols=2)
+    header.style = "Light List Accent 1"
+    for label, value in (
+        ("Period", f"{report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}"),
+        ("Region", region),
+        ("As of", f"{report.as_of:%d %B %Y}"),
+        ("Data source", report.source),
+    ):
+        cells = header.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    if report.demo_rows:
+        mark = doc.add_paragraph()
+        run = mark.add_run(
+            f"DEMO DATA INCLUDED: the store holds {report.demo_rows} generated demo rows (EoIs, centers, activities). "
+            "Figures that count them are illustrative and must not be quoted."
+        )
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xD5, 0x5E, 0x00)
+
+    doc.add_heading("Summary", level=1)
+    doc.add_paragraph(summary_text(report))
+    doc.add_heading("Action required", level=1)
+    doc.add_paragraph("TDAG is invited to note this report and provide any guidance as deemed necessary.")
+
+    doc.add_heading("1. Background", level=1)
+    doc.add_paragraph(
+        "At the World Telecommunication Development Conference (WTDC-22), the Membership identified innovation and "
+        "entrepreneurship as of high priority within the framework of the Kigali Action Plan. The Innovation and "
+        "Entrepreneurship Alliance for Digital Development was launched on 25 January 2023 with a call for expressions "
+        "of interest, to build critical local enablers to lead in the changing digital environment (TDAG report on the Alliance, 2023)."
+    )
+    doc.add_heading("2. Objectives", level=1)
+    doc.add_paragraph(
+        "The Alliance fast-tracks five strategic objectives to accelerate countries' journey towards an innovation-driven digital economy:"
+    )
+    for row in report.tables["Capabilities"].itertuples(index=False):
+        doc.add_paragraph(f"{row.capability_name}: {row.description}", style="List Bullet")
+    doc.add_paragraph("It operates through three main vehicles:")
+    for vehicle in (
+        "A Digital Transformation Lab, supporting the design of the network of centers and technical assistance on request.",
+        "A Network of Acceleration Centers, enhancing global, regional and national innovation capabilities.",
+        "A Digital Innovation Board, guiding the work of the Alliance and ensuring its effectiveness and accountability.",
+    ):
+        doc.add_paragraph(vehicle, style="List Number")
+
+    doc.add_heading("3. Key actions and results", level=1)
+    doc.add_paragraph(
+        f"EoIs and centers: {k['eois']['total']:,} expressions of interest from {k['eois']['countries']:,} countries, "
+        f"{k['eois']['center_requests']:,} of them requests to establish or strengthen a center; {k['centers']['total']:,} centers "
+        f"registered, {k['centers']['launched']:,} launched."
+    )
+    reached = report.tables["Milestones reached"]
+    doc.add_heading("Milestones reached in the period", level=2)
+    if reached.empty:
+        doc.add_paragraph("No milestone was reached in the period.")
+    for row in reached.itertuples(index=False):
+        doc.add_paragraph(f"{pd.Timestamp(row.completed_on):%d %B %Y}: {row.title}", style="List Bullet")
+    doc.add_heading("Events held in the period", level=2)
+    events = report.tables["Events held"]
+    if events.empty:
+        doc.add_paragraph("No event was held in the period.")
+    for row in events.itertuples(index=False):
+        figures_text = ", ".join(
+            f"{value:,.0f} {label}"
+            for value, label in ((row.participants, "participants"), (row.trained_certified, "trained or certified"))
+            if pd.notna(value)
+        )
+        doc.add_paragraph(
+            f"{pd.Timestamp(row.start_date):%d %B %Y}: {row.title}" + (f" ({figures_text})" if figures_text else ""),
+            style="List Bullet",
+        )
+
+    doc.add_heading("Results by region", level=2)
+    _table(doc, report.tables["Results by region"][list(KPI_HEADERS)].rename(columns=KPI_HEADERS))
+    doc.add_heading(f"Actions by region and product line, {report.as_of.year}", level=2)
+    actions = report.tables["Actions by region"]
+    actions.columns = PRODUCT_HEADERS
+    _table(doc, actions)
+    doc.add_paragraph(
+        f"Activities starting in {report.as_of.year} up to the as-of date, in the layout of the 2019 TDAG report on ITU-D Innovation (section 3.1)."
+    ).italic = True
+
+    for title, png in images.items():
+        doc.add_heading(title, level=2)
+        doc.add_picture(io.BytesIO(png), width=Cm(16.5))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    doc.add_heading("4. Way forward", level=1)
+    open_milestones = report.tables["Open milestones"].sort_values("due_on")
+    if open_milestones.empty:
+        doc.add_paragraph("Every milestone in the store is done.")
+    for row in open_milestones.itertuples(index=False):
+        late = " (OVERDUE)" if row.status == "overdue" else ""
+        doc.add_paragraph(f"{row.title}: due {pd.Timestamp(row.due_on):%d %B %Y}{late}", style="List Bullet")
+    doc.add_paragraph("TDAG is invited to note this report and provide advice as deemed necessary.")
+    doc.save(str(out))
+
+
+def summary_text(report: Report) -> str:
+    """The Summary paragraph, written from the figures."""
+    k = report.kpis
+    where = f" in {REGION_NAMES[report.region]}" if report.region else ""
+    return (
+        f"This document reports progress of the Innovation and Entrepreneurship Alliance for Digital Development{where} "
+        f"from {report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}. By {report.as_of:%d %B %Y}, "
+        f"{k['eois']['total']:,} expressions of interest had been received from {k['eois']['countries']:,} countries, "
+        f"including {k['eois']['center_requests']:,} requests to establish or strengthen an acceleration center; "
+        f"{k['centers']['launched']:,} of {k['centers']['total']:,} centers had been launched. "
+        f"{k['events']['total']:,} events gathered {k['events']['participants']:,} participants, and "
+        f"{k['events']['trained_certified']:,} people were trained or certified. Resources mobilized amount to "
+        f"USD {k['resources_usd']:,.0f}. Of {k['milestones']['total']:,} milestones, {k['milestones']['done']:,} are done "
+        f"and {k['milestones']['overdue']:,} are overdue."
+    )
+
+
+def _table(doc, table: pd.DataFrame) -> None:
+    grid = doc.add_table(rows=1, cols=len(table.columns))
+    grid.style = "Light Grid Accent 1"
+    for cell, name in zip(grid.rows[0].cells, table.columns):
+        cell.text = str(name)
+    for values in table.itertuples(index=False):
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, values):
+            cell.text = f"{value:,.0f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    for row in grid.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+
+
+def build(
+    con,
+    out: Path,
+    as_of: date,
+    period_start: date = LAUNCH,
+    region: str | None = None,
+    annex: Path | None = None,
+    images: bool = True,
+) -> Report:
+    """Write the report (.docx) and its annex (.xlsx); return what they hold."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    report = gather(con, as_of, period_start, region)
+    pngs = render_images(figures(report)) if images else {}
+    write_docx(report, pngs, Path(out))
+    annex = annex or Path(out).with_name(Path(out).stem + "-annex.xlsx")
+    Path(annex).write_bytes(frames_to_xlsx(report.tables))
+    return report

@@ -1,0 +1,189 @@
+"""Drawing for the Regions page: the clickable world map, the regions side by side, the country profile."""
+
+from datetime import date
+from functools import partial
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table_downloads
+from components.figures_regions import kpi_by_region
+from components.filters import CAPABILITY_NAMES
+
+COUNTRY_KEY = "country"
+# What the map can show, keyed by query stem (<key>_by_country.sql): label, and how the contract counts it.
+MEASURES = {
+    "eois": ("EoIs", "EoIs received on or before the as-of date."),
+    "centers": ("Centers", "Every center, whatever its status or launch date (as the contract counts centers)."),
+}
+# Short column headers so that the region table fits a laptop screen; each header's KPI name and
+# definition from data/kpis.csv show on hover.
+KPI_HEADERS = {
+    "eois_total": "EoIs",
+    "eois_countries": "Countries",
+    "eoi_center_requests": "Center requests",
+    "centers_total": "Centers",
+    "centers_launched": "Launched",
+    "events_total": "Events",
+    "event_participants": "Participants",
+    "trained_certified": "Trained",
+    "activities_total": "Activities",
+    "resources_usd": "USD",
+}
+# The profile's tables (queries country_<part>), each named in the plural and singular.
+PROFILE = {
+    "eois": ("EoIs", "EoI"),
+    "centers": ("centers", "center"),
+    "events": ("events", "event"),
+    "activities": ("activities", "activity"),
+}
+
+
+def render_measure_picker() -> str:
+    """Choose what the map counts (EoIs by default); kept in the URL as `map`."""
+    return st.segmented_control(
+        "Show on the map",
+        list(MEASURES),
+        default="eois",
+        required=True,
+        format_func=lambda m: MEASURES[m][0],
+        key="map",
+        bind="query-params",
+    )
+
+
+def _pick_clicked(chart_key: str) -> None:
+    """Open the profile of the country clicked on the map (runs before the rerun draws the select box)."""
+    points = st.session_state[chart_key]["selection"]["points"]
+    location = points[0].get("location") if points else None
+    if location:
+        st.session_state[COUNTRY_KEY] = location
+
+
+def render_map(fig: go.Figure, table: pd.DataFrame, title: str, key: str, caption: str | None = None) -> str | None:
+    """Draw the world map (a click opens that country's profile), its table and downloads; return the clicked ISO3."""
+    st.markdown(f"##### {title}")
+    if caption:
+        st.caption(caption)
+    fig.update_layout(height=430)
+    chart_key = f"chart_{key}"
+    event = st.plotly_chart(
+        fig,
+        config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
+        key=chart_key,
+        on_select=partial(_pick_clicked, chart_key),
+        selection_mode="points",
+    )
+    render_table_downloads(table, title, key)
+    points = event.selection.points if event else []
+    return points[0].get("location") if points else None
+
+
+def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: str, key: str) -> None:
+    """The six regions, one row each, with every contract KPI; definitions on hover; downloads."""
+    names = dict(zip(definitions["kpi_code"], definitions["name"]))
+    helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
+    st.markdown(f"##### {title}")
+    st.caption(
+        "Every region is shown whatever region the sidebar selects. Events with no country (global or virtual) "
+        "belong to no region. Activities and resources have no strategic capability: a capability filter leaves them as they are."
+    )
+    # Wide enough for "Commonwealth of Independent States"; pinned so it stays in view when a phone scrolls.
+    config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=234)}
+    for code, header in KPI_HEADERS.items():
+        # USD in compact form (304K) so that the table fits; the chart and the downloads give it in full.
+        config[code] = st.column_config.NumberColumn(
+            header,
+            help=f"{names.get(code, header)}: {helps.get(code, '')}",
+            format="compact" if code == "resources_usd" else "localized",
+        )
+    st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch")
+    download = frame[["region_name", *KPI_HEADERS]].rename(columns={"region_name": "Region", **names})
+    render_downloads(download, title, key)
+
+
+def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope: str) -> None:
+    """A select box of KPIs and one bar per region for the chosen one."""
+    names = dict(zip(definitions["kpi_code"], definitions["name"]))
+    helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
+    kpi = st.selectbox(
+        "KPI to compare", list(KPI_HEADERS), format_func=lambda c: names.get(c, KPI_HEADERS[c]), key="kpi", bind="query-params"
+    )
+    name = names.get(kpi, KPI_HEADERS[kpi])
+    usd = kpi == "resources_usd"
+    if not frame[kpi].any():
+        render_empty(f"regional figures for {name}")
+        return
+    table = frame[["region_name", kpi]].rename(columns={"region_name": "Region", kpi: name})
+    fig = kpi_by_region(frame, kpi, name, usd=usd)
+    render_chart(fig, table, f"{name} by region, {scope}", f"regions_{kpi}", caption=helps.get(kpi), height=320)
+
+
+def render_country_picker(countries: pd.DataFrame) -> dict | None:
+    """Choose a country (those with data, or any Member State); kept in the URL by its ITU name. Return its row."""
+    names = dict(zip(countries["iso3"], countries["country_name"]))
+    with_rows = countries.loc[countries["rows_total"] > 0, "iso3"].tolist()
+    in_url = st.query_params.get(COUNTRY_KEY)
+    st.markdown("##### Country profile")
+    if in_url:
+        lookup = {**{n.casefold(): c for c, n in names.items()}, **{c.casefold(): c for c in names}}
+        code = lookup.get(in_url.strip().casefold())
+        if code is None:
+            # The select box drops a value it does not know; say so rather than silently show nothing.
+            st.warning(f"The link's country {in_url!r} is not an ITU Member State; choose one below.", icon=":material/link_off:")
+        elif in_url != names[code] and st.session_state.get("_country_link") != in_url:
+            # A link may name the country by ISO code or in another case (country=KEN); the select box
+            # writes the ITU name. Applied once, so that a later choice in the select box wins.
+            st.session_state["_country_link"] = in_url
+            st.session_state[COUNTRY_KEY] = code
+        in_url = names.get(code)
+    chosen = st.session_state.get(COUNTRY_KEY)
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    every = right.toggle(
+        "List every ITU Member State", key="every_country", help="Off: only countries named by an EoI, center, event or activity."
+    )
+    outside = (chosen is not None and chosen not in with_rows) or (in_url and in_url not in {names[c] for c in with_rows})
+    options = list(names) if every or outside else with_rows
+    iso3 = left.selectbox(
+        "Country",
+        options,
+        index=None,
+        format_func=names.get,
+        placeholder="Choose a country, or click one on the map",
+        key=COUNTRY_KEY,
+        bind="query-params",
+    )
+    if iso3 is None:
+        st.caption(
+            "Choose a country above, or click a coloured country on the map, to see its EoIs, centers, events and activities."
+        )
+        return None
+    return countries[countries["iso3"] == iso3].iloc[0].to_dict()
+
+
+def _count(n: int, part: str) -> str:
+    plural, singular = PROFILE[part]
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], as_of: date, capability: str | None) -> None:
+    """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads."""
+    name = country["country_name"]
+    st.markdown(f"**{name}, {country['region_name']}**")
+    counts = ", ".join(_count(len(tables[part]), part) for part in PROFILE)
+    scope = f"EoIs, events and activities up to {as_of:%d %B %Y}; centers of every status"
+    if capability:
+        scope += f"; only rows listing {CAPABILITY_NAMES[capability]} (activities carry no capability)"
+    st.caption(f"{counts}. {scope}.")
+    tabs = st.tabs([f"{PROFILE[part][0][0].upper()}{PROFILE[part][0][1:]} ({len(tables[part])})" for part in PROFILE])
+    for tab, part in zip(tabs, PROFILE):
+        table = tables[part]
+        with tab:
+            if table.empty:
+                render_empty(f"{PROFILE[part][0]} in {name}")
+                continue
+            # Dates arrive as timestamps; show them as the dates they are.
+            dates = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in table.columns if c.endswith(("_on", "_date"))}
+            st.dataframe(table, hide_index=True, width="stretch", column_config=dates)
+            render_downloads(table, f"{name} {PROFILE[part][0]}", f"{country['iso3']}_{part}")

@@ -1,0 +1,62 @@
+"""The Report page's build step: progress while the document is written, then the downloads."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from alliance import AllianceError
+from alliance.report import figures, gather, render_images, write_docx
+from alliance.workbook import frames_to_xlsx
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render_build(con, as_of, period_start, region, stem: str) -> None:
+    """Build the report with a progress indicator, then offer the .docx and the .xlsx annex."""
+    key = (stem, as_of, period_start, region)
+    if st.button("Build the report", type="primary", icon=":material/description:"):
+        try:
+            with st.status("Building the report...", expanded=True) as status:
+                st.write("Reading the figures and tables from the store...")
+                report = gather(con, as_of, period_start, region)
+                st.write("Drawing the charts...")
+                images = render_images(figures(report))
+                st.write("Writing the Word document and the annex...")
+                with tempfile.TemporaryDirectory() as folder:
+                    out = Path(folder) / f"{stem}.docx"
+                    write_docx(report, images, out)
+                    st.session_state["report"] = {
+                        "key": key,
+                        "docx": out.read_bytes(),
+                        "xlsx": frames_to_xlsx(report.tables),
+                        "demo": report.demo_rows,
+                    }
+                status.update(label="The report is ready.", state="complete", expanded=False)
+        except (AllianceError, OSError, RuntimeError) as error:
+            st.error(f"The report could not be built: {error}")
+            return
+    built = st.session_state.get("report")
+    if built and built["key"] == key:
+        if built["demo"]:
+            st.warning("The report includes demo rows; its header says so.", icon=":material/science:")
+        left, right = st.columns(2)
+        left.download_button(
+            "Download the report (.docx)",
+            built["docx"],
+            file_name=f"{stem}.docx",
+            mime=DOCX,
+            icon=":material/download:",
+            width="stretch",
+        )
+        right.download_button(
+            "Download the annex of tables (.xlsx)",
+            built["xlsx"],
+            file_name=f"{stem}-annex.xlsx",
+            mime=XLSX,
+            icon=":material/download:",
+            width="stretch",
+        )
+    elif built:
+        st.info("The filters changed since the last build: build the report again.", icon=":material/info:")

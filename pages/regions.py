@@ -1,0 +1,46 @@
+"""Regions, for TDAG delegates: where EoIs and centers are, the six regions side by side, and a country's profile."""
+
+from dataclasses import replace
+
+from components import data
+from components.charts import render_empty
+from components.figures_regions import world_map
+from components.layout import page_start
+from components.regions import (
+    MEASURES,
+    PROFILE,
+    render_country_picker,
+    render_country_profile,
+    render_kpi_comparison,
+    render_map,
+    render_measure_picker,
+    render_region_table,
+)
+
+f = page_start(
+    "Regions",
+    "Where expressions of interest and centers are, how the six ITU-D regions compare on each key figure, "
+    "and everything one country has done with the Alliance. Click a country on the map to open its profile.",
+)
+
+measure = render_measure_picker()
+label, counted = MEASURES[measure]
+counts = data.frame(f"{measure}_by_country", **f.params)
+if counts.empty:
+    render_empty(f"{label} by country")
+else:
+    render_map(world_map(counts, measure, label), counts, f"{label} per country, {f.scope_label}", f"map_{measure}", counted)
+
+country = render_country_picker(data.frame("country_row_counts"))
+if country:
+    tables = {
+        part: data.frame(f"country_{part}", country=country["iso3"], as_of=f.as_of, capability=f.capability) for part in PROFILE
+    }
+    render_country_profile(country, tables, f.as_of, f.capability)
+
+# The comparison always shows all six regions, whatever region the sidebar selects.
+compared = replace(f, region=None)
+kpis = data.frame("kpis_by_region", as_of=f.as_of, capability=f.capability)
+definitions = data.frame("kpi_definitions")
+render_region_table(kpis, definitions, f"The six regions on each key figure, {compared.scope_label}", "kpis_by_region")
+render_kpi_comparison(kpis, definitions, compared.scope_label)

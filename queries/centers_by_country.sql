@@ -1,0 +1,22 @@
+-- One row per country with at least one center (every status, as the contract counts centers), with its ITU name and region name. Params: $region (NULL = all), $capability (NULL = all).
+with centers_counted as (
+    select country,
+    from centers_regional
+    where ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
+),
+
+final as (
+    select
+        c.iso3,
+        c.itu_name as country_name,
+        r.region_name,
+        count(*) as centers,
+    from centers_counted ce
+    join countries c on c.iso3 = ce.country
+    left join regions r on r.region_code = c.region
+    group by c.iso3, c.itu_name, r.region_name
+    order by centers desc, country_name
+)
+
+select * from final

@@ -1,0 +1,23 @@
+-- One row per country with at least one EoI received by $as_of, with its ITU name and region name. Params: $as_of, $region (NULL = all), $capability (NULL = all).
+with eois_counted as (
+    select country,
+    from eois_regional
+    where received_on <= $as_of
+      and ($region is null or region_code = $region)
+      and ($capability is null or list_contains(capabilities, $capability))
+),
+
+final as (
+    select
+        c.iso3,
+        c.itu_name as country_name,
+        r.region_name,
+        count(*) as eois,
+    from eois_counted e
+    join countries c on c.iso3 = e.country
+    left join regions r on r.region_code = c.region
+    group by c.iso3, c.itu_name, r.region_name
+    order by eois desc, country_name
+)
+
+select * from final

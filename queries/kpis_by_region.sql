@@ -1,0 +1,105 @@
+-- One row per ITU-D region (GLB excluded): the contract KPIs counted in that region, as `kpis --region` counts them. Params: $as_of, $capability (NULL = all).
+-- Each CTE copies the filters of its contract query (eois_summary, centers_summary, events_summary,
+-- activities_summary, resources_summary); activities and resources carry no capabilities.
+with eois_counted as (
+    select region_code, country, request,
+    from eois_regional
+    where received_on <= $as_of
+      and ($capability is null or list_contains(capabilities, $capability))
+),
+
+eois_by_region as (
+    select
+        region_code,
+        count(*) as eois_total,
+        count(distinct country) as eois_countries,
+        count(*) filter (where request in ('establish_center', 'strengthen_center')) as eoi_center_requests,
+    from eois_counted
+    group by region_code
+),
+
+centers_counted as (
+    select region_code, status, launched_on,
+    from centers_regional
+    where ($capability is null or list_contains(capabilities, $capability))
+),
+
+centers_by_region as (
+    select
+        region_code,
+        count(*) as centers_total,
+        count(*) filter (where status = 'launched' and launched_on <= $as_of) as centers_launched,
+    from centers_counted
+    group by region_code
+),
+
+events_counted as (
+    select region_code, participants, trained_certified,
+    from events_regional
+    where start_date <= $as_of
+      and ($capability is null or list_contains(capabilities, $capability))
+),
+
+events_by_region as (
+    select
+        region_code,
+        count(*) as events_total,
+        coalesce(sum(participants), 0) as event_participants,
+        coalesce(sum(trained_certified), 0) as trained_certified,
+    from events_counted
+    group by region_code
+),
+
+activities_counted as (
+    select region_code,
+    from activities_regional
+    where start_date <= $as_of
+),
+
+activities_by_region as (
+    select
+        region_code,
+        count(*) as activities_total,
+    from activities_counted
+    group by region_code
+),
+
+resources_counted as (
+    select region_code, amount_usd,
+    from resources_regional
+    where signed_on <= $as_of
+),
+
+resources_by_region as (
+    select
+        region_code,
+        coalesce(sum(amount_usd), 0) as resources_usd,
+    from resources_counted
+    group by region_code
+),
+
+final as (
+    select
+        r.region_code,
+        r.region_name,
+        coalesce(e.eois_total, 0) as eois_total,
+        coalesce(e.eois_countries, 0) as eois_countries,
+        coalesce(e.eoi_center_requests, 0) as eoi_center_requests,
+        coalesce(c.centers_total, 0) as centers_total,
+        coalesce(c.centers_launched, 0) as centers_launched,
+        coalesce(v.events_total, 0) as events_total,
+        coalesce(v.event_participants, 0)::bigint as event_participants,
+        coalesce(v.trained_certified, 0)::bigint as trained_certified,
+        coalesce(a.activities_total, 0) as activities_total,
+        coalesce(s.resources_usd, 0)::double as resources_usd,
+    from regions r
+    left join eois_by_region e on e.region_code = r.region_code
+    left join centers_by_region c on c.region_code = r.region_code
+    left join events_by_region v on v.region_code = r.region_code
+    left join activities_by_region a on a.region_code = r.region_code
+    left join resources_by_region s on s.region_code = r.region_code
+    where r.region_code <> 'GLB'
+    order by r.sort_order
+)
+
+select * from final

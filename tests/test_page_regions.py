@@ -1,0 +1,238 @@
+"""The Regions page on the hand-counted store: map, the six regions side by side, country profile."""
+
+import base64
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+from handcount import AS_OF, EXPECTED_AFR, EXPECTED_ALL
+
+from alliance import QUERIES_DIR
+from alliance.kpis import REGIONS, summary
+from alliance.queries import frame
+
+NEW_QUERIES = [
+    "kpis_by_region",
+    "eois_by_country",
+    "centers_by_country",
+    "country_row_counts",
+    "country_eois",
+    "country_centers",
+    "country_events",
+    "country_activities",
+]
+
+
+def _values(value) -> list:
+    """A figure array from the chart JSON (plotly sends numbers as typed base64 arrays)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+    return list(value)
+
+
+def _charts(at) -> dict:
+    """Each drawn chart's first trace, by trace type."""
+    traces = {}
+    for chart in at.get("plotly_chart"):
+        trace = json.loads(chart.proto.spec)["data"][0]
+        traces[trace["type"]] = trace
+    return traces
+
+
+def _map(at) -> dict:
+    trace = _charts(at)["choropleth"]
+    return dict(zip(trace["locations"], _values(trace["z"])))
+
+
+def _region_table(at):
+    [table] = [d.value for d in at.dataframe if "eois_total" in d.value.columns]
+    return table.set_index("region_code")
+
+
+def _summary_row(figures: dict, region: str) -> dict:
+    """The region table's columns, read from the contract summary for one region."""
+    return {
+        "eois_total": figures["eois"]["total"],
+        "eois_countries": figures["eois"]["countries"],
+        "eoi_center_requests": figures["eois"]["center_requests"],
+        "centers_total": figures["centers"]["total"],
+        "centers_launched": figures["centers"]["launched"],
+        "events_total": figures["events"]["total"],
+        "event_participants": figures["events"]["participants"],
+        "trained_certified": figures["events"]["trained_certified"],
+        "activities_total": figures["activities"]["total"],
+        "resources_usd": figures["resources_usd"],
+    }
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2024, 6, 30)])
+@pytest.mark.parametrize("capability", [None, "ESM", "OTI"])
+def test_kpis_by_region_agrees_with_the_contract_summary_for_every_region(store, as_of, capability):
+    con = store.connect()
+    table = frame(con, "kpis_by_region", as_of=as_of, capability=capability).set_index("region_code")
+    assert list(table.index) == list(REGIONS)
+    for region in REGIONS:
+        expected = _summary_row(summary(con, as_of, region, capability), region)
+        assert table.loc[region, list(expected)].to_dict() == expected, region
+
+
+def test_kpis_by_region_matches_the_hand_count(store):
+    table = frame(store.connect(), "kpis_by_region", as_of=AS_OF, capability=None).set_index("region_code")
+    assert table.loc["AFR", ["eois_total", "centers_total", "activities_total"]].tolist() == [2, 1, 2]
+    assert _summary_row(EXPECTED_AFR, "AFR") == table.loc["AFR", list(_summary_row(EXPECTED_AFR, "AFR"))].to_dict()
+    assert table.loc["EUR", ["events_total", "activities_total", "centers_launched"]].tolist() == [1, 1, 0]
+    assert table.loc["ASP", ["event_participants", "trained_certified", "resources_usd"]].tolist() == [120, 20, 304000]
+    # The six regions add up to the Alliance-wide figures, less the global webinar (V2, no country).
+    assert table["eois_total"].sum() == EXPECTED_ALL["eois"]["total"]
+    assert table["events_total"].sum() == EXPECTED_ALL["events"]["total"] - EXPECTED_ALL["events"]["by_region"]["GLB"]
+    assert table["event_participants"].sum() == EXPECTED_ALL["events"]["participants"] - 300
+
+
+@pytest.mark.parametrize("name", NEW_QUERIES)
+def test_every_regions_query_runs_against_the_store(store, name):
+    params = dict(as_of=AS_OF, region=None, capability=None, period_start=date(2023, 1, 25), country="KEN")
+    result = frame(store.connect(), name, **params)
+    assert len(result.columns) > 0
+    assert (QUERIES_DIR / f"{name}.sql").read_text().startswith("-- One row")
+
+
+def test_regions_page_region_table_ignores_the_region_filter(app):
+    at = app("regions", as_of="2023-06-30", region="AFR")
+    assert not at.exception
+    table = _region_table(at)
+    assert list(table["region_name"]) == [
+        "Africa",
+        "Americas",
+        "Arab States",
+        "Asia and the Pacific",
+        "Commonwealth of Independent States",
+        "Europe",
+    ]
+    for region in REGIONS:
+        assert table.loc[region, "eois_total"] == EXPECTED_ALL["eois"]["by_region"][region]
+        assert table.loc[region, "centers_total"] == EXPECTED_ALL["centers"]["by_region"][region]
+        assert table.loc[region, "events_total"] == EXPECTED_ALL["events"]["by_region"][region]
+    assert table.loc["AFR", "activities_total"] == 2
+    titles = " ".join(m.value for m in at.markdown)
+    assert "The six regions on each key figure, all regions, as of 30 June 2023" in titles
+
+
+def test_regions_page_map_shows_hand_counted_eois_per_country(app):
+    at = app("regions", as_of="2023-06-30")
+    assert not at.exception
+    # E5 (Egypt) arrives on 1 July, after the as-of date.
+    assert _map(at) == {"KEN": 2, "KOR": 1, "BRA": 1, "KAZ": 1, "DEU": 1}
+    [chart] = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "choropleth"]
+    assert json.loads(chart.proto.config)["topojsonURL"] == "/app/static/"
+    assert "EoIs per country, all regions, as of 30 June 2023" in " ".join(m.value for m in at.markdown)
+
+
+def test_regions_page_map_honours_region_and_as_of(app):
+    assert _map(app("regions", as_of="2023-06-30", region="AFR")) == {"KEN": 2}
+    assert _map(app("regions", as_of="2023-06-30", region="Europe")) == {"DEU": 1}
+    later = app("regions", as_of="2023-07-01")
+    assert _map(later)["EGY"] == 1
+    assert _region_table(later).loc["ARB", "eois_total"] == 1
+
+
+def test_regions_page_map_of_centers_counts_every_center(app):
+    at = app("regions", as_of="2023-06-30", map="Centers")
+    assert not at.exception
+    # Every center, whatever its status: C4 (Germany) is closed, C2 (Kenya) launches in August.
+    assert _map(at) == {"KOR": 1, "KEN": 1, "BRA": 1, "DEU": 1}
+
+
+def test_regions_page_capability_filter_narrows_map_and_table(app):
+    at = app("regions", as_of="2023-06-30", capability="ESM")
+    assert not at.exception
+    assert _map(at) == {"KEN": 2}
+    table = _region_table(at)
+    assert table.loc["AFR", "eois_total"] == 2 and table.loc["ASP", "eois_total"] == 0
+    assert table.loc["AMS", "centers_total"] == 1  # C3 lists EIA and ESM
+    # Activities carry no capability, as in the contract summary.
+    assert table.loc["AFR", "activities_total"] == 2
+
+
+def test_regions_page_kpi_select_box_changes_the_bars(app):
+    at = app("regions", as_of="2023-06-30", kpi="Event participants")
+    assert not at.exception
+    bars = _charts(at)["bar"]
+    assert dict(zip(bars["y"], _values(bars["x"])))["Asia and the Pacific"] == 120
+    assert "Event participants by region, all regions, as of 30 June 2023" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("link", ["Kenya", "KEN", "kenya"])
+def test_regions_page_country_profile_from_the_url(app, link):
+    at = app("regions", as_of="2023-06-30", country=link)
+    assert not at.exception
+    assert at.selectbox(key="country").value == "KEN"
+    assert "**Kenya, Africa**" in [m.value for m in at.markdown]
+    assert any(c.value.startswith("2 EoIs, 1 center, 0 events, 1 activity.") for c in at.caption)
+    assert [t.label for t in at.tabs] == ["EoIs (2)", "Centers (1)", "Events (0)", "Activities (1)"]
+    shown = {d.value.columns[0]: d.value.iloc[:, 0].tolist() for d in at.dataframe}
+    assert shown["eoi_id"] == ["E2", "E3"]
+    assert shown["center_id"] == ["C2"]
+    assert shown["activity_id"] == ["A1"]  # A2 has no country; V4 and R3 come after the as-of date
+    assert "No events in Kenya" in " ".join(i.value for i in at.info)
+
+
+def test_regions_page_country_select_box_writes_the_itu_name(app):
+    at = app("regions", as_of="2023-06-30")
+    assert at.selectbox(key="country").value is None
+    assert not at.tabs
+    # With bind="query-params" the browser writes the option's label, the ITU name, to the URL.
+    assert "Korea (Rep. of)" in at.selectbox(key="country").options
+    at.selectbox(key="country").select("KOR").run()
+    assert not at.exception
+    assert "**Korea (Rep. of), Asia and the Pacific**" in [m.value for m in at.markdown]
+
+
+def test_regions_page_country_list_widens_to_every_member_state(app):
+    at = app("regions", as_of="2023-06-30")
+    assert set(at.selectbox(key="country").options) == {
+        "Brazil",
+        "Egypt",
+        "Germany",
+        "India",
+        "Kazakhstan",
+        "Kenya",
+        "Korea (Rep. of)",
+        "Switzerland",
+    }
+    at.toggle(key="every_country").set_value(True).run()
+    assert len(at.selectbox(key="country").options) == 194
+    japan = app("regions", as_of="2023-06-30", country="Japan")
+    assert japan.selectbox(key="country").value == "JPN"
+    assert "No EoIs in Japan" in " ".join(i.value for i in japan.info)
+
+
+@pytest.fixture
+def empty_app(empty_store, monkeypatch):
+    """Open the Regions page on a store holding only the reference data."""
+    import streamlit as st
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(empty_store.path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(as_of="2023-06-30")
+    at.run()
+    return at.switch_page("pages/regions.py").run()
+
+
+def test_regions_page_on_an_empty_store_says_so_instead_of_empty_charts(empty_app):
+    assert not empty_app.exception
+    assert not empty_app.get("plotly_chart")
+    infos = " ".join(i.value for i in empty_app.info)
+    assert "No EoIs by country" in infos and "No regional figures for EoIs received" in infos
+    assert list(_region_table(empty_app)["eois_total"]) == [0] * 6
+
+
+def test_regions_page_unknown_country_in_link_says_so(app):
+    at = app("regions", as_of="2023-06-30", country="Atlantis")
+    assert not at.exception
+    assert "'Atlantis' is not an ITU Member State" in " ".join(w.value for w in at.warning)
+    assert at.selectbox(key="country").value is None
