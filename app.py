@@ -13,7 +13,7 @@ SECTIONS = {
         ("regions.py", "Regions", ":material/public:"),
         ("capabilities.py", "Capabilities", ":material/hub:"),
         ("centers.py", "Centers and EoIs", ":material/apartment:"),
-        ("events.py", "Events and initiatives", ":material/event:"),
+        ("events.py", "Events and regional initiatives", ":material/event:"),
         ("milestones.py", "Milestones and outcomes", ":material/flag:"),
     ],
     "Data": [
@@ -30,7 +30,6 @@ pages = {
     section: [
         st.Page(PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
         for file, title, icon in items
-        if (PAGES / file).exists()  # TEMP while the pages are written
     ]
     for section, items in SECTIONS.items()
 }

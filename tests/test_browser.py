@@ -77,3 +77,52 @@ def test_load_from_command_line_shows_up_without_restart(served, page, tmp_path)
     assert done.returncode == 0, done.stderr
     open_page(page, f"{url}/?as_of=2030-01-01")
     assert int(metric(page, "EoIs")) == before + 1
+
+
+def test_map_draws_country_shapes_offline(served, page):
+    _, url, _ = served
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    open_page(page, f"{url}/regions?as_of=2023-06-30")
+    page.wait_for_selector("path.choroplethlocation", timeout=30000)
+    assert page.locator("path.choroplethlocation").count() >= 5
+    # shapes are drawn (plotly draws none without the outline, which comes from /app/static/)
+    lengths = page.locator("path.choroplethlocation").evaluate_all("paths => paths.map(p => (p.getAttribute('d') || '').length)")
+    assert min(lengths) > 20
+    assert not [u for u in failed if "topojson" in u or "world_110m" in u]
+
+
+def test_upload_a_workbook_end_to_end(served, page, tmp_path):
+    store, url, _ = served
+    con = store.connect()
+    before = con.execute("select count(*) from eois").fetchall()[0][0]
+    con.close()
+    path = tmp_path / "eois.csv"
+    path.write_text(
+        "eoi_id,received_on,country,organization,request,status\nUP-1,15/04/2023,Korea (Rep. of),Org,Establish a centre,Under review\n"
+    )
+    open_page(page, f"{url}/upload")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    load_button = page.get_by_role("button", name="Load 1 row into the store")
+    load_button.wait_for(timeout=30000)
+    con = store.connect()
+    assert con.execute("select count(*) from eois").fetchall()[0][0] == before  # nothing written before commit
+    con.close()
+    load_button.click()
+    page.get_by_text("Loaded eois.csv as load").first.wait_for(timeout=60000)
+    con = store.connect()
+    after = con.execute("select count(*), count(*) filter (where eoi_id = 'UP-1' and country = 'KOR') from eois").fetchall()[0]
+    con.close()
+    assert after == (before + 1, 1)
+
+
+def test_deep_link_on_a_fresh_server_opens_that_page_with_filters(_handcount_store, served, tmp_path):
+    store = copy_store(_handcount_store, tmp_path / "fresh")
+    _, _, browser = served
+    with serve(store.path) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(page, f"{url}/capabilities?as_of=2023-06-30&region=Africa")
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == "Capabilities"
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 1
+        page.close()
