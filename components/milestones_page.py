@@ -83,8 +83,8 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> N
         st.caption(
             "Activities count when linked to the outcome (kap_outcome) and started by the as-of date, in the region chosen. "
             "Milestones belong to the whole Alliance and are not filtered by region. A target on milestones overdue is not "
-            "used here: the rule counts overdue milestones directly. The Targets sheet has no outcome column, so a target for "
-            "activities_total, activities_completed, milestones_total or milestones_done is compared with each outcome's own count."
+            "used here: the rule counts overdue milestones directly. An outcome's targets are the Targets rows that name it in "
+            "the optional kap_outcome column; rows without it are Alliance-wide KPI targets, shown on the Overview."
         )
     for (cycle, code), part in scored.groupby(["cycle", "outcome_code"], sort=False):
         first = part.iloc[0]
@@ -134,8 +134,8 @@ def render_target_progress(scored: pd.DataFrame, scope: str) -> None:
         st.markdown(f"##### Outcome measures against their targets, {scope}")
         render_empty("targets for these outcome measures", filters_hint=False)
         st.caption(
-            "Targets come from a Targets sheet (kpi, period_end, region, target) uploaded on the Upload page, "
-            "for the KPI codes activities_total, activities_completed, milestones_total or milestones_done."
+            "Targets come from a Targets sheet (kpi, period_end, region, target, kap_outcome) uploaded on the Upload page, "
+            "for the KPI codes activities_total, activities_completed, milestones_total or milestones_done and this outcome's code."
         )
         return
     rows = _dates(scored[scored["target"].notna()], "target_period_end", "target_cycle_starts_on")
