@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import auth
 from components.filters import sidebar_filters
 
 PAGES = Path(__file__).parent / "pages"
@@ -24,12 +25,20 @@ SECTIONS = {
     ],
 }
 
+# Pages a role may not use are left out of the navigation, so their URLs do not open them either.
+NEEDS = {"upload.py": "analyst"}
+
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
+if auth.needs_sign_in():
+    st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")]).run()
+    st.stop()
 st.session_state["filters"] = sidebar_filters()
+auth.render_identity()
 pages = {
     section: [
         st.Page(PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
         for file, title, icon in items
+        if auth.may(NEEDS.get(file, "viewer"))
     ]
     for section, items in SECTIONS.items()
 }

@@ -40,7 +40,8 @@ def rollback(store: Store, load_id: int, user: str | None = None) -> int:
         before = store.snapshot_path(found[0])
         if not before.exists():
             raise AllianceError(f"The snapshot before load {load_id} ({found[0]}) is missing; it cannot be restored.")
-        con.execute(f"attach '{before}' as before_load (read_only)")
+        quoted = str(before).replace("'", "''")
+        con.execute(f"attach '{quoted}' as before_load (read_only)")
         tables = [
             t
             for (t,) in con.execute("select table_name from duckdb_tables() where database_name = current_database()").fetchall()

@@ -15,7 +15,7 @@ from alliance.readers import RawSheet, read_upload
 from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
 from alliance.store import Store
-from alliance.validate import Problem, SheetData, Validation, validate
+from alliance.validate import Problem, SheetData, Validation, reference_problems, validate
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -78,7 +78,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check(store: Store, path: str | os.PathLike, name: str | None = None, max_mb: float | None = None) -> Validation:
+def check(
+    store: Store, path: str | os.PathLike, name: str | None = None, max_mb: float | None = None, replace: bool = False
+) -> Validation:
     """Read and validate a file against the store's reference data; write nothing."""
     path = Path(path)
     name = name or path.name
@@ -89,7 +91,7 @@ def check(store: Store, path: str | os.PathLike, name: str | None = None, max_mb
         ref = load_reference(con)
     finally:
         con.close()
-    return validate(raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path))
+    return validate(raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path), replace=replace)
 
 
 def _is_zip(path: Path) -> bool:
@@ -108,7 +110,7 @@ def load_file(
     """Load an upload file; raise Rejected (writing nothing) when any problem is found."""
     path = Path(path)
     name = name or path.name
-    validation = check(store, path, name, max_mb)
+    validation = check(store, path, name, max_mb, replace)
     if validation.problems:
         raise Rejected(name, validation.problems)
     return apply(store, validation, name, sha256_of(path), replace=replace, user=user)
@@ -141,6 +143,12 @@ def apply(
     """Write validated sheets as one published snapshot and record the load."""
     result = LoadResult(file_name, sha256, notices=list(validation.notices))
     with store.write() as con:
+        # The store may have changed since the file was checked: check references again, inside the lock.
+        stored_eois = {e for (e,) in con.execute("select eoi_id from eois").fetchall()}
+        stored_centers = dict(con.execute("select center_id, eoi_id from centers").fetchall())
+        problems = reference_problems(validation, stored_eois, stored_centers, replace)
+        if problems:
+            raise Rejected(file_name, problems)
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
         for table in LOAD_ORDER:
             if table in validation.sheets:

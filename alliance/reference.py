@@ -24,6 +24,7 @@ class Reference:
     kpis: set[str]
     regions: set[str]
     existing_eois: set[str] = field(default_factory=set)
+    existing_center_eois: dict[str, str | None] = field(default_factory=dict)
 
     def country(self, text: str) -> str | None:
         return self.country_names.get(name_key(text))
@@ -90,4 +91,5 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> Reference:
         kpis={k for (k,) in con.execute("select kpi_code from kpis").fetchall()},
         regions={r for (r,) in con.execute("select region_code from regions where region_code <> 'GLB'").fetchall()},
         existing_eois={e for (e,) in con.execute("select eoi_id from eois").fetchall()},
+        existing_center_eois=dict(con.execute("select center_id, eoi_id from centers").fetchall()),
     )

@@ -54,11 +54,17 @@ class Store:
         self.lock_path = self.path.with_name(self.path.name + ".lock")
 
     def exists(self) -> bool:
-        return self.path.exists()
+        """True when the store exists, even if its pointer is broken (current() then says so)."""
+        return self.path.exists() or self.path.is_symlink()
 
     def current(self) -> Path:
         """Return the snapshot file readers should open now."""
         if not self.path.exists():
+            if self.path.is_symlink():
+                raise AllianceError(
+                    f"The store at {self.path} points to a missing snapshot ({os.readlink(self.path)}); "
+                    f"point it at the newest file in {self.snapshots} (ln -sfn), or restore it from backup."
+                )
             raise AllianceError(f"No store at {self.path}: create it with `python -m alliance init`.")
         return self.path.resolve()
 
@@ -84,10 +90,10 @@ class Store:
 
     def ensure(self) -> "Store":
         """Create the store holding the reference data, if it does not exist yet."""
-        if self.path.exists():
+        if self.exists():
             return self
         with self.lock():
-            if self.path.exists():
+            if self.exists():
                 return self
             self.snapshots.mkdir(parents=True, exist_ok=True)
             tmp = self._temp_file()
@@ -153,15 +159,12 @@ class Store:
             os.fsync(handle.fileno())
         final = self.snapshots / self._next_name()
         os.rename(tmp, final)
+        _fsync_dir(self.snapshots)
         link_tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.link")
         link_tmp.unlink(missing_ok=True)
         os.symlink(os.path.relpath(final, self.path.parent), link_tmp)
         os.replace(link_tmp, self.path)
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_dir(self.path.parent)
 
     def _adopt_plain_file(self) -> None:
         """Turn a store made as one plain DuckDB file into the snapshot layout."""
@@ -171,6 +174,15 @@ class Store:
         tmp = self._temp_file()
         shutil.copyfile(self.path, tmp)
         self._publish(tmp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable before anything depends on it."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> None:

@@ -113,7 +113,7 @@ def match_sheet(name: str, exact_only: bool = False) -> Sheet | None:
     return prefixed[0] if len(prefixed) == 1 else None
 
 
-def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False) -> Validation:
+def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False, replace: bool = False) -> Validation:
     """Check every sheet of an upload; return its clean rows and every problem found."""
     result = Validation()
     seen: dict[str, str] = {}
@@ -147,7 +147,7 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False)
         result.problems.append(
             Problem("(workbook)", None, "", "", f"no sheet of the upload format was found; expected one of: {expected}")
         )
-    _check_references(result, ref)
+    result.problems.extend(reference_problems(result, ref.existing_eois, ref.existing_center_eois, replace))
     return result
 
 
@@ -219,7 +219,8 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
                         bad.append((i, Problem(label, body[i][0], name, "", "a value is required")))
         values[name] = converted
     # A row of blanks and spaces is empty too: drop it, and what was said about it.
-    blank_rows = {i for i, row in enumerate(zip(*values.values())) if row.count(None) == len(row)} if bad else set()
+    candidates = {i for i, row in enumerate(zip(*values.values())) if row.count(None) == len(row)} if bad else set()
+    blank_rows = {i for i in candidates if all(_blank(v) for v in body[i][1])}
     if blank_rows:
         keep = [i for i in range(len(body)) if i not in blank_rows]
         values = {name: [column[i] for i in keep] for name, column in values.items()}
@@ -392,7 +393,8 @@ def _as_date(value) -> date:
         raise _Invalid(f"{_show(value)!r} is not a date")
     if isinstance(value, (int, float)):
         # An unformatted spreadsheet date stays a serial number.
-        if 1 <= value < 2958466 and float(value).is_integer():
+        # Serials from 1950 to 2099 only: a bare 2023 is a year typed as a number, not a date.
+        if 18264 <= value < 73051 and float(value).is_integer():
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise _Invalid(f"{_show(value)!r} is not a date")
     text = str(value).strip()
@@ -428,6 +430,8 @@ def _as_number(value, whole: bool):
     if number < 0:
         raise _Invalid(f"{_show(value)!r} is negative; expected a number of 0 or more")
     if whole:
+        if number >= 2**53:
+            raise _Invalid(f"{_show(value)!r} is too large for a count")
         if not number.is_integer():
             raise _Invalid(f"{_show(value)!r} is not a whole number")
         return int(number)
@@ -538,17 +542,40 @@ def _check_initiative(label, number, column, code, day, ref: Reference, result: 
         )
 
 
-def _check_references(result: Validation, ref: Reference) -> None:
-    """A center's eoi_id must name an EoI in the store or in the same upload."""
-    centers = result.sheets.get("centers")
-    if not centers or "eoi_id" not in centers.columns:
-        return
-    uploaded = set()
-    if "eois" in result.sheets:
-        uploaded = set(result.sheets["eois"].values["eoi_id"])
-    known = ref.existing_eois | uploaded
-    for number, eoi_id in zip(centers.row_numbers, centers.values["eoi_id"]):
-        if eoi_id is not None and eoi_id not in known:
-            result.problems.append(
-                Problem(centers.source_name, number, "eoi_id", eoi_id, f"{eoi_id!r} names no EoI in the store or in this upload")
-            )
+def reference_problems(
+    result: Validation, stored_eois: set[str], stored_centers: dict[str, str | None], replace: bool
+) -> list[Problem]:
+    """A center's eoi_id must name an EoI in the store or in the same upload, after the load.
+
+    With replace, an uploaded EoIs sheet becomes the whole set: the centers that stay must name
+    one of its EoIs. Called again inside the writer's transaction, against the store as it is then.
+    """
+    problems: list[Problem] = []
+    eois, centers = result.sheets.get("eois"), result.sheets.get("centers")
+    uploaded_eois = set(eois.values["eoi_id"]) if eois else set()
+    known = uploaded_eois if (replace and eois) else stored_eois | uploaded_eois
+    if centers and "eoi_id" in centers.columns:
+        for number, eoi_id in zip(centers.row_numbers, centers.values["eoi_id"]):
+            if eoi_id is not None and eoi_id not in known:
+                problems.append(
+                    Problem(
+                        centers.source_name, number, "eoi_id", eoi_id, f"{eoi_id!r} names no EoI in the store or in this upload"
+                    )
+                )
+    if replace and eois:
+        staying = {} if (centers and replace) else dict(stored_centers)
+        if centers:
+            for center_id in centers.values["center_id"]:
+                staying.pop(center_id, None)
+        for center_id, eoi_id in sorted(staying.items()):
+            if eoi_id is not None and eoi_id not in known:
+                problems.append(
+                    Problem(
+                        eois.source_name,
+                        None,
+                        "eoi_id",
+                        eoi_id,
+                        f"replacing the EoIs would remove {eoi_id!r}, which center {center_id!r} names",
+                    )
+                )
+    return problems

@@ -46,7 +46,7 @@ def time_pages(store_path: Path, runs: int = 5) -> dict[str, dict]:
                 return original(con, name, **params)
 
             queries.run = recording
-            at.sidebar.date_input[0].set_value(AS_OF - timedelta(days=i))
+            at.date_input(key="as_of").set_value(AS_OF - timedelta(days=i))
             started = time.perf_counter()
             at.run()
             timings.append((time.perf_counter() - started) * 1000)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from alliance.store import Store
 from components.charts import render_downloads
-from components.upload import plain
+from components.escape import plain
 
 # Seed 003 (ITU-D Innovation brochure, "Our Mission"), verbatim.
 MISSION = (

@@ -50,7 +50,13 @@ class Filters:
 
 
 def _check_url() -> list[str]:
-    """Drop URL values that are not valid, so the widgets fall back to their defaults; say so."""
+    """Drop URL values that are not valid, so the widgets fall back to their defaults; say so.
+
+    Only on a session's first run: afterwards the widgets own their URL parameters.
+    """
+    if st.session_state.get("_url_checked"):
+        return []
+    st.session_state["_url_checked"] = True
     notices = []
     params = st.query_params
     for name, label in (("as_of", "as-of date"), ("from", "period start")):
@@ -68,6 +74,7 @@ def _check_url() -> list[str]:
         if name in params and params[name] not in (*allowed.values(), ALL):
             notices.append(f"The link's {label} {params[name]!r} is unknown; showing all.")
             del params[name]
+    st.session_state["_url_notices"] = notices
     return notices
 
 

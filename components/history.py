@@ -9,9 +9,9 @@ from alliance import AllianceError
 from alliance.history import remove_demo, rollback
 from alliance.schema import SHEETS
 from alliance.store import Store
-from components import data
+from components import auth, data
 from components.charts import render_downloads
-from components.upload import plain, who
+from components.escape import plain
 
 KINDS = {"load": "upload", "rollback": "rollback", "remove_demo": "demo removal", "builtin": "built-in data", "demo": "demo data"}
 # history() writes each sheet as "eois: +1 ~2 -0 =3"; table names hold no ':' or ';'.
@@ -131,7 +131,8 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
             st.error("Tick the confirmation first.")
             return
         try:
-            new_id = rollback(store, load_id, user=who())
+            auth.require("analyst")
+            new_id = rollback(store, load_id, user=auth.who())
         except AllianceError as error:
             st.error(plain(str(error)), icon=":material/error:")
             return
@@ -155,7 +156,8 @@ def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
             st.error("Tick the confirmation first.")
             return
         try:
-            new_id = remove_demo(store, user=who())
+            auth.require("admin")
+            new_id = remove_demo(store, user=auth.who())
         except AllianceError as error:
             st.error(plain(str(error)), icon=":material/error:")
             return

@@ -1,6 +1,5 @@
 """Drawing helpers for the Milestones and outcomes page: the outcome scorecard, target progress, milestone timeline and table."""
 
-import re
 from datetime import date
 
 import pandas as pd
@@ -8,6 +7,7 @@ import streamlit as st
 
 from alliance.scorecard import RULE
 from components.charts import render_chart, render_downloads, render_empty
+from components.escape import plain
 from components.figures_milestones import milestone_timeline_as_of, outcome_progress
 
 BADGES = {
@@ -58,11 +58,6 @@ MILESTONE_COLUMNS = {
 }
 
 
-def _plain(text) -> str:
-    """Text from uploads with every markdown character escaped, so it shows as typed."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|:<>$~=])", r"\\\1", str(text))
-
-
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     """Date columns as dates (DuckDB dates arrive as timestamps), so tables and downloads show no time."""
     return frame.assign(**{c: frame[c].dt.date for c in columns})
@@ -92,7 +87,7 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> N
         with st.container(border=True):
             st.badge(first["outcome_status"], color=color, icon=icon)
             st.markdown(
-                f"**{_plain(code)}** · {_plain(cycle)} · priority {_plain(first['priority_code'])}: {_plain(first['priority_title'])}"
+                f"**{plain(code)}** · {plain(cycle)} · priority {plain(first['priority_code'])}: {plain(first['priority_title'])}"
             )
             st.text(first["outcome_title"])
             # A wrapping row: six metrics across on a desktop, two or three a line on a phone.
@@ -103,7 +98,7 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> N
                         _number(row.actual),
                         border=True,
                         width=135,
-                        help=f"{row.measure} linked to {code}",
+                        help=f"{row.measure} linked to {plain(code)}",
                     )
             targets = part[part["target"].notna()]
             if not targets.empty:
@@ -118,7 +113,7 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> N
                 )
             items = res90[(res90["cycle"] == cycle) & (res90["outcome_code"] == code)]
             if not items.empty:
-                with st.expander(f"Serves Resolution 90, resolves {_plain(first['res90_resolves'])}"):
+                with st.expander(f"Serves Resolution 90, resolves {plain(first['res90_resolves'])}"):
                     for item in items.itertuples(index=False):
                         st.text(f"{item.res90_number}. {item.res90_text}")
     table = _dates(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from components.escape import plain
+
 
 def render_provenance(last_load: dict | None, scope: str, demo_rows: int) -> None:
     """Draw the provenance line under the page title, and the demo banner when needed."""
@@ -9,7 +11,7 @@ def render_provenance(last_load: dict | None, scope: str, demo_rows: int) -> Non
         when = f"{last_load['loaded_at']:%d %b %Y %H:%M}"
         st.caption(
             f"Showing {scope}. Data: load {last_load['load_id']} ({last_load['kind'].replace('_', ' ')}), "
-            f"{last_load['file_name']}, by {last_load['loaded_by']}, {when}."
+            f"{plain(last_load['file_name'])}, by {plain(last_load['loaded_by'])}, {when}."
         )
     else:
         st.caption(f"Showing {scope}. No data has been loaded yet.")

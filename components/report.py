@@ -15,7 +15,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def render_build(con, as_of, period_start, region, stem: str) -> None:
     """Build the report with a progress indicator, then offer the .docx and the .xlsx annex."""
-    key = (stem, as_of, period_start, region)
+    from components import data
+
+    key = (stem, as_of, period_start, region, data.version())
     if st.button("Build the report", type="primary", icon=":material/description:"):
         try:
             with st.status("Building the report...", expanded=True) as status:
@@ -59,4 +61,4 @@ def render_build(con, as_of, period_start, region, stem: str) -> None:
             width="stretch",
         )
     elif built:
-        st.info("The filters changed since the last build: build the report again.", icon=":material/info:")
+        st.info("The filters or the data changed since the last build: build the report again.", icon=":material/info:")

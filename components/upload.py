@@ -1,7 +1,6 @@
 """The Upload page's steps: template, check, preview, commit. Nothing is written before commit."""
 
 import hashlib
-import re
 import tempfile
 from pathlib import Path
 
@@ -13,31 +12,19 @@ from alliance.readers import MAX_FILE_MB
 from alliance.schema import SHEETS
 from alliance.store import Store
 from alliance.workbook import template
-from components import data
+from components import auth, data
 from components.charts import render_downloads
+from components.escape import plain
 
 # Session keys: the checked upload (by file SHA-256), the last commit, and a counter that
 # gives the uploader a fresh key after a commit so the loaded file is not offered again.
 _CHECKED = "upload_checked"
 _DONE = "upload_done"
 _NONCE = "upload_nonce"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&])")
-
-
-def plain(text: str) -> str:
-    """Escape markdown so that text from an upload (file, sheet, column names) shows as typed."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def who() -> str:
-    """Who is acting, for the history: the signed-in e-mail, else the operating-system user."""
-    if st.user.get("is_logged_in") and st.user.get("email"):
-        return str(st.user.get("email"))
-    return loader.current_user()
 
 
 def _template_bytes(store: Store) -> bytes:
@@ -81,15 +68,23 @@ def render_uploader():
     return file, replace
 
 
-def check_upload(store: Store, file) -> dict:
+def check_upload(store: Store, file, replace: bool = False) -> dict:
     """Validate an upload once per content, name and store version; keep it in the session for reruns."""
     content = file.getvalue()
     sha256 = hashlib.sha256(content).hexdigest()
     version = data.version()
     checked = st.session_state.get(_CHECKED, {}).get(sha256)
-    if checked and checked["name"] == file.name and checked["version"] == version:
+    if checked and checked["name"] == file.name and checked["version"] == version and checked.get("replace") == replace:
         return checked
-    checked = {"name": file.name, "sha256": sha256, "version": version, "validation": None, "error": None, "previews": {}}
+    checked = {
+        "name": file.name,
+        "sha256": sha256,
+        "version": version,
+        "replace": replace,
+        "validation": None,
+        "error": None,
+        "previews": {},
+    }
     with st.spinner("Reading and checking the file..."):
         with tempfile.TemporaryDirectory() as folder:
             # The temporary name keeps the suffix only; check() gets the original name, which
@@ -97,7 +92,7 @@ def check_upload(store: Store, file) -> dict:
             path = Path(folder) / f"upload{Path(file.name).suffix.lower()[:8]}"
             path.write_bytes(content)
             try:
-                checked["validation"] = loader.check(store, path, file.name)
+                checked["validation"] = loader.check(store, path, file.name, replace=replace)
             except AllianceError as error:
                 checked["error"] = str(error)
     # Only the latest upload is kept: its validated rows can be large.
@@ -209,7 +204,8 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
         return
     with st.status("Loading into the store...", expanded=False) as status:
         try:
-            loaded = loader.apply(store, validation, checked["name"], checked["sha256"], replace=replace, user=who())
+            auth.require("analyst")
+            loaded = loader.apply(store, validation, checked["name"], checked["sha256"], replace=replace, user=auth.who())
         except AllianceError as error:
             status.update(label="The load failed: nothing was written.", state="error")
             st.error(plain(str(error)), icon=":material/error:")

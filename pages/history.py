@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import data
+from components import auth, data
 from components.history import render_done, render_history, render_remove_demo, render_rollback
 from components.layout import page_start
 
@@ -18,9 +18,13 @@ if not loads:
     st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
 else:
     render_history(loads)
-    store = data.store()
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        render_rollback(store, loads)
-    with right:
-        render_remove_demo(store, data.frame("demo_rows"))
+    if auth.may("analyst"):
+        store = data.store()
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            render_rollback(store, loads)
+        with right:
+            if auth.may("admin"):
+                render_remove_demo(store, data.frame("demo_rows"))
+    else:
+        st.caption("Rolling back needs the analyst role.")

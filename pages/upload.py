@@ -30,7 +30,7 @@ if file is None:
         "Outcomes and Targets; other sheets and columns are ignored and reported. A row whose id exists updates it."
     )
 else:
-    checked = check_upload(store, file)
+    checked = check_upload(store, file, replace)
     if render_report(checked):
         result = preview_upload(store, checked, replace)
         render_preview(result, replace)

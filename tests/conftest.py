@@ -59,6 +59,23 @@ def cli(*args, env=None) -> subprocess.CompletedProcess:
     )
 
 
+def navigation_as_served(monkeypatch) -> None:
+    """Make AppTest run every page through app.py, as the server does once st.navigation has run.
+
+    AppTest decides afresh on each run that a pages/ folder means the old multipage mode, and then
+    runs a page file without app.py (no sidebar, no filters, no role checks).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def app(store, monkeypatch):
     """Open the app (optionally one page, with URL query parameters) on the hand-counted store.
@@ -69,15 +86,15 @@ def app(store, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
+    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
 
     def open_page(page: str | None = None, **query) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params.update(query)
-        at.run()
         if page:
-            at.switch_page(f"pages/{page}.py").run()
-        return at
+            at.switch_page(f"pages/{page}.py")
+        return at.run()
 
     return open_page

@@ -396,3 +396,41 @@ def test_formula_escaped_text_loads_back_unescaped(empty_store, tmp_path):
     path = write_sheet(tmp_path / "x.xlsx", "EoIs", [HEADER, ["X1", "2023-02-01", "KEN", "'=Org", "other", "received"]])
     load_file(empty_store, path)
     assert eoi_values(empty_store)[0][3] == "=Org"
+
+
+def test_replace_refuses_to_orphan_centers(store, tmp_path):
+    """Replacing EoIs with a set that lacks an EoI a center names would leave that center dangling."""
+    path = write_sheet(
+        tmp_path / "x.xlsx", "EoIs", [HEADER, ["E1", "2023-02-01", "KOR", "Ministry A", "establish_center", "validated"]]
+    )
+    with pytest.raises(Rejected) as caught:
+        load_file(store, path, replace=True)
+    assert any("'E2', which center 'C2' names" in p.problem for p in caught.value.problems)
+
+
+def test_number_in_a_date_column_is_a_date_only_as_a_plausible_serial(empty_store, tmp_path):
+    """A year typed as a number (2023) was read as the serial date 1905-07-15."""
+    path = write_sheet(tmp_path / "x.xlsx", "EoIs", [HEADER, ["X1", 2023, "KEN", "Org", "other", "received"]])
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, path)
+    assert caught.value.problems[0].column == "received_on"
+
+
+def test_row_with_only_invalid_values_is_reported_not_dropped(empty_store, tmp_path):
+    """A row whose only value was invalid used to vanish as if blank, and the file was accepted."""
+    path = write_sheet(
+        tmp_path / "x.xlsx",
+        "EoIs",
+        [HEADER, ["X1", "2023-02-01", "KEN", "Org", "other", "received"], [None, None, "Atlantis", None, None, None]],
+    )
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, path)
+    assert any(p.column == "country" and p.row == 3 for p in caught.value.problems)
+
+
+def test_huge_count_is_refused_not_a_crash(empty_store, tmp_path):
+    """participants = 1e20 passed validation and crashed the load with OverflowError."""
+    rows = [["event_id", "title", "start_date", "event_type", "participants"], ["V1", "T", "2023-05-02", "forum", "1e20"]]
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, write_sheet(tmp_path / "x.xlsx", "Events", rows))
+    assert "too large" in caught.value.problems[0].problem

@@ -44,8 +44,9 @@ def test_upload_previews_a_good_csv_and_writes_only_on_commit(app, store):
     )
     assert (store.snapshot_name(), eoi_count(store)) == before
 
-    at.checkbox[0].check().run()  # replace on: the preview changes, still nothing written
-    assert at.dataframe[0].value.iloc[0]["removed"] == 5
+    at.checkbox[0].check().run()  # replace on: E4 would go, but center C3 names it: refused, nothing written
+    problems = at.dataframe[0].value
+    assert "replacing the EoIs would remove 'E4', which center 'C3' names" in " ".join(problems["problem"].astype(str))
     at.checkbox[0].uncheck().run()
     assert (store.snapshot_name(), eoi_count(store)) == before
 
