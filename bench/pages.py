@@ -26,6 +26,10 @@ def time_pages(store_path: Path, runs: int = 5) -> dict[str, dict]:
 
     from alliance import queries
 
+    sys.path.insert(0, str(ROOT / "tests"))
+    from apptest import navigation_as_served
+
+    navigation_as_served()
     os.environ["ALLIANCE_DB"] = str(store_path)
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -34,9 +38,7 @@ def time_pages(store_path: Path, runs: int = 5) -> dict[str, dict]:
     for page in page_files():
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params["as_of"] = AS_OF.isoformat()
-        at.run()
-        if page != "overview":
-            at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"pages/{page}.py").run()
         timings, calls = [], []
         for i in range(1, runs + 1):
             calls.clear()

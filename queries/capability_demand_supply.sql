@@ -13,13 +13,27 @@ supply as (
       and ($region is null or region_code = $region)
 ),
 
+demand_counts as (
+    select capability_code, count(*) as eois,
+    from demand
+    group by capability_code
+),
+
+supply_counts as (
+    select capability_code, count(*) as centers,
+    from supply
+    group by capability_code
+),
+
 final as (
     select
         c.capability_code,
         c.capability_name,
-        (select count(*) from demand d where d.capability_code = c.capability_code) as eois,
-        (select count(*) from supply s where s.capability_code = c.capability_code) as centers,
+        coalesce(d.eois, 0) as eois,
+        coalesce(s.centers, 0) as centers,
     from capabilities c
+    left join demand_counts d on d.capability_code = c.capability_code
+    left join supply_counts s on s.capability_code = c.capability_code
     where ($capability is null or c.capability_code = $capability)
     order by case c.capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
 )

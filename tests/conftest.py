@@ -60,20 +60,10 @@ def cli(*args, env=None) -> subprocess.CompletedProcess:
 
 
 def navigation_as_served(monkeypatch) -> None:
-    """Make AppTest run every page through app.py, as the server does once st.navigation has run.
+    """Run AppTest pages through app.py (see tests/apptest.py)."""
+    from apptest import navigation_as_served as patch
 
-    AppTest decides afresh on each run that a pages/ folder means the old multipage mode, and then
-    runs a page file without app.py (no sidebar, no filters, no role checks).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    patch(monkeypatch.setattr)
 
 
 @pytest.fixture

@@ -126,3 +126,40 @@ def test_deep_link_on_a_fresh_server_opens_that_page_with_filters(_handcount_sto
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator('[data-testid="stSidebarNav"]').count() == 1
         page.close()
+
+
+def test_ten_sessions_browsing_during_a_load_see_before_or_after_never_between(served, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    store, url, browser = served
+    pages = []
+    for _ in range(10):
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        pages.append(context.new_page())
+    link = f"{url}/?as_of=2030-01-01"
+    for page in pages:
+        open_page(page, link, 60000)
+    before = (metric(pages[0], "EoIs"), metric(pages[0], "Countries"))
+    path = tmp_path / "eois.csv"
+    rows = "".join(f"TEN-{n},2023-02-01,{'BRA' if n % 2 else 'IND'},Org {n},other,received\n" for n in range(2000))
+    path.write_text("eoi_id,received_on,country,organization,request,status\n" + rows)
+    load = subprocess.Popen([sys.executable, "-m", "alliance", "load", str(path), "--db", str(store.path)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen = []
+    while load.poll() is None:
+        for page in pages:
+            open_page(page, link, 60000)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            seen.append((metric(page, "EoIs"), metric(page, "Countries")))
+    assert load.returncode == 0, load.stderr.read()
+    for page in pages:
+        open_page(page, link, 60000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        seen.append((metric(page, "EoIs"), metric(page, "Countries")))
+    after = seen[-1]
+    assert after != before
+    assert set(seen) <= {before, after}, set(seen)
+    for page in pages:
+        page.context.close()
