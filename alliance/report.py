@@ -67,7 +67,7 @@ def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = N
     last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
     report.source = f"Alliance store, load {last[0][0]} of {last[0][1]:%d %B %Y}" if last else "Alliance store, no load yet"
     report.demo_rows = int(frame(con, "demo_rows")["demo_rows"].iloc[0])
-    milestones = frame(con, "milestones_status", as_of=as_of)
+    milestones = frame(con, "milestones_status", as_of=as_of, limit=100_000)
     reached = milestones[
         (milestones["status"] == "done") & (pd.to_datetime(milestones["completed_on"]) >= pd.Timestamp(period_start))
     ]

@@ -16,8 +16,8 @@ COLUMNS = {
 _CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMM YYYY")}
 
 
-def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, upcoming: int = 8) -> None:
-    """Overdue milestones (most overdue first), then the next ones due."""
+def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, overdue_total: int, upcoming: int = 8) -> None:
+    """Overdue milestones (most overdue first), then the next ones due; frame holds the most pressing."""
     overdue = frame[frame["status"] == "overdue"].sort_values("due_on")[list(COLUMNS)].rename(columns=COLUMNS)
     due = (
         frame[frame["status"] == "due"]
@@ -26,7 +26,9 @@ def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, upcoming: int 
         .rename(columns=COLUMNS)
         .drop(columns="Days past due")
     )
-    st.markdown(f"##### Overdue milestones at {as_of_label} ({len(overdue)})")
+    st.markdown(f"##### Overdue milestones at {as_of_label} ({overdue_total:,})")
+    if overdue_total > len(overdue):
+        st.caption(f"Showing the {len(overdue):,} most overdue; the whole list is on the Milestones page's download.")
     if overdue.empty:
         st.success("No milestone is overdue.", icon=":material/check_circle:")
     else:

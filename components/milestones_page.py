@@ -153,6 +153,12 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
         f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue. "
         "Milestones belong to the whole Alliance: the region and capability filters do not apply."
     )
+    total = int(frame["milestones_all"].iloc[0]) if "milestones_all" in frame else len(frame)
+    if total > len(frame):
+        caption = (
+            f"Showing the {len(frame):,} most pressing of {total:,} milestones (overdue oldest first, then the next due, "
+            "then the latest done): " + caption
+        )
     table = _dates(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
     render_chart(
         milestone_timeline_as_of(frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)

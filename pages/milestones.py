@@ -25,6 +25,6 @@ render_scorecard(scored, data.frame("outcome_res90"), scope)
 render_target_progress(scored, scope)
 
 st.subheader("Milestones")
-milestones = data.frame("milestones_status", as_of=f.as_of)
+milestones = data.frame("milestones_status", as_of=f.as_of, limit=150)
 render_milestone_timeline(milestones, f.as_of)
 render_milestone_table(milestones, f.as_of)

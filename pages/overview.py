@@ -32,4 +32,6 @@ if eois.empty:
 else:
     render_chart(eois_over_time(eois), eois, f"EoIs received, running total, {f.scope_label}", "eois_over_time")
 
-render_milestone_lists(data.frame("milestones_status", as_of=f.as_of), f"{f.as_of:%d %b %Y}")
+render_milestone_lists(
+    data.frame("milestones_status", as_of=f.as_of, limit=200), f"{f.as_of:%d %b %Y}", current["milestones"]["overdue"]
+)

@@ -9,62 +9,75 @@ with requests as (
 eoi_rows as (
     select
         'EoI' as kind,
-        e.eoi_id as id,
-        e.organization as name,
-        e.country,
+        eoi_id as id,
+        organization as name,
+        country,
         null::varchar as city,
-        e.region_code,
-        rq.request_label || coalesce(' (' || t.center_type_name || ')', '') as type_or_request,
-        e.status,
-        e.received_on as dated_on,
-        e.capabilities,
-        e.is_demo,
-    from eois_regional e
-    left join requests rq on rq.request = e.request
-    left join center_types t on t.center_type_code = e.center_type
-    where e.received_on <= $as_of
+        region_code,
+        request,
+        center_type,
+        null::varchar as scope,
+        status,
+        received_on as dated_on,
+        capabilities,
+        is_demo,
+    from eois_regional
+    where received_on <= $as_of
 ),
 
 center_rows as (
     select
         'Center' as kind,
-        c.center_id as id,
-        c.name,
-        c.country,
-        c.city,
-        c.region_code,
-        coalesce(t.center_type_name, c.center_type) || ', ' || c.scope as type_or_request,
-        c.status,
-        c.launched_on as dated_on,
-        c.capabilities,
-        c.is_demo,
-    from centers_regional c
-    left join center_types t on t.center_type_code = c.center_type
+        center_id as id,
+        name,
+        country,
+        city,
+        region_code,
+        null::varchar as request,
+        center_type,
+        scope,
+        status,
+        launched_on as dated_on,
+        capabilities,
+        is_demo,
+    from centers_regional
 ),
 
 matching as (
-    select
-        x.*,
-        co.itu_name as country_name,
-        r.region_name,
+    select x.*,
     from (select * from eoi_rows union all select * from center_rows) x
-    left join countries co on co.iso3 = x.country
-    left join regions r on r.region_code = x.region_code
     where ($region is null or x.region_code = $region)
       and ($capability is null or list_contains(x.capabilities, $capability))
-      and (
-          nullif(trim($search), '') is null
-          or x.id ilike '%' || trim($search) || '%'
-          or x.name ilike '%' || trim($search) || '%'
-          or x.country ilike '%' || trim($search) || '%'
-          or co.itu_name ilike '%' || trim($search) || '%'
-          or x.city ilike '%' || trim($search) || '%'
-      )
+      -- case, not or: with no search, the ilike tests are not evaluated at all.
+      and case
+          when nullif(trim($search), '') is null then true
+          else x.id ilike '%' || trim($search) || '%'
+              or x.name ilike '%' || trim($search) || '%'
+              or x.country ilike '%' || trim($search) || '%'
+              or x.country in (select iso3 from countries where itu_name ilike '%' || trim($search) || '%')
+              or x.city ilike '%' || trim($search) || '%'
+      end
+),
+
+-- Cut to $limit rows before naming capabilities: only the rows shown are worked on.
+shown as (
+    select
+        *,
+        count(*) over () as rows_matching,
+    from matching
+    order by kind desc, dated_on desc nulls last, id
+    limit $limit
 ),
 
 named as (
     select
         m.*,
+        co.itu_name as country_name,
+        r.region_name,
+        case
+            when m.kind = 'EoI' then rq.request_label || coalesce(' (' || t.center_type_name || ')', '')
+            else coalesce(t.center_type_name, m.center_type) || ', ' || m.scope
+        end as type_or_request,
         (
             select string_agg(
                 c.capability_name, '; '
@@ -73,7 +86,11 @@ named as (
             from capabilities c
             where list_contains(m.capabilities, c.capability_code)
         ) as capabilities_named,
-    from matching m
+    from shown m
+    left join countries co on co.iso3 = m.country
+    left join regions r on r.region_code = m.region_code
+    left join requests rq on rq.request = m.request
+    left join center_types t on t.center_type_code = m.center_type
 ),
 
 final as (
@@ -89,10 +106,9 @@ final as (
         dated_on,
         capabilities_named as capabilities,
         is_demo,
-        count(*) over () as rows_matching,
+        rows_matching,
     from named
     order by kind desc, dated_on desc nulls last, id
-    limit $limit
 )
 
 select * from final

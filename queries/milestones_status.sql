@@ -1,4 +1,4 @@
--- One row per milestone with its status at $as_of: done (completed by then), overdue (due before and not done), or due. Params: $as_of.
+-- One row per milestone with its status at $as_of: done (completed by then), overdue (due before and not done), or due; the $limit most pressing (overdue oldest first, then due soonest, then done latest), each with the count of all. Params: $as_of, $limit.
 with status as (
     select
         m.milestone_id,
@@ -17,9 +17,22 @@ with status as (
     from milestones m
 ),
 
+pressing as (
+    select
+        *,
+        count(*) over () as milestones_all,
+    from status
+    order by
+        case status when 'overdue' then 1 when 'due' then 2 else 3 end,
+        case when status = 'done' then null else due_on end,
+        completed_on desc,
+        milestone_id
+    limit $limit
+),
+
 final as (
     select *
-    from status
+    from pressing
     order by due_on, milestone_id
 )
 

@@ -146,7 +146,13 @@ def test_ten_sessions_browsing_during_a_load_see_before_or_after_never_between(s
     path = tmp_path / "eois.csv"
     rows = "".join(f"TEN-{n},2023-02-01,{'BRA' if n % 2 else 'IND'},Org {n},other,received\n" for n in range(2000))
     path.write_text("eoi_id,received_on,country,organization,request,status\n" + rows)
-    load = subprocess.Popen([sys.executable, "-m", "alliance", "load", str(path), "--db", str(store.path)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    load = subprocess.Popen(
+        [sys.executable, "-m", "alliance", "load", str(path), "--db", str(store.path)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen = []
     while load.poll() is None:
         for page in pages:
