@@ -27,25 +27,26 @@ create table targets (kpi varchar, period_end date, region varchar, target doubl
 create table eois (
     eoi_id varchar, received_on date, country varchar, organization varchar,
     organization_type varchar, request varchar, center_type varchar, capabilities varchar[],
-    status varchar, call_round varchar, source varchar, is_demo boolean default false
+    status varchar, call_round varchar, source varchar, is_demo boolean default false,
+    region_code varchar
 );
 create table centers (
     center_id varchar, name varchar, country varchar, city varchar, center_type varchar,
     scope varchar, ownership varchar, host_organization varchar, status varchar,
     launched_on date, eoi_id varchar, capabilities varchar[], source varchar,
-    is_demo boolean default false
+    is_demo boolean default false, region_code varchar
 );
 create table events (
     event_id varchar, title varchar, start_date date, end_date date, event_type varchar,
     format varchar, country varchar, city varchar, participants bigint,
     countries_represented bigint, trained_certified bigint, partners varchar,
     capabilities varchar[], regional_initiatives varchar[], source varchar,
-    is_demo boolean default false
+    is_demo boolean default false, region_code varchar
 );
 create table activities (
     activity_id varchar, regional_initiative varchar, title varchar, product varchar,
     country varchar, start_date date, status varchar, kap_outcome varchar, beneficiaries bigint,
-    source varchar, is_demo boolean default false
+    source varchar, is_demo boolean default false, region_code varchar, cycle varchar
 );
 create table milestones (
     milestone_id varchar, title varchar, kap_outcome varchar, due_on date, completed_on date,
@@ -53,7 +54,7 @@ create table milestones (
 );
 create table resources (
     resource_id varchar, partner varchar, kind varchar, amount_usd double, signed_on date,
-    country varchar, source varchar, is_demo boolean default false
+    country varchar, source varchar, is_demo boolean default false, region_code varchar
 );
 
 -- Every load, rollback and demo removal; the snapshot before it makes it reversible.
@@ -67,27 +68,11 @@ create table load_sheets (
     unchanged integer, ignored_columns varchar
 );
 
--- A row's region is its country's region; an event with no country is GLB; an activity with
--- no country takes its initiative's region in the plan cycle covering its start date.
-create view eois_regional as
-select e.*, c.region as region_code
-from eois e left join countries c on c.iso3 = e.country;
-
-create view centers_regional as
-select ce.*, c.region as region_code
-from centers ce left join countries c on c.iso3 = ce.country;
-
-create view events_regional as
-select ev.*, coalesce(c.region, 'GLB') as region_code
-from events ev left join countries c on c.iso3 = ev.country;
-
-create view activities_regional as
-select a.*, coalesce(c.region, i.region) as region_code, cy.cycle
-from activities a
-left join countries c on c.iso3 = a.country
-left join cycles cy on a.start_date between cy.starts_on and cy.ends_on
-left join initiatives i on i.code = a.regional_initiative and i.cycle = cy.cycle;
-
-create view resources_regional as
-select r.*, c.region as region_code
-from resources r left join countries c on c.iso3 = r.country;
+-- region_code (and an activity's plan cycle) are derived from the reference tables by
+-- alliance/derived.sql at the end of every write, so that reads scan one table. The views keep
+-- the names the queries use.
+create view eois_regional as select * from eois;
+create view centers_regional as select * from centers;
+create view events_regional as select * from events;
+create view activities_regional as select * from activities;
+create view resources_regional as select * from resources;

@@ -22,6 +22,7 @@ from alliance import DATA_DIR, AllianceError
 
 SCHEMA_VERSION = "1"
 _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+_DERIVED_SQL = Path(__file__).with_name("derived.sql")
 
 # Reference tables shipped in data/, and the CSV that fills each.
 REFERENCE_FILES = {
@@ -125,6 +126,7 @@ class Store:
             try:
                 con.execute("begin transaction")
                 yield con
+                derive(con)
                 con.execute("commit")
                 con.execute("checkpoint")
                 con.close()
@@ -174,6 +176,14 @@ class Store:
         tmp = self._temp_file()
         shutil.copyfile(self.path, tmp)
         self._publish(tmp)
+
+
+def derive(con: duckdb.DuckDBPyConnection) -> None:
+    """Refresh the columns derived from reference data (regions, plan cycles)."""
+    text = "\n".join(line for line in _DERIVED_SQL.read_text().splitlines() if not line.lstrip().startswith("--"))
+    for statement in text.split(";"):
+        if statement.strip():
+            con.execute(statement).fetchall()
 
 
 def _fsync_dir(folder: Path) -> None:

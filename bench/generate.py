@@ -24,7 +24,7 @@ select
     list_distinct([(['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k1'), 5)], (['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k2'), 5)]]),
     (['received', 'under_review', 'validated', 'declined', 'withdrawn', 'onboarded'])[pick(hash(i, 's'), 6)],
     '2023-R' || (1 + hash(i, 'n') % 3),
-    'bench: generated', true
+    'bench: generated', true, null
 from range($eois) t(i);
 insert into centers
 select
@@ -38,7 +38,7 @@ select
     date '2023-06-01' + cast(hash(i, 'l') % 800 as integer),
     'G-EOI-' || (i * 4),
     list_distinct([(['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k1'), 5)], (['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k2'), 5)]]),
-    'bench: generated', true
+    'bench: generated', true, null
 from range($centers) t(i);
 insert into events
 select
@@ -53,7 +53,7 @@ select
     null,
     [(['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k1'), 5)]],
     null,
-    'bench: generated', true
+    'bench: generated', true, null
 from range($events) t(i);
 create temp table alliance_initiatives as
 select list(code order by code) as codes, count(*) as n from initiatives where cycle = 'WTDC-22';
@@ -68,7 +68,7 @@ select
     (['planned', 'ongoing', 'completed', 'cancelled'])[pick(hash(i, 's'), 4)],
     (['DT1', 'DT2'])[pick(hash(i, 'o'), 2)],
     hash(i, 'b') % 400,
-    'bench: generated', true
+    'bench: generated', true, null, null
 from range($activities) t(i);
 insert into milestones
 select
@@ -84,7 +84,7 @@ select
     1000 + hash(i, 'a') % 500000,
     date '2023-01-25' + cast(hash(i, 'd') % 1000 as integer),
     (select iso3s from pool)[pick(hash(i, 'c'), (select n from pool))],
-    'bench: generated', true
+    'bench: generated', true, null
 from range($resources) t(i);
 insert into loads values (1, 'generated', 'bench/generate.py k=' || $k, '', now()::timestamp, 'bench', false, null, '', '');
 """
