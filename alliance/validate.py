@@ -200,16 +200,29 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     for name in present:
         column, position = columns[name], positions[name]
         cells = transposed[position] if position < len(transposed) else (None,) * len(body)
+        if column.kind == "text":
+            # Ids and names are mostly distinct: trim plain text in one pass; only the rest
+            # (numbers, dates, blanks, escaped text, errors) goes through _convert.
+            converted = [c.strip() if type(c) is str else None for c in cells]
+            slow = [i for i, t in enumerate(converted) if not t or t[0] in "'#"]
+        else:
+            converted = None
+            slow = range(len(cells))
         converted_of: dict = {}
-        for cell in set(cells):
+        for cell in set(cells) if converted is None else {cells[i] for i in slow}:
             try:
                 converted_of[cell] = _convert(cell, column, ref)
             except _Invalid as invalid:
                 converted_of[cell] = invalid
-        converted = [converted_of[cell] for cell in cells]
+        if converted is None:
+            converted = [converted_of[cell] for cell in cells]
+        else:
+            for i in slow:
+                converted[i] = converted_of[cells[i]]
         failing = {c for c, v in converted_of.items() if isinstance(v, _Invalid) or (v is None and column.required)}
         if failing:
-            for i, cell in enumerate(cells):
+            for i in slow:
+                cell = cells[i]
                 if cell in failing:
                     value = converted_of[cell]
                     if isinstance(value, _Invalid):
@@ -229,10 +242,9 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     data = SheetData(sheet, label, present, values, [n for n, _ in body])
     _check_rows(data, ref, result)
     result.sheets[sheet.table] = data
-    rows = data.rows
     if sheet.table in ("initiatives", "outcomes"):
         i, c = present.index("code"), present.index("cycle")
-        for row in rows:
+        for row in data.rows:
             if row[i] and row[c]:
                 if sheet.table == "initiatives":
                     ref.initiatives[(row[c], row[i])] = row[present.index("region")]
@@ -474,8 +486,9 @@ def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
     def column(name):
         return v.get(name, blank)
 
-    keys = list(zip(*(column(k) for k in sheet.key)))
+    keys = column(sheet.key[0]) if len(sheet.key) == 1 else list(zip(*(column(k) for k in sheet.key)))
     if len(set(keys)) != len(keys):
+        keys = list(zip(*(column(k) for k in sheet.key)))
         first_seen: dict[tuple, int] = {}
         for number, ident in zip(numbers, keys):
             if ident[0] is None or (sheet.table != "targets" and None in ident):
