@@ -169,3 +169,20 @@ def test_ten_sessions_browsing_during_a_load_see_before_or_after_never_between(s
     assert set(seen) <= {before, after}, set(seen)
     for page in pages:
         page.context.close()
+
+
+def test_read_only_app_offers_no_upload_or_rollback_by_navigation_or_url(_handcount_store, served, tmp_path):
+    store = copy_store(_handcount_store, tmp_path / "readonly")
+    _, _, browser = served
+    with serve(store.path, env={"ALLIANCE_READ_ONLY": "1"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(page, f"{url}/")
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "History" in nav and "Upload" not in nav
+        open_page(page, f"{url}/upload")
+        assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() != "Upload"
+        open_page(page, f"{url}/history")
+        assert page.get_by_role("button", name="Roll back").count() == 0
+        assert "Read-only" in page.locator('[data-testid="stSidebar"]').inner_text()
+        page.close()
