@@ -200,7 +200,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         )
 
     doc.add_heading("Results by region", level=2)
-    _table(doc, report.tables["Results by region"][list(KPI_HEADERS)].rename(columns=KPI_HEADERS))
+    _table(doc, report.tables["Results by region"][list(KPI_HEADERS)].rename(columns=KPI_HEADERS), last_cm=1.9)
     doc.add_heading(f"Actions by region and product line, {report.as_of.year}", level=2)
     actions = report.tables["Actions by region"]
     actions.columns = PRODUCT_HEADERS
@@ -242,20 +242,30 @@ def summary_text(report: Report) -> str:
     )
 
 
-def _table(doc, table: pd.DataFrame) -> None:
+def _table(doc, table: pd.DataFrame, first_cm: float = 3.4, last_cm: float | None = None, total_cm: float = 17.0) -> None:
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Light Grid Accent 1"
+    grid.autofit = False
     for cell, name in zip(grid.rows[0].cells, table.columns):
         cell.text = str(name)
     for values in table.itertuples(index=False):
         cells = grid.add_row().cells
         for cell, value in zip(cells, values):
             cell.text = f"{value:,.0f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    # Fixed widths: the region names need room; Word and LibreOffice read the cell widths.
+    n = len(table.columns)
+    other = (total_cm - first_cm - (last_cm or 0)) / max(n - 1 - (1 if last_cm else 0), 1)
+    widths = [first_cm] + [other] * (n - 1)
+    if last_cm:
+        widths[-1] = last_cm
+    for column, width in zip(grid.columns, widths):
+        column.width = Cm(width)
     for row in grid.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Cm(width)
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
-                    run.font.size = Pt(9)
+                    run.font.size = Pt(8.5)
 
 
 def build(
