@@ -185,15 +185,18 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     _check_cells(raw, sheet, header_index, label, result)
     # Column by column, each distinct cell value converted once: a 100,000-row sheet holds few.
     # any() is a fast first test for an empty row; rows it calls empty are checked exactly.
-    body = [
-        (n, row)
-        for n, row in zip(raw.row_numbers[header_index + 1 :], raw.rows[header_index + 1 :])
-        if any(row) or not _EMPTY.issuperset(row)
-    ]
-    width = max((len(row) for _, row in body), default=0)
-    if any(len(row) != width for _, row in body):
-        body = [(n, list(row) + [None] * (width - len(row))) for n, row in body]
-    transposed = list(zip(*(row for _, row in body))) if body else []
+    rows = raw.rows[header_index + 1 :]
+    numbers = raw.row_numbers[header_index + 1 :]
+    filled = list(map(any, rows))
+    if not all(filled):
+        keep = [i for i, f in enumerate(filled) if f or not _EMPTY.issuperset(rows[i])]
+        rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
+    widths = set(map(len, rows))
+    if len(widths) > 1:
+        width = max(widths)
+        rows = [list(row) + [None] * (width - len(row)) for row in rows]
+    body = list(zip(numbers, rows))
+    transposed = list(zip(*rows)) if rows else []
     present = list(positions)
     values: dict[str, list] = {}
     bad: list[tuple[int, Problem]] = []
@@ -203,8 +206,16 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         if column.kind == "text":
             # Ids and names are mostly distinct: trim plain text in one pass; only the rest
             # (numbers, dates, blanks, escaped text, errors) goes through _convert.
-            converted = [c.strip() if type(c) is str else None for c in cells]
-            slow = [i for i, t in enumerate(converted) if not t or t[0] in "'#"]
+            try:
+                converted = list(map(str.strip, cells))
+            except TypeError:  # not all text: numbers, dates or blanks among them
+                converted = [c.strip() if type(c) is str else None for c in cells]
+            # One C-level search finds whether any cell is blank, escaped (') or an error (#).
+            joined = "\x00" + "\x00".join(t if t is not None else "" for t in converted) + "\x00"
+            if "\x00\x00" in joined or "\x00'" in joined or "\x00#" in joined:
+                slow = [i for i, t in enumerate(converted) if not t or t[0] in "'#"]
+            else:
+                slow = []
         else:
             converted = None
             slow = range(len(cells))
@@ -215,7 +226,7 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
             except _Invalid as invalid:
                 converted_of[cell] = invalid
         if converted is None:
-            converted = [converted_of[cell] for cell in cells]
+            converted = list(map(converted_of.__getitem__, cells))
         else:
             for i in slow:
                 converted[i] = converted_of[cells[i]]
