@@ -73,7 +73,7 @@ def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = N
     ]
     report.tables = {
         "Milestones reached": reached[["completed_on", "title", "kap_outcome", "source"]].sort_values("completed_on"),
-        "Events held": frame(con, "events_list", **params).sort_values("start_date"),
+        "Events held": frame(con, "events_list", limit=100_000, **params).sort_values("start_date"),
         "Results by region": frame(con, "kpis_by_region", **params),
         "Actions by region": frame(con, "actions_by_region", year=as_of.year, **params),
         "EoIs by region": frame(con, "eois_by_region", **params),

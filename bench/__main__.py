@@ -23,7 +23,7 @@ def rss_of_all_pages(store_path: Path) -> float:
     """Peak resident MB of one fresh process that renders every page (VmHWM)."""
     code = (
         "import sys; sys.path.insert(0, sys.argv[2]);"
-        "from bench.pages import time_pages; time_pages(__import__('pathlib').Path(sys.argv[1]), runs=1);"
+        "from bench.pages import time_pages; time_pages({1: __import__('pathlib').Path(sys.argv[1])}, runs=1);"
         "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])"
     )
     done = subprocess.run([sys.executable, "-c", code, str(store_path), str(ROOT)], capture_output=True, text=True, timeout=900)
@@ -32,7 +32,7 @@ def rss_of_all_pages(store_path: Path) -> float:
     return round(int(done.stdout.strip().splitlines()[-1]) / 1024, 1)
 
 
-def peer(store_path: Path, repeats: int = 5) -> dict:
+def peer(store_path: Path, repeats: int = 7) -> dict:
     """The pandas way against the store's own KPI queries, same data, same process."""
     import statistics
 
@@ -57,7 +57,7 @@ def peer(store_path: Path, repeats: int = 5) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     started = time.perf_counter()
     shutil.rmtree(WORK, ignore_errors=True)
@@ -67,7 +67,7 @@ def main() -> int:
     from bench.ingest import time_ingest, write_workbook
 
     results: dict = {"pages": {}}
-    timed = {k: time_pages(path, runs=args.runs) for k, path in stores.items()}
+    timed = time_pages(stores, runs=args.runs)
     for page in timed[1]:
         results["pages"][page] = {
             "k1_ms": round(timed[1][page]["ms"], 1),

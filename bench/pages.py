@@ -19,8 +19,12 @@ def page_files() -> list[str]:
     return [path or "overview" for path, _ in page_urls()]
 
 
-def time_pages(store_path: Path, runs: int = 5) -> dict[str, dict]:
-    """Median milliseconds of `runs` reruns per page, each after changing the as-of date."""
+def time_pages(stores: dict[int, Path], runs: int = 7) -> dict[int, dict[str, dict]]:
+    """Median milliseconds of `runs` reruns per page and store, each after changing the as-of date.
+
+    For each page the stores are timed one after the other, so that the machine's drift (it is
+    shared and noisy) falls on both sides of a ratio alike.
+    """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -30,32 +34,33 @@ def time_pages(store_path: Path, runs: int = 5) -> dict[str, dict]:
     from apptest import navigation_as_served
 
     navigation_as_served()
-    os.environ["ALLIANCE_DB"] = str(store_path)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    results = {}
+    results: dict[int, dict[str, dict]] = {k: {} for k in stores}
     original = queries.run
     for page in page_files():
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.query_params["as_of"] = AS_OF.isoformat()
-        at.switch_page(f"pages/{page}.py").run()
-        timings, calls = [], []
-        for i in range(1, runs + 1):
-            calls.clear()
+        for k, store_path in stores.items():
+            os.environ["ALLIANCE_DB"] = str(store_path)
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.query_params["as_of"] = AS_OF.isoformat()
+            at.switch_page(f"pages/{page}.py").run()
+            timings, calls = [], []
+            for i in range(1, runs + 1):
+                calls.clear()
 
-            def recording(con, name, _calls=calls, **params):
-                _calls.append((name, params))
-                return original(con, name, **params)
+                def recording(con, name, _calls=calls, **params):
+                    _calls.append((name, params))
+                    return original(con, name, **params)
 
-            queries.run = recording
-            at.date_input(key="as_of").set_value(AS_OF - timedelta(days=i))
-            started = time.perf_counter()
-            at.run()
-            timings.append((time.perf_counter() - started) * 1000)
-            queries.run = original
-            if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].message}")
-        results[page] = {"ms": statistics.median(timings), "runs": len(timings), "queries": list(calls)}
+                queries.run = recording
+                at.date_input(key="as_of").set_value(AS_OF - timedelta(days=i))
+                started = time.perf_counter()
+                at.run()
+                timings.append((time.perf_counter() - started) * 1000)
+                queries.run = original
+                if at.exception:
+                    raise RuntimeError(f"{page}: {at.exception[0].message}")
+            results[k][page] = {"ms": statistics.median(timings), "runs": len(timings), "queries": list(calls)}
     return results
 
 

@@ -80,7 +80,10 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
     if frame.empty:
         render_empty("events starting in this period")
         return
-    table = _dates(frame, "start_date", "end_date").rename(columns=EVENT_COLUMNS)
+    total = int(frame["events_all"].iloc[0])
+    if total > len(frame):
+        st.caption(f"Showing the {len(frame):,} latest of {total:,} events; narrow the period or region to see the others.")
+    table = _dates(frame.drop(columns="events_all"), "start_date", "end_date").rename(columns=EVENT_COLUMNS)
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 400))
     render_downloads(table, title, "events_list")
 

@@ -1,10 +1,12 @@
--- One row per event starting between $period_start and $as_of, newest first, with its country and region names. Params: $as_of, $period_start, $region, $capability (NULL = all).
+-- One row per event starting between $period_start and $as_of, newest first, up to $limit, with its country and region names and the count of all. Params: $as_of, $period_start, $region, $capability (NULL = all), $limit.
 with events_counted as (
-    select *
+    select *, count(*) over () as events_all,
     from events_regional
     where start_date between $period_start and $as_of
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
+    order by start_date desc, event_id
+    limit $limit
 ),
 
 final as (
@@ -25,6 +27,7 @@ final as (
         array_to_string(e.capabilities, '; ') as capabilities,
         array_to_string(e.regional_initiatives, '; ') as regional_initiatives,
         e.source,
+        e.events_all,
     from events_counted e
     left join countries c on c.iso3 = e.country
     left join regions r on r.region_code = e.region_code

@@ -10,7 +10,7 @@ from handcount import AS_OF, EXPECTED_AFR, EXPECTED_ALL
 
 from alliance.queries import frame
 
-PARAMS = {"as_of": AS_OF, "period_start": date(2023, 1, 25), "region": None, "capability": None}
+PARAMS = {"as_of": AS_OF, "period_start": date(2023, 1, 25), "region": None, "capability": None, "limit": 500}
 
 
 def values(data) -> list:
@@ -185,3 +185,9 @@ def test_events_page_year_from_the_url_counts_the_whole_year(app):
     assert "those starting in 2023 (the whole year)" in " ".join(c.value for c in at.caption)
     at.selectbox(key="year").set_value(2024).run()
     assert sum(sum(v) for v in actions(at).values()) == 0
+
+
+def test_events_list_is_cut_to_its_limit_and_says_how_many_there_are(store):
+    rows = frame(store.connect(), "events_list", **{**PARAMS, "limit": 2})
+    assert list(rows["event_id"]) == ["V3", "V2"]
+    assert set(rows["events_all"]) == {3}
