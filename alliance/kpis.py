@@ -5,6 +5,16 @@ from datetime import date
 from alliance.queries import rows
 
 REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
+# As data/regions.csv writes them; GLB counts events with no country.
+REGION_NAMES = {
+    "AFR": "Africa",
+    "AMS": "Americas",
+    "ARB": "Arab States",
+    "ASP": "Asia and the Pacific",
+    "CIS": "Commonwealth of Independent States",
+    "EUR": "Europe",
+    "GLB": "Global (no country)",
+}
 
 
 def summary(con, as_of: date, region: str | None = None, capability: str | None = None) -> dict:

@@ -11,20 +11,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
 from alliance import DATA_DIR
-from alliance.kpis import summary
+from alliance.kpis import REGION_NAMES, summary
 from alliance.queries import frame
 from alliance.workbook import frames_to_xlsx
 
 TITLE = "Report on the Innovation and Entrepreneurship Alliance for Digital Development"
 LAUNCH = date(2023, 1, 25)
-REGION_NAMES = {
-    "AFR": "Africa",
-    "AMS": "Americas",
-    "ARB": "Arab States",
-    "ASP": "Asia and the Pacific",
-    "CIS": "Commonwealth of Independent States",
-    "EUR": "Europe",
-}
 PRODUCT_HEADERS = [
     "Region",
     "Knowledge Sharing Products",

@@ -69,3 +69,8 @@ def render_empty(what: str, filters_hint: bool = True) -> None:
     """Say that there is nothing to show, and what to do about it."""
     hint = " Upload a register on the Upload page, or widen the period or region in the sidebar." if filters_hint else ""
     st.info(f"No {what} for this selection yet.{hint}", icon=":material/info:")
+
+
+def date_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Date columns as dates (DuckDB dates arrive as timestamps), so tables and downloads show no time."""
+    return frame.assign(**{c: frame[c].dt.date for c in columns})

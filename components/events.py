@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from components.charts import render_chart, render_downloads, render_empty
+from components.charts import date_columns, render_chart, render_downloads, render_empty
 from components.figures_events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
 
 # The column headers of seed 001 §3.1, in its order.
@@ -45,11 +45,6 @@ ACTIVITY_COLUMNS = {
 }
 
 
-def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Date columns as dates (DuckDB dates arrive as timestamps), so tables and downloads show no time."""
-    return frame.assign(**{c: frame[c].dt.date for c in columns})
-
-
 def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date) -> None:
     """Stacked bars of participants (or trained, or events) by region and month, with a measure toggle."""
     if frame.empty:
@@ -83,7 +78,7 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
     total = int(frame["events_all"].iloc[0])
     if total > len(frame):
         st.caption(f"Showing the {len(frame):,} latest of {total:,} events; narrow the period or region to see the others.")
-    table = _dates(frame.drop(columns="events_all"), "start_date", "end_date").rename(columns=EVENT_COLUMNS)
+    table = date_columns(frame.drop(columns="events_all"), "start_date", "end_date").rename(columns=EVENT_COLUMNS)
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 400))
     render_downloads(table, title, "events_list")
 

@@ -5,17 +5,10 @@ from datetime import date
 
 import streamlit as st
 
+from alliance.kpis import REGION_NAMES
+
 LAUNCH = date(2023, 1, 25)
 ALL = "all"
-REGION_NAMES = {
-    "AFR": "Africa",
-    "AMS": "Americas",
-    "ARB": "Arab States",
-    "ASP": "Asia and the Pacific",
-    "CIS": "Commonwealth of Independent States",
-    "EUR": "Europe",
-    "GLB": "Global (no country)",
-}
 CAPABILITY_NAMES = {
     "TRR": "Trends research readiness",
     "OTI": "Open technology innovation",

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.scorecard import RULE
-from components.charts import render_chart, render_downloads, render_empty
+from components.charts import date_columns, render_chart, render_downloads, render_empty
 from components.escape import plain
 from components.figures_milestones import milestone_timeline_as_of, outcome_progress
 
@@ -58,11 +58,6 @@ MILESTONE_COLUMNS = {
 }
 
 
-def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-    """Date columns as dates (DuckDB dates arrive as timestamps), so tables and downloads show no time."""
-    return frame.assign(**{c: frame[c].dt.date for c in columns})
-
-
 def _number(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -103,7 +98,7 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> N
             targets = part[part["target"].notna()]
             if not targets.empty:
                 st.dataframe(
-                    _dates(targets, "target_period_end")[list(TARGET_COLUMNS)].rename(columns=TARGET_COLUMNS),
+                    date_columns(targets, "target_period_end")[list(TARGET_COLUMNS)].rename(columns=TARGET_COLUMNS),
                     hide_index=True,
                     width="stretch",
                     column_config={
@@ -116,7 +111,7 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> N
                 with st.expander(f"Serves Resolution 90, resolves {plain(first['res90_resolves'])}"):
                     for item in items.itertuples(index=False):
                         st.text(f"{item.res90_number}. {item.res90_text}")
-    table = _dates(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)
+    table = date_columns(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)
     table = table[list(SCORECARD_COLUMNS.values())]
     with st.expander("The scorecard as a table, with downloads"):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -133,7 +128,7 @@ def render_target_progress(scored: pd.DataFrame, scope: str) -> None:
             "for the KPI codes activities_total, activities_completed, milestones_total or milestones_done and this outcome's code."
         )
         return
-    rows = _dates(scored[scored["target"].notna()], "target_period_end", "target_cycle_starts_on")
+    rows = date_columns(scored[scored["target"].notna()], "target_period_end", "target_cycle_starts_on")
     table = rows.rename(columns=SCORECARD_COLUMNS)[list(SCORECARD_COLUMNS.values())]
     height = 140 + 36 * len(rows)
     render_chart(
@@ -159,7 +154,7 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
             f"Showing the {len(frame):,} most pressing of {total:,} milestones (overdue oldest first, then the next due, "
             "then the latest done): " + caption
         )
-    table = _dates(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    table = date_columns(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
     render_chart(
         milestone_timeline_as_of(frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
     )
@@ -172,6 +167,6 @@ def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
     if frame.empty:
         render_empty("milestones", filters_hint=False)
         return
-    table = _dates(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    table = date_columns(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
     st.dataframe(table, hide_index=True, width="stretch")
     render_downloads(table, title, "milestones")
