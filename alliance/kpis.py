@@ -65,6 +65,21 @@ def _number(value: float) -> int | float:
     return int(value) if value.is_integer() else round(value, 2)
 
 
+# Short column labels for the regions-by-KPI table (queries/kpis_by_region.sql), on the Regions
+# page and in the report.
+KPI_COLUMNS = {
+    "eois_total": "EoIs",
+    "eois_countries": "Countries",
+    "eoi_center_requests": "Center requests",
+    "centers_total": "Centers",
+    "centers_launched": "Launched",
+    "events_total": "Events",
+    "event_participants": "Participants",
+    "trained_certified": "Trained",
+    "activities_total": "Activities",
+    "resources_usd": "USD",
+}
+
 # The Overview's tiles: KPI code, label, and where its value sits in the summary.
 TILES = (
     ("eois_total", "EoIs", ("eois", "total")),

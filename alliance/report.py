@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
 from alliance import DATA_DIR
-from alliance.kpis import REGION_NAMES, summary
+from alliance.kpis import KPI_COLUMNS, REGION_NAMES, summary
 from alliance.queries import frame
 from alliance.workbook import frames_to_xlsx
 
@@ -24,17 +24,11 @@ PRODUCT_HEADERS = [
     "Innovation Assessments Products",
     "Project Co-creation Products",
 ]
+# The report has room for the two longer labels.
 KPI_HEADERS = {
     "region_name": "Region",
-    "eois_total": "EoIs",
-    "eois_countries": "Countries",
-    "eoi_center_requests": "Center requests",
-    "centers_total": "Centers",
-    "centers_launched": "Launched",
-    "events_total": "Events",
-    "event_participants": "Participants",
+    **KPI_COLUMNS,
     "trained_certified": "Trained/ certified",
-    "activities_total": "Activities",
     "resources_usd": "USD mobilized",
 }
 

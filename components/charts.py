@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from alliance.workbook import frame_to_csv, frames_to_xlsx
-from components.theme import PALETTE, REGION_COLORS, STATUS_COLORS  # noqa: F401  (re-exported for pages)
 
 # Plotly's own camera button saves a PNG in the browser: no server, works offline.
 CHART_CONFIG = {

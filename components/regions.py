@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from alliance.kpis import KPI_COLUMNS
 from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table_downloads
 from components.figures_regions import kpi_by_region
 from components.filters import CAPABILITY_NAMES
@@ -17,20 +18,8 @@ MEASURES = {
     "eois": ("EoIs", "EoIs received on or before the as-of date."),
     "centers": ("Centers", "Every center, whatever its status or launch date (as the contract counts centers)."),
 }
-# Short column headers so that the region table fits a laptop screen; each header's KPI name and
-# definition from data/kpis.csv show on hover.
-KPI_HEADERS = {
-    "eois_total": "EoIs",
-    "eois_countries": "Countries",
-    "eoi_center_requests": "Center requests",
-    "centers_total": "Centers",
-    "centers_launched": "Launched",
-    "events_total": "Events",
-    "event_participants": "Participants",
-    "trained_certified": "Trained",
-    "activities_total": "Activities",
-    "resources_usd": "USD",
-}
+# The region table uses alliance.kpis.KPI_COLUMNS, short enough for a laptop screen; each header's
+# KPI name and definition from data/kpis.csv show on hover.
 # The profile's tables (queries country_<part>), each named in the plural and singular.
 PROFILE = {
     "eois": ("EoIs", "EoI"),
@@ -91,7 +80,7 @@ def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: s
     )
     # Wide enough for "Commonwealth of Independent States"; pinned so it stays in view when a phone scrolls.
     config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=234)}
-    for code, header in KPI_HEADERS.items():
+    for code, header in KPI_COLUMNS.items():
         # USD in compact form (304K) so that the table fits; the chart and the downloads give it in full.
         config[code] = st.column_config.NumberColumn(
             header,
@@ -99,7 +88,7 @@ def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: s
             format="compact" if code == "resources_usd" else "localized",
         )
     st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch")
-    download = frame[["region_name", *KPI_HEADERS]].rename(columns={"region_name": "Region", **names})
+    download = frame[["region_name", *KPI_COLUMNS]].rename(columns={"region_name": "Region", **names})
     render_downloads(download, title, key)
 
 
@@ -108,9 +97,9 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
     names = dict(zip(definitions["kpi_code"], definitions["name"]))
     helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
     kpi = st.selectbox(
-        "KPI to compare", list(KPI_HEADERS), format_func=lambda c: names.get(c, KPI_HEADERS[c]), key="kpi", bind="query-params"
+        "KPI to compare", list(KPI_COLUMNS), format_func=lambda c: names.get(c, KPI_COLUMNS[c]), key="kpi", bind="query-params"
     )
-    name = names.get(kpi, KPI_HEADERS[kpi])
+    name = names.get(kpi, KPI_COLUMNS[kpi])
     usd = kpi == "resources_usd"
     if not frame[kpi].any():
         render_empty(f"regional figures for {name}")

@@ -1,10 +1,12 @@
 """KPI tiles: value, change since the comparison date, progress to a target."""
 
+import pandas as pd
 import streamlit as st
 
 
-def render_tiles(tiles: list[dict], compare_label: str, definitions: dict[str, str], per_row: int = 5) -> None:
+def render_tiles(tiles: list[dict], compare_label: str, kpi_definitions: pd.DataFrame, per_row: int = 5) -> None:
     """Draw KPI tiles in rows; each says its definition on hover and its change since compare_label."""
+    definitions = dict(zip(kpi_definitions["kpi_code"], kpi_definitions["definition"]))
     st.caption(f"Under each figure: the change since {compare_label}. Hover on (?) for the definition.")
     for start in range(0, len(tiles), per_row):
         columns = st.columns(per_row)

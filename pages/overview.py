@@ -23,8 +23,7 @@ compare = st.date_input(
 current = data.summary(f.as_of, f.region, f.capability)
 previous = data.summary(compare, f.region, f.capability)
 targets = data.frame("kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
-definitions = dict(data.frame("kpi_definitions")[["kpi_code", "definition"]].itertuples(index=False))
-render_tiles(tiles(current, previous, targets), f"{compare:%d %b %Y}", definitions)
+render_tiles(tiles(current, previous, targets), f"{compare:%d %b %Y}", data.frame("kpi_definitions"))
 
 eois = data.frame("eois_cumulative", **f.params)
 if eois.empty:
