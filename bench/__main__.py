@@ -57,7 +57,7 @@ def peer(store_path: Path, repeats: int = 7) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     started = time.perf_counter()
     shutil.rmtree(WORK, ignore_errors=True)

@@ -19,11 +19,12 @@ def page_files() -> list[str]:
     return [path or "overview" for path, _ in page_urls()]
 
 
-def time_pages(stores: dict[int, Path], runs: int = 7) -> dict[int, dict[str, dict]]:
+def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, dict]]:
     """Median milliseconds of `runs` reruns per page and store, each after changing the as-of date.
 
-    For each page the stores are timed one after the other, so that the machine's drift (it is
-    shared and noisy) falls on both sides of a ratio alike.
+    The machine is shared and noisy, so the stores take turns: for each page there is one app
+    session per store, and each round reruns them one after the other (the order alternates),
+    so that a slow spell falls on both sides of a ratio alike.
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -37,18 +38,21 @@ def time_pages(stores: dict[int, Path], runs: int = 7) -> dict[int, dict[str, di
     results: dict[int, dict[str, dict]] = {k: {} for k in stores}
     original = queries.run
     for page in page_files():
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        sessions, timings, calls = {}, {k: [] for k in stores}, {k: [] for k in stores}
         for k, store_path in stores.items():
             os.environ["ALLIANCE_DB"] = str(store_path)
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-            at.query_params["as_of"] = AS_OF.isoformat()
-            at.switch_page(f"pages/{page}.py").run()
-            timings, calls = [], []
-            for i in range(1, runs + 1):
-                calls.clear()
+            sessions[k] = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            sessions[k].query_params["as_of"] = AS_OF.isoformat()
+            sessions[k].switch_page(f"pages/{page}.py").run()
+        for i in range(1, runs + 1):
+            for k in list(stores)[:: 1 if i % 2 else -1]:
+                at = sessions[k]
+                os.environ["ALLIANCE_DB"] = str(stores[k])
+                calls[k].clear()
 
-                def recording(con, name, _calls=calls, **params):
+                def recording(con, name, _calls=calls[k], **params):
                     _calls.append((name, params))
                     return original(con, name, **params)
 
@@ -56,11 +60,12 @@ def time_pages(stores: dict[int, Path], runs: int = 7) -> dict[int, dict[str, di
                 at.date_input(key="as_of").set_value(AS_OF - timedelta(days=i))
                 started = time.perf_counter()
                 at.run()
-                timings.append((time.perf_counter() - started) * 1000)
+                timings[k].append((time.perf_counter() - started) * 1000)
                 queries.run = original
                 if at.exception:
                     raise RuntimeError(f"{page}: {at.exception[0].message}")
-            results[k][page] = {"ms": statistics.median(timings), "runs": len(timings), "queries": list(calls)}
+        for k in stores:
+            results[k][page] = {"ms": statistics.median(timings[k]), "runs": runs, "queries": list(calls[k])}
     return results
 
 

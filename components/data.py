@@ -13,17 +13,17 @@ import streamlit as st
 
 from alliance import kpis, queries
 from alliance.history import history
-from alliance.store import Store
+from alliance.store import Store, default_path
 
 
 def store() -> Store:
     """The store this app serves ($ALLIANCE_DB, else data/alliance.duckdb), created when missing."""
-    return _store()
+    return _store(str(default_path()))
 
 
 @st.cache_resource(show_spinner=False)
-def _store() -> Store:
-    return Store().ensure()
+def _store(path: str) -> Store:
+    return Store(path).ensure()
 
 
 def version() -> str:
