@@ -4,6 +4,7 @@ import gc
 import getpass
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -102,18 +103,22 @@ def check(
     """Read and validate a file against the store's reference data; write nothing."""
     path = Path(path)
     name = name or path.name
-    with gc_paused():
-        raw = read_upload(path, name, max_mb)
-    store.ensure()
-    con = store.connect()
-    try:
-        ref = load_reference(con)
-    finally:
-        con.close()
-    with gc_paused():
-        return validate(
+    # calamine parses without holding the GIL: the store's reference data is read beside it.
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read_upload, path, name, max_mb)
+        store.ensure()
+        snapshot = store.current()
+        con = duckdb.connect(str(snapshot), read_only=True)
+        try:
+            ref = load_reference(con)
+        finally:
+            con.close()
+        raw = reading.result()
+        validation = validate(
             raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path), replace=replace
         )
+        validation.snapshot = str(snapshot)
+        return validation
 
 
 def _is_zip(path: Path) -> bool:
@@ -132,10 +137,15 @@ def load_file(
     """Load an upload file; raise Rejected (writing nothing) when any problem is found."""
     path = Path(path)
     name = name or path.name
-    validation = check(store, path, name, max_mb, replace)
-    if validation.problems:
-        raise Rejected(name, validation.problems)
-    return apply(store, validation, name, sha256_of(path), replace=replace, user=user)
+    # One pause for the whole load: the rows are freed before the collector runs again, so it
+    # never rescans them.
+    with gc_paused():
+        validation = check(store, path, name, max_mb, replace)
+        if validation.problems:
+            raise Rejected(name, validation.problems)
+        result = apply(store, validation, name, sha256_of(path), replace=replace, user=user)
+        del validation
+    return result
 
 
 def load_raw(store: Store, raw: list[RawSheet], name: str, kind: str, demo: bool = False, user: str | None = None) -> LoadResult:
@@ -165,13 +175,17 @@ def apply(
     """Write validated sheets as one published snapshot and record the load."""
     result = LoadResult(file_name, sha256, notices=list(validation.notices))
     with gc_paused(), store.write() as con:
-        # The store may have changed since the file was checked: check references again, inside the lock.
-        stored_eois = {e for (e,) in con.execute("select eoi_id from eois").fetchall()}
-        stored_centers = dict(con.execute("select center_id, eoi_id from centers").fetchall())
-        problems = reference_problems(validation, stored_eois, stored_centers, replace)
-        if problems:
-            raise Rejected(file_name, problems)
+        # If the store changed since the file was checked, check references again, inside the lock.
+        if validation.snapshot != str(store.current()):
+            stored_eois = {e for (e,) in con.execute("select eoi_id from eois").fetchall()}
+            stored_centers = dict(con.execute("select center_id, eoi_id from centers").fetchall())
+            problems = reference_problems(validation, stored_eois, stored_centers, replace)
+            if problems:
+                raise Rejected(file_name, problems)
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+        # DuckDB scans a staged Arrow table through Python: a second thread only waits for the GIL
+        # (measured on 100,000 rows: the merge takes 60 ms with one thread, 100 ms with two).
+        con.execute("set threads = 1")
         for table in LOAD_ORDER:
             if table in validation.sheets:
                 data = validation.sheets[table]
@@ -237,9 +251,9 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
         columns[name] = pa.array(data.values[name], type=_ARROW_TYPES[types[name]])
     count = len(data.row_numbers)
     if "source" not in columns:
-        columns["source"] = pa.array([source] * count, type=pa.string())
+        columns["source"] = pa.repeat(pa.scalar(source, pa.string()), count)
     if "is_demo" in types:
-        columns["is_demo"] = pa.array([demo] * count, type=pa.bool_())
+        columns["is_demo"] = pa.repeat(pa.scalar(demo, pa.bool_()), count)
     con.register(f"stage_{table}", pa.table(columns))
 
 

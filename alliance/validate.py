@@ -93,12 +93,29 @@ class Validation:
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
+    snapshot: str = ""  # the store snapshot the sheets were checked against
 
 
 class _Invalid(Exception):
     def __init__(self, problem: str, suggestion: str = ""):
         self.problem = problem
         self.suggestion = suggestion
+
+
+class _Conversions(dict):
+    """Each distinct cell value of a column, converted on first sight (an _Invalid if it fails)."""
+
+    def __init__(self, column: Column, ref: Reference):
+        super().__init__()
+        self.column, self.ref = column, ref
+
+    def __missing__(self, cell):
+        try:
+            value = _convert(cell, self.column, self.ref)
+        except _Invalid as invalid:
+            value = invalid
+        self[cell] = value
+        return value
 
 
 def match_sheet(name: str, exact_only: bool = False) -> Sheet | None:
@@ -195,36 +212,29 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     if len(widths) > 1:
         width = max(widths)
         rows = [list(row) + [None] * (width - len(row)) for row in rows]
-    body = list(zip(numbers, rows))
     transposed = list(zip(*rows)) if rows else []
     present = list(positions)
     values: dict[str, list] = {}
     bad: list[tuple[int, Problem]] = []
     for name in present:
         column, position = columns[name], positions[name]
-        cells = transposed[position] if position < len(transposed) else (None,) * len(body)
+        cells = transposed[position] if position < len(transposed) else (None,) * len(rows)
         if column.kind == "text":
             # Ids and names are mostly distinct: trim plain text in one pass; only the rest
             # (numbers, dates, blanks, escaped text, errors) goes through _convert.
             try:
                 converted = list(map(str.strip, cells))
+                # One C-level search finds whether any cell is blank, escaped (') or an error (#).
+                joined = "\x00" + "\x00".join(converted) + "\x00"
+                plain = not ("\x00\x00" in joined or "\x00'" in joined or "\x00#" in joined)
             except TypeError:  # not all text: numbers, dates or blanks among them
                 converted = [c.strip() if type(c) is str else None for c in cells]
-            # One C-level search finds whether any cell is blank, escaped (') or an error (#).
-            joined = "\x00" + "\x00".join(t if t is not None else "" for t in converted) + "\x00"
-            if "\x00\x00" in joined or "\x00'" in joined or "\x00#" in joined:
-                slow = [i for i, t in enumerate(converted) if not t or t[0] in "'#"]
-            else:
-                slow = []
+                plain = False
+            slow = [] if plain else [i for i, t in enumerate(converted) if not t or t[0] in "'#"]
         else:
             converted = None
             slow = range(len(cells))
-        converted_of: dict = {}
-        for cell in set(cells) if converted is None else {cells[i] for i in slow}:
-            try:
-                converted_of[cell] = _convert(cell, column, ref)
-            except _Invalid as invalid:
-                converted_of[cell] = invalid
+        converted_of = _Conversions(column, ref)
         if converted is None:
             converted = list(map(converted_of.__getitem__, cells))
         else:
@@ -237,20 +247,20 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
                 if cell in failing:
                     value = converted_of[cell]
                     if isinstance(value, _Invalid):
-                        bad.append((i, Problem(label, body[i][0], name, _show(cell), value.problem, value.suggestion)))
+                        bad.append((i, Problem(label, numbers[i], name, _show(cell), value.problem, value.suggestion)))
                         converted[i] = None
                     else:
-                        bad.append((i, Problem(label, body[i][0], name, "", "a value is required")))
+                        bad.append((i, Problem(label, numbers[i], name, "", "a value is required")))
         values[name] = converted
     # A row of blanks and spaces is empty too: drop it, and what was said about it.
     candidates = {i for i, row in enumerate(zip(*values.values())) if row.count(None) == len(row)} if bad else set()
-    blank_rows = {i for i in candidates if all(_blank(v) for v in body[i][1])}
+    blank_rows = {i for i in candidates if all(_blank(v) for v in rows[i])}
     if blank_rows:
-        keep = [i for i in range(len(body)) if i not in blank_rows]
+        keep = [i for i in range(len(rows)) if i not in blank_rows]
         values = {name: [column[i] for i in keep] for name, column in values.items()}
-        body = [body[i] for i in keep]
+        numbers = [numbers[i] for i in keep]
     result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank_rows)
-    data = SheetData(sheet, label, present, values, [n for n, _ in body])
+    data = SheetData(sheet, label, present, values, numbers)
     _check_rows(data, ref, result)
     result.sheets[sheet.table] = data
     if sheet.table in ("initiatives", "outcomes"):

@@ -9,7 +9,7 @@ from handcount import AS_OF
 from workbooks import analyst_register
 
 from alliance.kpis import summary
-from alliance.loader import Rejected, load_file
+from alliance.loader import Rejected, apply, check, load_file
 
 HEADER = ["eoi_id", "received_on", "country", "organization", "request", "status"]
 
@@ -406,6 +406,33 @@ def test_replace_refuses_to_orphan_centers(store, tmp_path):
     with pytest.raises(Rejected) as caught:
         load_file(store, path, replace=True)
     assert any("'E2', which center 'C2' names" in p.problem for p in caught.value.problems)
+
+
+def test_apply_checks_references_again_when_the_store_changed_since_the_check(empty_store, tmp_path):
+    """A preview checked against one snapshot must not be written over another that lost its EoI."""
+    eois = [HEADER, ["X1", "2023-02-01", "KEN", "Org", "establish_center", "validated"]]
+    load_file(
+        empty_store, write_sheet(tmp_path / "both.xlsx", "EoIs", [*eois, ["X2", "2023-02-01", "KEN", "Org", "other", "received"]])
+    )
+    centers = write_sheet(
+        tmp_path / "centers.xlsx",
+        "Centers",
+        [
+            ["center_id", "name", "country", "center_type", "scope", "status", "eoi_id"],
+            ["C1", "N", "KEN", "TAC", "national", "selected", "X1"],
+        ],
+    )
+    checked = check(empty_store, centers)
+    assert checked.problems == []
+    load_file(
+        empty_store,
+        write_sheet(tmp_path / "x2.xlsx", "EoIs", [HEADER, ["X2", "2023-02-01", "KEN", "Org", "other", "received"]]),
+        replace=True,
+    )
+    with pytest.raises(Rejected) as caught:
+        apply(empty_store, checked, "centers.xlsx", "")
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(2, "eoi_id", "X1")]
+    assert empty_store.connect().execute("select count(*) from centers").fetchall() == [(0,)]
 
 
 def test_number_in_a_date_column_is_a_date_only_as_a_plausible_serial(empty_store, tmp_path):
