@@ -1,16 +1,17 @@
 -- One row per center type: every center of that type. Params: $region (NULL = all), $capability (NULL = all).
 with centers_counted as (
-    select center_type
+    select center_type, count(*) as centers
     from centers_regional
     where ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
+    group by center_type
 ),
 
 final as (
     select
         t.center_type_code as center_type,
         t.center_type_name,
-        count(c.center_type) as centers,
+        coalesce(sum(c.centers), 0)::bigint as centers,
     from center_types t
     left join centers_counted c on c.center_type = t.center_type_code
     group by t.center_type_code, t.center_type_name

@@ -1,17 +1,18 @@
 -- One row per ITU-D region (GLB excluded), EoIs received by $as_of. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with eois_counted as (
-    select region_code
+    select region_code, count(*) as eois
     from eois_regional
     where received_on <= $as_of
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
+    group by region_code
 ),
 
 final as (
     select
         r.region_code,
         r.region_name,
-        count(e.region_code) as eois,
+        coalesce(sum(e.eois), 0)::bigint as eois,
     from regions r
     left join eois_counted e on e.region_code = r.region_code
     where r.region_code <> 'GLB'

@@ -7,17 +7,18 @@ with statuses as (
 ),
 
 eois_counted as (
-    select status
+    select status, count(*) as eois
     from eois_regional
     where received_on <= $as_of
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
+    group by status
 ),
 
 final as (
     select
         s.status,
-        count(e.status) as eois,
+        coalesce(sum(e.eois), 0)::bigint as eois,
     from statuses s
     left join eois_counted e on e.status = s.status
     group by s.status, s.sort_order

@@ -1,17 +1,18 @@
 -- One row per region including GLB (events with no country): events starting by $as_of. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with events_counted as (
-    select region_code
+    select region_code, count(*) as events
     from events_regional
     where start_date <= $as_of
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
+    group by region_code
 ),
 
 final as (
     select
         r.region_code,
         r.region_name,
-        count(e.region_code) as events,
+        coalesce(sum(e.events), 0)::bigint as events,
     from regions r
     left join events_counted e on e.region_code = r.region_code
     group by r.region_code, r.region_name, r.sort_order
