@@ -71,3 +71,23 @@ def test_a_plain_duckdb_file_is_adopted_as_a_store(store, tmp_path):
     assert cli("load", path, "--db", plain).returncode == 0
     assert plain.is_symlink()
     assert summary(Store(plain).connect(), AS_OF)["eois"]["total"] == 7
+
+
+def test_derived_regions_and_cycles_follow_the_reference_data(store, tmp_path):
+    con = store.connect()
+    events = dict(con.execute("select event_id, region_code from events").fetchall())
+    assert events == {"V1": "ASP", "V2": "GLB", "V3": "EUR", "V4": "AFR"}
+    activities = {a: (c, r) for a, c, r in con.execute("select activity_id, cycle, region_code from activities").fetchall()}
+    # A2 has no country: it takes the region of its initiative (AFR4) in the cycle of its start date.
+    assert activities == {"A1": ("WTDC-22", "AFR"), "A2": ("WTDC-22", "AFR"), "A3": ("WTDC-22", "EUR"), "A4": ("WTDC-22", "ASP")}
+    for table in ("eois", "centers", "resources"):
+        wrong = con.execute(
+            f"select count(*) from {table} t left join countries c on c.iso3 = t.country where t.region_code is distinct from c.region"
+        ).fetchall()
+        assert wrong == [(0,)], table
+    con.close()
+    (tmp_path / "initiatives.csv").write_text("code,cycle,region,title\nAFR4,WTDC-22,ARB,Moved for the test\n")
+    assert cli("load", tmp_path / "initiatives.csv", "--db", store.path).returncode == 0
+    con = store.connect()
+    moved = dict(con.execute("select activity_id, region_code from activities where activity_id in ('A1', 'A2')").fetchall())
+    assert moved == {"A1": "AFR", "A2": "ARB"}
