@@ -3,7 +3,6 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 
 from alliance.readers import RawSheet
 from alliance.reference import Reference
@@ -210,16 +209,16 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         keep = [i for i, f in enumerate(filled) if f or not _EMPTY.issuperset(rows[i])]
         rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
     widths = set(map(len, rows))
-    width = max(widths, default=0)
     if len(widths) > 1:
+        width = max(widths)
         rows = [list(row) + [None] * (width - len(row)) for row in rows]
+    transposed = list(zip(*rows)) if rows else []
     present = list(positions)
     values: dict[str, list] = {}
     bad: list[tuple[int, Problem]] = []
     for name in present:
         column, position = columns[name], positions[name]
-        # One column at a time, only the columns the format uses.
-        cells = list(map(itemgetter(position), rows)) if position < width else [None] * len(rows)
+        cells = transposed[position] if position < len(transposed) else (None,) * len(rows)
         if column.kind == "text":
             # Ids and names are mostly distinct: trim plain text in one pass; only the rest
             # (numbers, dates, blanks, escaped text, errors) goes through _convert.
