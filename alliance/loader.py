@@ -183,8 +183,8 @@ def apply(
             if problems:
                 raise Rejected(file_name, problems)
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
-        # DuckDB scans a staged Arrow table through Python: a second thread only waits for the GIL
-        # (measured on 100,000 rows: the merge takes 60 ms with one thread, 100 ms with two).
+        # DuckDB scans a staged Arrow table through Python: a second thread mostly waits for the
+        # GIL (measured on 100,000 rows: the merge takes 115 ms with one thread, 130 ms with two).
         con.execute("set threads = 1")
         for table in LOAD_ORDER:
             if table in validation.sheets:
