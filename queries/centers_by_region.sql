@@ -11,11 +11,10 @@ final as (
     select
         r.region_code,
         r.region_name,
-        coalesce(sum(c.centers), 0)::bigint as centers,
+        coalesce(c.centers, 0) as centers,
     from regions r
     left join centers_counted c on c.region_code = r.region_code
     where r.region_code <> 'GLB'
-    group by r.region_code, r.region_name, r.sort_order
     order by r.sort_order
 )
 

@@ -11,10 +11,9 @@ final as (
     select
         t.center_type_code as center_type,
         t.center_type_name,
-        coalesce(sum(c.centers), 0)::bigint as centers,
+        coalesce(c.centers, 0) as centers,
     from center_types t
     left join centers_counted c on c.center_type = t.center_type_code
-    group by t.center_type_code, t.center_type_name
     order by case t.center_type_code when 'TAC' then 1 when 'REEC' then 2 when 'IDTAC' then 3 else 4 end
 )
 

@@ -12,11 +12,10 @@ final as (
     select
         r.region_code,
         r.region_name,
-        coalesce(sum(e.eois), 0)::bigint as eois,
+        coalesce(e.eois, 0) as eois,
     from regions r
     left join eois_counted e on e.region_code = r.region_code
     where r.region_code <> 'GLB'
-    group by r.region_code, r.region_name, r.sort_order
     order by r.sort_order
 )
 

@@ -18,10 +18,9 @@ eois_counted as (
 final as (
     select
         s.status,
-        coalesce(sum(e.eois), 0)::bigint as eois,
+        coalesce(e.eois, 0) as eois,
     from statuses s
     left join eois_counted e on e.status = s.status
-    group by s.status, s.sort_order
     order by s.sort_order
 )
 

@@ -12,10 +12,9 @@ final as (
     select
         r.region_code,
         r.region_name,
-        coalesce(sum(e.events), 0)::bigint as events,
+        coalesce(e.events, 0) as events,
     from regions r
     left join events_counted e on e.region_code = r.region_code
-    group by r.region_code, r.region_name, r.sort_order
     order by r.sort_order
 )
 
