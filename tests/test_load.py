@@ -461,3 +461,48 @@ def test_huge_count_is_refused_not_a_crash(empty_store, tmp_path):
     with pytest.raises(Rejected) as caught:
         load_file(empty_store, write_sheet(tmp_path / "x.xlsx", "Events", rows))
     assert "too large" in caught.value.problems[0].problem
+
+
+def test_problems_repeating_across_row_blocks_are_reported_on_every_row(empty_store, tmp_path, monkeypatch):
+    """Validation converts rows a block at a time: a bad value seen in one block is bad in the next,
+    blank rows are dropped wherever they fall, and short rows read as blank cells."""
+    import alliance.validate
+
+    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 2)
+    good = ["X1", "2023-02-01", "KEN", "Org", "other", "received"]
+    rows = [
+        HEADER,
+        good,
+        ["X2", "2023-02-01", "Atlantis", "Org", "other", "received"],
+        [None] * 6,
+        ["X3", "2023-02-01", "Atlantis", "Org", "other", "pending"],
+        ["X4", "2023-02-01", "KEN", "Org", "other"],
+        ["X5", "2023-02-01", "KEN", " ", "other", "pending"],
+    ]
+    path = write_sheet(tmp_path / "x.xlsx", "EoIs", rows)
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [
+        (3, "country"),
+        (5, "country"),
+        (5, "status"),
+        (6, "status"),
+        (7, "organization"),
+        (7, "status"),
+    ]
+
+
+def test_rows_load_the_same_whatever_the_block_size(empty_store, tmp_path, monkeypatch):
+    import alliance.validate
+
+    rows = [HEADER] + [
+        [f"X{i}", f"2023-02-{1 + i % 27:02d}", ["KEN", "Kenya", "BRA"][i % 3], f" Org {i} ", "other", "received"]
+        for i in range(7)
+    ]
+    path = write_sheet(tmp_path / "x.xlsx", "EoIs", rows)
+    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 3)
+    small = check(empty_store, path).sheets["eois"]
+    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 10_000)
+    whole = check(empty_store, path).sheets["eois"]
+    assert small.rows == whole.rows and small.row_numbers == whole.row_numbers == list(range(2, 9))
+    assert [row[2] for row in whole.rows[:3]] == ["KEN", "KEN", "BRA"] and whole.rows[0][3] == "Org 0"
