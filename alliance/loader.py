@@ -241,11 +241,7 @@ def preview(store: Store, validation: Validation, replace: bool = False, limit: 
 def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool) -> None:
     """Register the sheet's rows as an Arrow table named stage_<table>, typed like the store."""
     table = data.sheet.table
-    types = dict(
-        con.execute(
-            f"select column_name, data_type from duckdb_columns() where table_name = '{table}' and database_name = current_database()"
-        ).fetchall()
-    )
+    types = _column_types(con, table)
     columns = {}
     for name in data.columns:
         columns[name] = pa.array(data.values[name], type=_ARROW_TYPES[types[name]])
@@ -257,6 +253,12 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
     con.register(f"stage_{table}", pa.table(columns))
 
 
+def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """The store table's columns and their DuckDB types (`describe` reads the table alone; a
+    query of duckdb_columns() reads every attached catalog, 30 ms the first time)."""
+    return {name: kind for name, kind, *_ in con.execute(f"describe {table}").fetchall()}
+
+
 def _match(table: str, alias_t: str = "t", alias_s: str = "s") -> str:
     op = "is not distinct from" if table in _NULLABLE_KEYS else "="
     return " and ".join(f"{alias_t}.{k} {op} {alias_s}.{k}" for k in SHEETS[table].key)
@@ -266,14 +268,14 @@ def _compared(data: SheetData, con) -> list[str]:
     """Columns whose difference makes a row updated: the sheet's data columns and the demo flag."""
     table = data.sheet.table
     cols = [c for c in data.columns if c != "source"]
-    has_demo = con.execute(
-        f"select count(*) from duckdb_columns() where table_name = '{table}' and column_name = 'is_demo' and database_name = current_database()"
-    ).fetchall()[0][0]
-    return cols + (["is_demo"] if has_demo else [])
+    return cols + (["is_demo"] if "is_demo" in _column_types(con, table) else [])
 
 
 def _counts(con, data: SheetData, replace: bool) -> dict[str, int]:
     table = data.sheet.table
+    if not con.execute(f"select count(*) from (select 1 from {table} limit 1)").fetchall()[0][0]:
+        # The table's first load: every row is new (a join would say so, 20 to 35 ms later for 100,000 rows).
+        return {"inserted": len(data.row_numbers), "updated": 0, "removed": 0, "unchanged": 0}
     cols = _compared(data, con)
     differs = f"({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)})"
     match = _match(table)
