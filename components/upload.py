@@ -115,7 +115,7 @@ def render_report(checked: dict) -> bool:
             icon=":material/error:",
         )
     else:
-        rows = sum(len(sheet.rows) for sheet in validation.sheets.values())
+        rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
         st.success(
             f"Ready: {_plural(rows, 'row')} in {_plural(len(validation.sheets), 'sheet')}. "
             "Check what the load will change, then load it.",
@@ -197,7 +197,7 @@ def render_preview(result: loader.LoadResult, replace: bool) -> None:
 def render_commit(store: Store, checked: dict, result: loader.LoadResult, replace: bool) -> None:
     """The one button that writes; on success record the confirmation and start afresh."""
     validation = checked["validation"]
-    rows = sum(len(sheet.rows) for sheet in validation.sheets.values())
+    rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
     if not any(c["inserted"] or c["updated"] or c["removed"] for c in result.sheets.values()):
         st.info("This file changes nothing in the store. Loading it only records it in the history.", icon=":material/info:")
     if not st.button(f"Load {_plural(rows, 'row')} into the store", type="primary", key="commit", icon=":material/upload:"):
