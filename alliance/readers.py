@@ -9,8 +9,10 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import python_calamine
@@ -28,6 +30,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
+# A sheet's header is looked for in its first rows; a workbook's rows after these are converted
+# to Python only when validation reaches them.
+HEADER_SEARCH_ROWS = 200
+# Empty rows above a sheet's data are generated one by one by a lazy read: above this many, the
+# sheet is read whole instead.
+_MAX_LAZY_OFFSET = 1000
 
 
 class FileRefused(AllianceError):
@@ -36,7 +44,11 @@ class FileRefused(AllianceError):
 
 @dataclass
 class RawSheet:
-    """A sheet's cells as read, with the spreadsheet row number of each row."""
+    """A sheet's cells as read, with the spreadsheet row number of each row.
+
+    `rows` holds the rows read so far: all of them, unless `more` holds the rest, still to be
+    converted by `blocks()`.
+    """
 
     name: str
     rows: list[list]
@@ -44,6 +56,39 @@ class RawSheet:
     first_column: int = 0
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formula_cells: list[tuple[str, str]] = field(default_factory=list)
+    more: Iterator[list] | None = None
+
+    def blocks(self, start: int, size: int) -> Iterator[tuple[int, list[list]]]:
+        """Yield (index of its first row, rows) for the rows from index `start` on, about `size`
+        at a time.
+
+        Rows in `more` are converted here, one block at a time, and not kept: the caller works on
+        each block while its cells are still in the processor's cache. They can be read once.
+        """
+        for first in range(start, len(self.rows), size):
+            yield first, self.rows[first : first + size]
+        if self.more is None:
+            return
+        if self.more is _READ:
+            raise RuntimeError(f"the rows of sheet {self.name!r} were read already")
+        more, self.more = self.more, _READ
+        first = max(start, len(self.rows))
+        for _ in range(len(self.rows), first):  # rows before `start` that were not read yet
+            self._next_block(more, 1)
+        while block := self._next_block(more, size):
+            yield first, block
+            first += len(block)
+
+    def _next_block(self, more: Iterator[list], size: int) -> list[list]:
+        try:
+            return list(islice(more, size))
+        except BaseException as exc:  # calamine converts cells here; a damaged cell may raise
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit)):
+                raise
+            raise FileRefused(f"sheet {self.name!r} could not be read ({_short(exc)}).") from None
+
+
+_READ: Iterator[list] = iter(())  # marks a sheet whose rows `blocks()` has read
 
 
 def read_upload(path: str | os.PathLike, name: str | None = None, max_mb: float | None = None) -> list[RawSheet]:
@@ -129,15 +174,24 @@ def _parse(path: Path, name: str) -> list[RawSheet]:
         sheets = []
         for sheet_name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(sheet_name)
-            rows = sheet.to_python(skip_empty_area=True)
             start_row, start_col = sheet.start or (0, 0)
+            more = None
+            if sheet.start is None or start_row > _MAX_LAZY_OFFSET:
+                rows = sheet.to_python(skip_empty_area=True)
+            else:
+                # The header rows now; the others when validation reaches them (RawSheet.blocks).
+                more = sheet.iter_rows()
+                for _ in range(start_row):  # iter_rows starts at the sheet's first row, not its data
+                    next(more)
+                rows = list(islice(more, HEADER_SEARCH_ROWS))
             sheets.append(
                 RawSheet(
                     name=sheet_name,
                     rows=rows,
-                    row_numbers=list(range(start_row + 1, start_row + 1 + len(rows))),
+                    row_numbers=list(range(start_row + 1, start_row + 1 + (sheet.height if more is not None else len(rows)))),
                     first_column=start_col,
                     merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])],
+                    more=more if sheet.height > len(rows) else None,
                 )
             )
         workbook.close()

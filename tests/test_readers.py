@@ -4,13 +4,15 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import datetime
 
 import openpyxl
 import pytest
+import python_calamine
 from conftest import ROOT, cli
 
 from alliance.loader import Rejected, load_file
-from alliance.readers import FileRefused
+from alliance.readers import HEADER_SEARCH_ROWS, FileRefused, RawSheet, read_upload
 
 HEADER = "eoi_id,received_on,country,organization,request,status"
 
@@ -140,3 +142,69 @@ def test_rejected_file_writes_nothing_not_even_a_snapshot(empty_store, tmp_path)
     assert cli("load", path, "--db", empty_store.path).returncode == 1
     assert time.perf_counter() - started < 30
     assert sorted(p.name for p in empty_store.snapshots.iterdir()) == before
+
+
+def long_register(path, data_rows, first_row=3, first_column=2, blank_at=(), bad_country_at=(), title=True):
+    """An EoIs sheet with a title above its header, starting at column `first_column` (1 = A)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "EoIs"
+    if title:
+        ws.cell(1, first_column, "Register of expressions of interest")
+    for c, header in enumerate(HEADER.split(",")):
+        ws.cell(first_row, first_column + c, header)
+    for i in range(data_rows):
+        if i in blank_at:
+            continue
+        day = datetime(2023, 2, 1 + i % 28) if i % 2 else f"{1 + i % 28:02d}/02/2023"
+        country = "Atlantis" if i in bad_country_at else ["KEN", "Brazil", "Viet Nam"][i % 3]
+        for c, value in enumerate([f"L{i:04d}", day, country, f"Org {i % 7}", "other", "received"]):
+            ws.cell(first_row + 1 + i, first_column + c, value)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("title, first_row, first_number", [(True, 3, 1), (False, 40, 40)])
+def test_rows_after_the_header_search_are_read_lazily_and_equal_a_whole_read(tmp_path, title, first_row, first_number):
+    path = long_register(tmp_path / "long.xlsx", 450, first_row=first_row, blank_at={300}, title=title)
+    [raw] = read_upload(path)
+    assert raw.more is not None and len(raw.rows) == HEADER_SEARCH_ROWS
+    whole = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("EoIs").to_python()
+    blocks = list(raw.blocks(0, 64))
+    assert [row for _, block in blocks for row in block] == whole
+    assert [first for first, _ in blocks][:5] == [0, 64, 128, 192, 200]
+    assert raw.row_numbers == list(range(first_number, first_number + len(whole)))
+    with pytest.raises(RuntimeError, match="read already"):
+        list(raw.blocks(0, 64))
+    [again] = read_upload(path)
+    assert [row for _, block in again.blocks(250, 100) for row in block] == whole[250:]
+
+
+def test_problems_in_lazily_read_rows_name_their_spreadsheet_rows(empty_store, tmp_path):
+    path = long_register(tmp_path / "bad.xlsx", 450, first_row=4, blank_at={260}, bad_country_at={5, 250, 449})
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, path)
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [
+        (10, "country", "Atlantis"),
+        (255, "country", "Atlantis"),
+        (454, "country", "Atlantis"),
+    ]
+    good = long_register(tmp_path / "good.xlsx", 450, first_row=4, blank_at={260})
+    assert load_file(empty_store, good).sheets["eois"]["inserted"] == 449
+
+
+def test_sheet_whose_data_starts_far_down_is_read_whole(tmp_path):
+    path = long_register(tmp_path / "far.xlsx", 5, first_row=1500, title=False)
+    [raw] = read_upload(path)
+    assert raw.more is None and raw.row_numbers == list(range(1500, 1506))
+    assert raw.rows[0][0] == "eoi_id" and len(raw.rows) == 6
+
+
+def test_cell_that_cannot_be_converted_refuses_the_file_naming_the_sheet():
+    def damaged():
+        yield ["X1"]
+        raise ValueError("year 0 is out of range")
+
+    raw = RawSheet("EoIs", [["eoi_id"]], [1, 2, 3], more=damaged())
+    with pytest.raises(FileRefused, match="sheet 'EoIs' could not be read .year 0 is out of range"):
+        list(raw.blocks(1, 10))
