@@ -254,8 +254,8 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
 
 
 def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """The store table's columns and their DuckDB types (`describe` reads the table alone; a
-    query of duckdb_columns() reads every attached catalog, 30 ms the first time)."""
+    """The store table's columns and their DuckDB types."""
+    # describe reads this table alone; duckdb_columns() reads every attached catalog (30 ms at first).
     return {name: kind for name, kind, *_ in con.execute(f"describe {table}").fetchall()}
 
 

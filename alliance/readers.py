@@ -46,8 +46,8 @@ class FileRefused(AllianceError):
 class RawSheet:
     """A sheet's cells as read, with the spreadsheet row number of each row.
 
-    `rows` holds the rows read so far: all of them, unless `more` holds the rest, still to be
-    converted by `blocks()`.
+    `rows` holds every row, or, for a long workbook sheet, the first HEADER_SEARCH_ROWS: the rest
+    wait in `more` until `blocks()` converts them.
     """
 
     name: str
@@ -56,39 +56,39 @@ class RawSheet:
     first_column: int = 0
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     formula_cells: list[tuple[str, str]] = field(default_factory=list)
-    more: Iterator[list] | None = None
+    more: Iterator[list] | None = field(default=None, repr=False, compare=False)
+    file_name: str = field(default="", repr=False, compare=False)  # for messages about `more`
+    _more_read: bool = field(default=False, init=False, repr=False, compare=False)
 
     def blocks(self, start: int, size: int) -> Iterator[tuple[int, list[list]]]:
-        """Yield (index of its first row, rows) for the rows from index `start` on, about `size`
-        at a time.
+        """Yield (index of its first row, rows) for the rows from index `start` on, about `size` at a time.
 
-        Rows in `more` are converted here, one block at a time, and not kept: the caller works on
+        Rows in `more` are converted here, a block at a time, and not kept: the caller works on
         each block while its cells are still in the processor's cache. They can be read once.
         """
         for first in range(start, len(self.rows), size):
             yield first, self.rows[first : first + size]
         if self.more is None:
             return
-        if self.more is _READ:
+        if self._more_read:
             raise RuntimeError(f"the rows of sheet {self.name!r} were read already")
-        more, self.more = self.more, _READ
+        self._more_read = True
         first = max(start, len(self.rows))
         for _ in range(len(self.rows), first):  # rows before `start` that were not read yet
-            self._next_block(more, 1)
-        while block := self._next_block(more, size):
+            self._next_block(1)
+        while block := self._next_block(size):
             yield first, block
             first += len(block)
 
-    def _next_block(self, more: Iterator[list], size: int) -> list[list]:
+    def _next_block(self, size: int) -> list[list]:
         try:
-            return list(islice(more, size))
+            return list(islice(self.more, size))
         except BaseException as exc:  # calamine converts cells here; a damaged cell may raise
             if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit)):
                 raise
-            raise FileRefused(f"sheet {self.name!r} could not be read ({_short(exc)}).") from None
-
-
-_READ: Iterator[list] = iter(())  # marks a sheet whose rows `blocks()` has read
+            raise FileRefused(
+                f"{self.file_name or self.name}: the workbook could not be read (sheet {self.name!r}: {_short(exc)})."
+            ) from None
 
 
 def read_upload(path: str | os.PathLike, name: str | None = None, max_mb: float | None = None) -> list[RawSheet]:
@@ -169,10 +169,16 @@ def _read_workbook(path: Path, name: str) -> list[RawSheet]:
 
 
 def _parse(path: Path, name: str) -> list[RawSheet]:
+    from alliance.validate import match_sheet
+
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = []
         for sheet_name in workbook.sheet_names:
+            if match_sheet(sheet_name, exact_only=True) is None:
+                # Not a sheet of the upload format: validation names it as ignored, unread.
+                sheets.append(RawSheet(name=sheet_name, rows=[], row_numbers=[]))
+                continue
             sheet = workbook.get_sheet_by_name(sheet_name)
             start_row, start_col = sheet.start or (0, 0)
             more = None
@@ -192,6 +198,7 @@ def _parse(path: Path, name: str) -> list[RawSheet]:
                     first_column=start_col,
                     merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])],
                     more=more if sheet.height > len(rows) else None,
+                    file_name=name,
                 )
             )
         workbook.close()

@@ -109,7 +109,7 @@ class _Conversions(dict):
     def __init__(self, column: Column, ref: Reference):
         super().__init__()
         self.column, self.ref = column, ref
-        self.failing: set = set()  # the cells that give a problem
+        self.failing: set[object] = set()  # the cells that give a problem
 
     def __missing__(self, cell):
         try:
@@ -272,7 +272,7 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
                     ref.outcomes.add((row[c], row[i]))
 
 
-def _convert_cells(cells: tuple, converted_of: "_Conversions") -> tuple[list, "list[int] | range"]:
+def _convert_cells(cells: tuple, converted_of: _Conversions) -> tuple[list, list[int] | range]:
     """Convert one column's cells; return the values and the indices of cells that may fail."""
     if converted_of.column.kind != "text":
         return list(map(converted_of.__getitem__, cells)), range(len(cells))

@@ -8,6 +8,7 @@ from conftest import cli
 from handcount import AS_OF
 from workbooks import analyst_register
 
+import alliance.validate
 from alliance.kpis import summary
 from alliance.loader import Rejected, apply, check, load_file
 
@@ -466,8 +467,6 @@ def test_huge_count_is_refused_not_a_crash(empty_store, tmp_path):
 def test_problems_repeating_across_row_blocks_are_reported_on_every_row(empty_store, tmp_path, monkeypatch):
     """Validation converts rows a block at a time: a bad value seen in one block is bad in the next,
     blank rows are dropped wherever they fall, and short rows read as blank cells."""
-    import alliance.validate
-
     monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 2)
     good = ["X1", "2023-02-01", "KEN", "Org", "other", "received"]
     rows = [
@@ -493,8 +492,7 @@ def test_problems_repeating_across_row_blocks_are_reported_on_every_row(empty_st
 
 
 def test_rows_load_the_same_whatever_the_block_size(empty_store, tmp_path, monkeypatch):
-    import alliance.validate
-
+    """Values, trimmed text and country codes do not depend on where the blocks fall."""
     rows = [HEADER] + [
         [f"X{i}", f"2023-02-{1 + i % 27:02d}", ["KEN", "Kenya", "BRA"][i % 3], f" Org {i} ", "other", "received"]
         for i in range(7)

@@ -11,8 +11,9 @@ import pytest
 import python_calamine
 from conftest import ROOT, cli
 
+import alliance.validate
 from alliance.loader import Rejected, load_file
-from alliance.readers import HEADER_SEARCH_ROWS, FileRefused, RawSheet, read_upload
+from alliance.readers import HEADER_SEARCH_ROWS, FileRefused, read_upload
 
 HEADER = "eoi_id,received_on,country,organization,request,status"
 
@@ -180,7 +181,9 @@ def test_rows_after_the_header_search_are_read_lazily_and_equal_a_whole_read(tmp
     assert [row for _, block in again.blocks(250, 100) for row in block] == whole[250:]
 
 
-def test_problems_in_lazily_read_rows_name_their_spreadsheet_rows(empty_store, tmp_path):
+@pytest.mark.parametrize("block_rows", [512, 64])
+def test_problems_in_lazily_read_rows_name_their_spreadsheet_rows(empty_store, tmp_path, monkeypatch, block_rows):
+    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", block_rows)
     path = long_register(tmp_path / "bad.xlsx", 450, first_row=4, blank_at={260}, bad_country_at={5, 250, 449})
     with pytest.raises(Rejected) as caught:
         load_file(empty_store, path)
@@ -200,11 +203,27 @@ def test_sheet_whose_data_starts_far_down_is_read_whole(tmp_path):
     assert raw.rows[0][0] == "eoi_id" and len(raw.rows) == 6
 
 
-def test_cell_that_cannot_be_converted_refuses_the_file_naming_the_sheet():
-    def damaged():
-        yield ["X1"]
-        raise ValueError("year 0 is out of range")
+def damaged_cell_workbook(path, row, sheet="EoIs"):
+    """An EoIs sheet of 300 good rows, and one cell calamine cannot turn into a Python value
+    (1e300 hours) in `sheet` at spreadsheet row `row`."""
+    long_register(path, 300, first_row=1, first_column=1, title=False)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["EoIs"] if sheet == "EoIs" else wb.create_sheet(sheet)
+    ws.cell(row, 8, 1e300).number_format = "[h]:mm:ss"
+    wb.save(path)
+    return path
 
-    raw = RawSheet("EoIs", [["eoi_id"]], [1, 2, 3], more=damaged())
-    with pytest.raises(FileRefused, match="sheet 'EoIs' could not be read .year 0 is out of range"):
-        list(raw.blocks(1, 10))
+
+@pytest.mark.parametrize("row", [50, 250])
+def test_cell_that_cannot_be_converted_refuses_the_file_naming_file_and_sheet(empty_store, tmp_path, row):
+    path = damaged_cell_workbook(tmp_path / "x.xlsx", row)
+    with pytest.raises(FileRefused, match=r"^x\.xlsx: the workbook could not be read"):
+        load_file(empty_store, path)
+
+
+@pytest.mark.parametrize("row", [50, 250])
+def test_sheet_outside_the_format_is_not_read_so_its_cells_cannot_refuse_the_file(empty_store, tmp_path, row):
+    path = damaged_cell_workbook(tmp_path / "x.xlsx", row, sheet="Notes")
+    result = load_file(empty_store, path)
+    assert result.sheets["eois"]["inserted"] == 300
+    assert any("Sheet 'Notes' is not part of the upload format" in notice for notice in result.notices)
