@@ -48,7 +48,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size-mb", type=float, help="refuse larger files (default 50, or $ALLIANCE_MAX_FILE_MB)")
 
     p = command("kpis", "Print the KPI summary.")
-    p.add_argument("--as-of", type=_date, default=None, help="count up to this date (default today)")
+    p.add_argument(
+        "--from",
+        dest="period_start",
+        type=_date,
+        default=None,
+        help="period start: flows count from this date (default: no start, everything up to --as-of)",
+    )
+    p.add_argument("--as-of", type=_date, default=None, help="flows count up to this date, stocks are at it (default today)")
     p.add_argument("--region", type=_region, default=None)
     p.add_argument("--json", action="store_true", required=True)
 
@@ -131,7 +138,11 @@ def _run(args, store: Store) -> int:
         store.ensure()
         con = store.connect()
         try:
-            print(json.dumps(summary(con, args.as_of or date.today(), args.region), indent=2))
+            as_of = args.as_of or date.today()
+            if args.period_start and args.period_start > as_of:
+                print(f"--from {args.period_start.isoformat()} is after --as-of {as_of.isoformat()}.", file=sys.stderr)
+                return 2
+            print(json.dumps(summary(con, as_of, args.region, period_start=args.period_start), indent=2))
         finally:
             con.close()
         return 0

@@ -1,7 +1,9 @@
 -- Columns derived from the reference tables, refreshed at the end of every write (load, rollback,
 -- demo removal): a row's region is its country's region; an event with no country is GLB; an
--- activity's plan cycle covers its start date, and with no country it takes its initiative's
--- region in that cycle. Only rows whose derived value changes are written. Each value is a
+-- activity's or event's plan cycle covers its start date; an activity counts under its regional
+-- initiative's region in that cycle (data contract section 2), else its country's; an event's
+-- region in the actions-by-region table is that of its first initiative, else its own; a center
+-- exists from its first known date (selected_on, else its EoI's received_on, else launched_on). Only rows whose derived value changes are written. Each value is a
 -- lookup by key (a correlated subquery, which DuckDB runs as one hash join), not a self-join.
 
 update eois set region_code = (select c.region from countries c where c.iso3 = eois.country)
@@ -24,10 +26,37 @@ where cycle is distinct from (
 );
 
 update activities set region_code = coalesce(
-    (select c.region from countries c where c.iso3 = activities.country),
-    (select i.region from initiatives i where i.code = activities.regional_initiative and i.cycle = activities.cycle)
+    (select i.region from initiatives i where i.code = activities.regional_initiative and i.cycle = activities.cycle),
+    (select c.region from countries c where c.iso3 = activities.country)
 )
 where region_code is distinct from coalesce(
-    (select c.region from countries c where c.iso3 = activities.country),
-    (select i.region from initiatives i where i.code = activities.regional_initiative and i.cycle = activities.cycle)
+    (select i.region from initiatives i where i.code = activities.regional_initiative and i.cycle = activities.cycle),
+    (select c.region from countries c where c.iso3 = activities.country)
+);
+
+update events set cycle = (
+    select cy.cycle from cycles cy where events.start_date between cy.starts_on and cy.ends_on
+)
+where cycle is distinct from (
+    select cy.cycle from cycles cy where events.start_date between cy.starts_on and cy.ends_on
+);
+
+update events set action_region = coalesce(
+    (select i.region from initiatives i where i.code = events.regional_initiatives[1] and i.cycle = events.cycle),
+    events.region_code
+)
+where action_region is distinct from coalesce(
+    (select i.region from initiatives i where i.code = events.regional_initiatives[1] and i.cycle = events.cycle),
+    events.region_code
+);
+
+update centers set exists_from = coalesce(
+    centers.selected_on,
+    (select e.received_on from eois e where e.eoi_id = centers.eoi_id),
+    centers.launched_on
+)
+where exists_from is distinct from coalesce(
+    centers.selected_on,
+    (select e.received_on from eois e where e.eoi_id = centers.eoi_id),
+    centers.launched_on
 );

@@ -37,15 +37,28 @@ SUMMARY_QUERIES = (
 )
 
 
-def summary(con, as_of: date, region: str | None = None, capability: str | None = None) -> dict:
-    """Return the KPI summary exactly in the shape `kpis --json` prints (capability: the app's filter)."""
-    p = {"as_of": as_of, "region": region, "capability": capability}
+def summary(
+    con,
+    as_of: date,
+    region: str | None = None,
+    capability: str | None = None,
+    period_start: date | None = None,
+    detail: bool = False,
+) -> dict:
+    """Return the KPI summary exactly in the shape `kpis --json` prints (capability: the app's filter).
+
+    Flows count the period from period_start (None: no start) to as_of; stocks are the state at as_of.
+    With detail, events also say whether the participants figure is a lower bound (a counted event
+    has "over N" participants): the app shows it, the contract's JSON has no such key.
+    """
+    p = {"as_of": as_of, "period_start": period_start, "region": region, "capability": capability}
     with ThreadPoolExecutor(max_workers=2) as pool:
         q = dict(zip(SUMMARY_QUERIES, pool.map(lambda name: rows(con, name, **p), SUMMARY_QUERIES)))
     eois, centers, events = q["eois_summary"][0], q["centers_summary"][0], q["events_summary"][0]
     activities, milestones = q["activities_summary"][0], q["milestones_summary"][0]
-    return {
+    result = {
         "as_of": as_of.isoformat(),
+        "from": period_start.isoformat() if period_start else None,
         "region": region,
         "eois": {
             "total": eois["eois"],
@@ -77,6 +90,9 @@ def summary(con, as_of: date, region: str | None = None, capability: str | None 
         "milestones": {"total": milestones["milestones"], "done": milestones["done"], "overdue": milestones["overdue"]},
         "resources_usd": _number(q["resources_summary"][0]["resources_usd"]),
     }
+    if detail:
+        result["events"]["participants_over"] = bool(events["participants_over"])
+    return result
 
 
 def _number(value: float) -> int | float:
@@ -114,6 +130,10 @@ TILES = (
 )
 
 
+# Tiles that count a state at the as-of date; the others count the period.
+STOCK_TILES = frozenset({"milestones_overdue"})
+
+
 def tiles(current: dict, previous: dict, targets: list[dict]) -> list[dict]:
     """Each tile's value now, its change since the comparison date, and its progress to a target."""
     by_kpi = {t["kpi"]: t for t in targets}
@@ -130,6 +150,8 @@ def tiles(current: dict, previous: dict, targets: list[dict]) -> list[dict]:
                 "target": target["target"] if target else None,
                 "target_period_end": target["period_end"] if target else None,
                 "progress": (now / target["target"]) if target and target["target"] else None,
+                "stock": code in STOCK_TILES,
+                "over": code == "event_participants" and current["events"].get("participants_over", False),
             }
         )
     return result

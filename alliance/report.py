@@ -10,13 +10,13 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
-from alliance import DATA_DIR
+from alliance import DATA_DIR, AllianceError, words
 from alliance.kpis import KPI_COLUMNS, REGION_NAMES, summary
 from alliance.queries import frame
+from alliance.words import LAUNCH
 from alliance.workbook import frames_to_xlsx
 
 TITLE = "Report on the Innovation and Entrepreneurship Alliance for Digital Development"
-LAUNCH = date(2023, 1, 25)
 PRODUCT_HEADERS = [
     "Region",
     "Knowledge Sharing Products",
@@ -41,6 +41,7 @@ class Report:
     period_start: date
     region: str | None
     kpis: dict
+    since_launch: dict | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     source: str = ""
     demo_rows: int = 0
@@ -49,7 +50,16 @@ class Report:
 def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = None) -> Report:
     """Read every figure and table the report shows, for one period and region."""
     params = {"as_of": as_of, "period_start": period_start, "region": region, "capability": None}
-    report = Report(as_of, period_start, region, summary(con, as_of, region))
+    if not con.execute(
+        "select exists(select 1 from eois) or exists(select 1 from centers) or exists(select 1 from events) "
+        "or exists(select 1 from activities) or exists(select 1 from milestones) or exists(select 1 from resources)"
+    ).fetchall()[0][0]:
+        raise AllianceError(
+            "The store holds no records yet, so there is nothing to report. Load the built-in records or a register first."
+        )
+    report = Report(as_of, period_start, region, summary(con, as_of, region, period_start=period_start, detail=True))
+    if period_start != LAUNCH and as_of >= LAUNCH:
+        report.since_launch = summary(con, as_of, region, period_start=LAUNCH, detail=True)
     last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
     report.source = f"Alliance store, load {last[0][0]} of {last[0][1]:%d %B %Y}" if last else "Alliance store, no load yet"
     report.demo_rows = int(frame(con, "demo_rows")["demo_rows"].iloc[0])
@@ -60,6 +70,7 @@ def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = N
     report.tables = {
         "Milestones reached": reached[["completed_on", "title", "kap_outcome", "source"]].sort_values("completed_on"),
         "Events held": frame(con, "events_list", limit=100_000, **params).sort_values("start_date"),
+        # Every region side by side, whatever the report's region: the report says so.
         "Results by region": frame(con, "kpis_by_region", **params),
         "Actions by region": frame(con, "actions_by_region", year=as_of.year, **params),
         "EoIs by region": frame(con, "eois_by_region", **params),
@@ -81,10 +92,13 @@ def figures(report: Report) -> dict:
     from components.figures_regions import kpi_by_region
 
     eois = report.tables["EoIs by region"].rename(columns={"eois": "eois_total"})
+    period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)
     return {
-        "EoIs received by region": kpi_by_region(eois, "eois_total", "EoIs"),
-        "Capability demand (EoIs) against supply (centers)": demand_supply_bars(report.tables["Capability demand and supply"]),
-        "Milestone timeline": milestone_timeline_as_of(report.tables["Milestone timeline"], report.as_of),
+        f"EoIs received by region, {period}": kpi_by_region(eois, "eois_total", "EoIs"),
+        f"Capability demand (EoIs received {period}) against supply (centers {at})": demand_supply_bars(
+            report.tables["Capability demand and supply"]
+        ),
+        f"Milestone timeline, {at} (Alliance-wide)": milestone_timeline_as_of(report.tables["Milestone timeline"], report.as_of),
     }
 
 
@@ -116,9 +130,12 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     header = doc.add_table(rows=0, cols=2)
     header.style = "Light List Accent 1"
     for label, value in (
-        ("Period", f"{report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}"),
+        (
+            "Period",
+            f"{report.period_start:%d %B %Y} to {report.as_of:%d %B %Y} (every count of EoIs, events, activities, launches and resources)",
+        ),
         ("Region", region),
-        ("As of", f"{report.as_of:%d %B %Y}"),
+        ("As at", f"{report.as_of:%d %B %Y} (the network of centers and the milestones)"),
         ("Data source", report.source),
     ):
         cells = header.add_row().cells
@@ -159,11 +176,19 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         doc.add_paragraph(vehicle, style="List Number")
 
     doc.add_heading("3. Key actions and results", level=1)
+    period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)
     doc.add_paragraph(
-        f"EoIs and centers: {k['eois']['total']:,} expressions of interest from {k['eois']['countries']:,} countries, "
-        f"{k['eois']['center_requests']:,} of them requests to establish or strengthen a center; {k['centers']['total']:,} centers "
-        f"registered, {k['centers']['launched']:,} launched."
+        f"EoIs and centers: {period}, {k['eois']['total']:,} expressions of interest from {k['eois']['countries']:,} countries, "
+        f"{k['eois']['center_requests']:,} of them requests to establish or strengthen a center, and "
+        f"{k['centers']['launched']:,} centers launched; {at}, {k['centers']['total']:,} centers in the network."
     )
+    if report.since_launch:
+        s = report.since_launch
+        doc.add_paragraph(
+            f"Since the launch on 25 January 2023 (to {report.as_of:%d %B %Y}): {s['eois']['total']:,} expressions of "
+            f"interest from {s['eois']['countries']:,} countries, {s['events']['total']:,} events and "
+            f"{s['centers']['launched']:,} centers launched."
+        )
     reached = report.tables["Milestones reached"]
     doc.add_heading("Milestones reached in the period", level=2)
     if reached.empty:
@@ -176,23 +201,27 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         doc.add_paragraph("No event was held in the period.")
     for row in events.itertuples(index=False):
         figures_text = ", ".join(
-            f"{value:,.0f} {label}"
+            f"{words.count(value, label == 'participants' and row.participants_over is True)} {label}"
             for value, label in ((row.participants, "participants"), (row.trained_certified, "trained or certified"))
             if pd.notna(value)
         )
-        doc.add_paragraph(
-            f"{pd.Timestamp(row.start_date):%d %B %Y}: {row.title}" + (f" ({figures_text})" if figures_text else ""),
-            style="List Bullet",
-        )
+        when = words.dated(pd.Timestamp(row.start_date).date(), row.date_precision)
+        doc.add_paragraph(f"{when}: {row.title}" + (f" ({figures_text})" if figures_text else ""), style="List Bullet")
 
     doc.add_heading("Results by region", level=2)
     _table(doc, report.tables["Results by region"][list(KPI_HEADERS)].rename(columns=KPI_HEADERS), last_cm=1.9)
+    doc.add_paragraph(
+        f"All six regions, for comparison{', whatever the region of this report' if report.region else ''}: counts "
+        f"{period}; centers {at}. An activity counts under its regional initiative's region."
+    ).italic = True
     doc.add_heading(f"Actions by region and product line, {report.as_of.year}", level=2)
     actions = report.tables["Actions by region"]
     actions.columns = PRODUCT_HEADERS
     _table(doc, actions)
     doc.add_paragraph(
-        f"Activities starting in {report.as_of.year} up to the as-of date, in the layout of the 2019 TDAG report on ITU-D Innovation (section 3.1)."
+        f"Activities, and events that count as a product line, starting in {report.as_of.year} up to "
+        f"{report.as_of:%d %B %Y}, each in the region of its regional initiative (else of its country), in the layout "
+        "of the 2019 TDAG report on ITU-D Innovation."
     ).italic = True
 
     for title, png in images.items():
@@ -201,12 +230,14 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading("4. Way forward", level=1)
+    doc.add_paragraph(f"Open milestones of the whole Alliance, {at}:")
     open_milestones = report.tables["Open milestones"].sort_values("due_on")
     if open_milestones.empty:
         doc.add_paragraph("Every milestone in the store is done.")
     for row in open_milestones.itertuples(index=False):
         late = " (OVERDUE)" if row.status == "overdue" else ""
-        doc.add_paragraph(f"{row.title}: due {pd.Timestamp(row.due_on):%d %B %Y}{late}", style="List Bullet")
+        due = "due date not stated" if row.status == "open" else f"due {pd.Timestamp(row.due_on):%d %B %Y}"
+        doc.add_paragraph(f"{row.title}: {due}{late}", style="List Bullet")
     doc.add_paragraph("TDAG is invited to note this report and provide advice as deemed necessary.")
     doc.save(str(out))
 
@@ -215,16 +246,18 @@ def summary_text(report: Report) -> str:
     """The Summary paragraph, written from the figures."""
     k = report.kpis
     where = f" in {REGION_NAMES[report.region]}" if report.region else ""
+    participants = words.count(k["events"]["participants"], k["events"].get("participants_over", False))
     return (
         f"This document reports progress of the Innovation and Entrepreneurship Alliance for Digital Development{where} "
-        f"from {report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}. By {report.as_of:%d %B %Y}, "
-        f"{k['eois']['total']:,} expressions of interest had been received from {k['eois']['countries']:,} countries, "
-        f"including {k['eois']['center_requests']:,} requests to establish or strengthen an acceleration center; "
-        f"{k['centers']['launched']:,} of {k['centers']['total']:,} centers had been launched. "
-        f"{k['events']['total']:,} events gathered {k['events']['participants']:,} participants, and "
-        f"{k['events']['trained_certified']:,} people were trained or certified. Resources mobilized amount to "
-        f"USD {k['resources_usd']:,.0f}. Of {k['milestones']['total']:,} milestones, {k['milestones']['done']:,} are done "
-        f"and {k['milestones']['overdue']:,} are overdue."
+        f"in the period {report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}. In the period, "
+        f"{k['eois']['total']:,} expressions of interest were received from {k['eois']['countries']:,} countries, "
+        f"including {k['eois']['center_requests']:,} requests to establish or strengthen an acceleration center, and "
+        f"{k['centers']['launched']:,} centers were launched; as at {report.as_of:%d %B %Y} the network counts "
+        f"{k['centers']['total']:,} centers. {k['events']['total']:,} events gathered {participants} participants, and "
+        f"{k['events']['trained_certified']:,} people were trained or certified. Resources mobilized in the period amount "
+        f"to USD {k['resources_usd']:,.0f}. Of the Alliance's {k['milestones']['total']:,} milestones, "
+        f"{k['milestones']['done']:,} were done in the period and {k['milestones']['overdue']:,} are overdue as at "
+        f"{report.as_of:%d %B %Y}."
     )
 
 

@@ -90,6 +90,8 @@ CHOICES: dict[str, dict[str, str]] = {
         "completed": "Completed",
         "cancelled": "Cancelled",
     },
+    # How exact a row's main date is (not in the contract: built-in rows from the seeds use it).
+    "date_precision": {"day": "Day", "month": "Month", "year": "Year", "not_stated": "Not stated"},
     "resource_kind": {
         "voluntary_contribution": "Voluntary contribution",
         "in_kind": "In kind",
@@ -144,6 +146,7 @@ SHEETS: dict[str, Sheet] = {
                 C("ownership", "choice", choices="ownership"),
                 C("host_organization", "text"),
                 C("status", "choice", True, "center_status"),
+                C("selected_on", "date"),
                 C("launched_on", "date"),
                 C("eoi_id", "text"),
                 C("capabilities", "capabilities"),
@@ -169,6 +172,12 @@ SHEETS: dict[str, Sheet] = {
                 C("partners", "text"),
                 C("capabilities", "capabilities"),
                 C("regional_initiatives", "initiatives"),
+                # Not in the contract (the app may accept more): the product line an event counts as
+                # in the actions-by-region table, how exact its start date is, and whether its
+                # participants are "over" the number given.
+                C("product", "choice", choices="product"),
+                C("date_precision", "choice", choices="date_precision"),
+                C("participants_over", "bool"),
             ),
             aliases=("event",),
         ),
@@ -186,6 +195,7 @@ SHEETS: dict[str, Sheet] = {
                 C("status", "choice", True, "activity_status"),
                 C("kap_outcome", "outcome"),
                 C("beneficiaries", "int"),
+                C("date_precision", "choice", choices="date_precision"),
             ),
             aliases=("activity", "regional_initiative_activities", "ri_activities"),
         ),
@@ -200,6 +210,8 @@ SHEETS: dict[str, Sheet] = {
                 C("due_on", "date", True),
                 C("completed_on", "date"),
                 C("owner", "text"),
+                # How exact due_on is (not in the contract).
+                C("date_precision", "choice", choices="date_precision"),
             ),
             aliases=("milestone",),
         ),
@@ -214,6 +226,7 @@ SHEETS: dict[str, Sheet] = {
                 C("amount_usd", "number"),
                 C("signed_on", "date", True),
                 C("country", "country"),
+                C("date_precision", "choice", choices="date_precision"),
             ),
             aliases=("resource", "resource_mobilization", "partnerships"),
         ),

@@ -33,28 +33,29 @@ create table eois (
 create table centers (
     center_id varchar, name varchar, country varchar, city varchar, center_type varchar,
     scope varchar, ownership varchar, host_organization varchar, status varchar,
-    launched_on date, eoi_id varchar, capabilities varchar[], source varchar,
-    is_demo boolean default false, region_code varchar
+    selected_on date, launched_on date, eoi_id varchar, capabilities varchar[], source varchar,
+    is_demo boolean default false, region_code varchar, exists_from date
 );
 create table events (
     event_id varchar, title varchar, start_date date, end_date date, event_type varchar,
     format varchar, country varchar, city varchar, participants bigint,
     countries_represented bigint, trained_certified bigint, partners varchar,
-    capabilities varchar[], regional_initiatives varchar[], source varchar,
-    is_demo boolean default false, region_code varchar
+    capabilities varchar[], regional_initiatives varchar[], product varchar, date_precision varchar,
+    participants_over boolean, source varchar, is_demo boolean default false, region_code varchar,
+    cycle varchar, action_region varchar
 );
 create table activities (
     activity_id varchar, regional_initiative varchar, title varchar, product varchar,
     country varchar, start_date date, status varchar, kap_outcome varchar, beneficiaries bigint,
-    source varchar, is_demo boolean default false, region_code varchar, cycle varchar
+    date_precision varchar, source varchar, is_demo boolean default false, region_code varchar, cycle varchar
 );
 create table milestones (
     milestone_id varchar, title varchar, kap_outcome varchar, due_on date, completed_on date,
-    owner varchar, source varchar, is_demo boolean default false
+    owner varchar, date_precision varchar, source varchar, is_demo boolean default false
 );
 create table resources (
     resource_id varchar, partner varchar, kind varchar, amount_usd double, signed_on date,
-    country varchar, source varchar, is_demo boolean default false, region_code varchar
+    country varchar, date_precision varchar, source varchar, is_demo boolean default false, region_code varchar
 );
 
 -- Every load, rollback and demo removal; the snapshot before it makes it reversible.

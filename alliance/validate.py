@@ -165,8 +165,15 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
         _validate_sheet(raw, sheet, ref, result)
     if not seen and not result.problems:
         expected = ", ".join(s.label for s in SHEETS.values())
+        found = ", ".join(f"'{raw.name.strip()}'" for raw in raw_sheets) or "none"
         result.problems.append(
-            Problem("(workbook)", None, "", "", f"no sheet of the upload format was found; expected one of: {expected}")
+            Problem(
+                "(workbook)",
+                None,
+                "",
+                "",
+                f"no sheet of the upload format was found (sheets found: {found}); expected one of: {expected}",
+            )
         )
     result.problems.extend(reference_problems(result, ref.existing_eois, ref.existing_center_eois, replace))
     return result
@@ -259,6 +266,10 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         values = {name: [column[i] for i in keep] for name, column in values.items()}
         numbers = [numbers[i] for i in keep]
     result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank_rows)
+    if not numbers:
+        # A header with no rows (a blank template's sheet) changes nothing, even with replace.
+        result.notices.append(f"Sheet '{label}' has a header but no rows; it changes nothing.")
+        return
     data = SheetData(sheet, label, present, values, numbers)
     _check_rows(data, ref, result)
     result.sheets[sheet.table] = data
@@ -384,6 +395,8 @@ def _convert(value, column: Column, ref: Reference):
         return _as_date(value)
     if kind in ("int", "number"):
         return _as_number(value, whole=kind == "int")
+    if kind == "bool":
+        return _as_bool(value)
     text = _as_text(value)
     if kind == "country":
         iso3 = ref.country(text)
@@ -462,6 +475,21 @@ def _as_date(value) -> date:
         except ValueError:
             continue
     raise _Invalid(f"{text!r} is not a date; write 2023-04-15, 15/04/2023 or 15 April 2023")
+
+
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_FALSE = frozenset({"false", "no", "n", "0"})
+
+
+def _as_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise _Invalid(f"{_show(value)!r} is not yes or no", "true or false")
 
 
 def _as_number(value, whole: bool):

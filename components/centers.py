@@ -16,7 +16,7 @@ DIRECTORY_COLUMNS = {
     "region_name": "Region",
     "type_or_request": "Request or center type",
     "status": "Status",
-    "dated_on": "Received or launched on",
+    "dated_on": "Received (EoI) or first known (center) on",
     "capabilities": "Capabilities",
     "is_demo": "Demo",
 }
@@ -85,7 +85,7 @@ def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=DIRECTORY_COLUMNS)
 
 
-def render_directory(frame: pd.DataFrame, as_of_label: str, search: str | None) -> None:
+def render_directory(frame: pd.DataFrame, scope_label: str, search: str | None) -> None:
     """The directory of EoIs and centers, saying when the list was cut, with downloads."""
     if frame.empty and (search or "").strip():
         render_empty("EoIs or centers matching this search", filters_hint=False)
@@ -98,5 +98,5 @@ def render_directory(frame: pd.DataFrame, as_of_label: str, search: str | None) 
     if matching > len(frame):
         st.warning(f"Showing the first {len(frame):,} of {matching:,} rows: refine the search.", icon=":material/filter_list:")
     else:
-        st.caption(f"{matching:,} rows: the EoIs received by {as_of_label}, and centers whatever their date.")
+        st.caption(f"{matching:,} rows: {scope_label}. A center's date is its first known date.")
     render_table_downloads(directory_table(frame), "Directory of EoIs and centers", "directory", expanded=True)

@@ -52,13 +52,13 @@ def frame(name: str, **params) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=200, show_spinner=False)
-def _summary(data_version: str, as_of: date, region: str | None, capability: str | None) -> dict:
-    return kpis.summary(_cursor(data_version), as_of, region, capability)
+def _summary(data_version: str, as_of: date, region: str | None, capability: str | None, period_start: date | None) -> dict:
+    return kpis.summary(_cursor(data_version), as_of, region, capability, period_start, detail=True)
 
 
-def summary(as_of: date, region: str | None = None, capability: str | None = None) -> dict:
-    """The contract's KPI summary (the same figures as `kpis --json`)."""
-    return _summary(version(), as_of, region, capability)
+def summary(as_of: date, region: str | None = None, capability: str | None = None, period_start: date | None = None) -> dict:
+    """The contract's KPI summary (the same figures as `kpis --from ... --as-of ... --json`)."""
+    return _summary(version(), as_of, region, capability, period_start)
 
 
 @st.cache_data(max_entries=20, show_spinner=False)

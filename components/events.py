@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from alliance.words import count, dated
 from components.charts import date_columns, render_chart, render_downloads, render_empty
 from components.figures_events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
 
@@ -65,7 +66,7 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
         .rename(columns={"month": "Month", "region_name": "Region", **MEASURES})
         .drop(columns="region_code")
     )
-    title = f"{MEASURES[measure]} by region and month, events starting from {period_start:%d %b %Y}, {scope}"
+    title = f"{MEASURES[measure]} by region and month of the events' start, {scope}"
     render_chart(events_by_month(frame, measure), table, title, "events_by_month", caption=caption)
 
 
@@ -78,7 +79,15 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
     total = int(frame["events_all"].iloc[0])
     if total > len(frame):
         st.caption(f"Showing the {len(frame):,} latest of {total:,} events; narrow the period or region to see the others.")
-    table = date_columns(frame.drop(columns="events_all"), "start_date", "end_date").rename(columns=EVENT_COLUMNS)
+    table = date_columns(frame.drop(columns="events_all"), "start_date", "end_date")
+    # How exact the source is: a year or month alone, or "over N" participants.
+    table["start_date"] = [dated(d, p) for d, p in zip(table["start_date"], frame["date_precision"])]
+    if frame["participants_over"].fillna(False).any():
+        table["participants"] = [
+            "" if pd.isna(n) else count(n, bool(o))
+            for n, o in zip(frame["participants"], frame["participants_over"].fillna(False))
+        ]
+    table = table.drop(columns=["date_precision", "participants_over"]).rename(columns=EVENT_COLUMNS)
     st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 400))
     render_downloads(table, title, "events_list")
 
@@ -100,7 +109,7 @@ def render_activities_by_initiative(frame: pd.DataFrame, scope: str, period_star
     rows = frame if chosen is None else frame[frame["status"] == chosen]
     table = rows.assign(product=rows["product"].map(PRODUCT_LABELS)).rename(columns=ACTIVITY_COLUMNS)
     what = "Activities" if chosen is None else f"{STATUS_LABELS[chosen]} activities"
-    title = f"{what} by regional initiative and product line, starting from {period_start:%d %b %Y}, {scope}"
+    title = f"{what} by regional initiative and product line, activities starting {scope}"
     caption = "An initiative code is read in the plan cycle covering the activity's start date. Activities carry no strategic capability, so that filter does not apply here."
     render_chart(activities_by_initiative(frame, chosen), table, title, "activities_by_initiative", caption=caption)
 

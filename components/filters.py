@@ -5,9 +5,10 @@ from datetime import date
 
 import streamlit as st
 
+from alliance import words
 from alliance.kpis import REGION_NAMES
+from alliance.words import LAUNCH
 
-LAUNCH = date(2023, 1, 25)
 ALL = "all"
 CAPABILITY_NAMES = {
     "TRR": "Trends research readiness",
@@ -35,11 +36,32 @@ class Filters:
         return REGION_NAMES[self.region] if self.region else "all regions"
 
     @property
-    def scope_label(self) -> str:
+    def where_label(self) -> str:
+        """The region and capability shown: 'all regions' or 'Africa, Policy experimentation'."""
         text = self.region_label
         if self.capability:
             text += f", {CAPABILITY_NAMES[self.capability]}"
-        return f"{text}, as of {self.as_of:%d %B %Y}"
+        return text
+
+    @property
+    def period_label(self) -> str:
+        """When flows count: 'in the period 25 Jan 2023 to 30 Jun 2023'."""
+        return words.period(self.period_start, self.as_of)
+
+    @property
+    def stock_label(self) -> str:
+        """When stocks are counted: 'as at 30 Jun 2023'."""
+        return words.as_at(self.as_of)
+
+    @property
+    def scope_label(self) -> str:
+        """Scope of a flow: 'all regions, in the period 25 Jan 2023 to 30 Jun 2023'."""
+        return f"{self.where_label}, {self.period_label}"
+
+    @property
+    def stock_scope_label(self) -> str:
+        """Scope of a stock: 'all regions, as at 30 Jun 2023'."""
+        return f"{self.where_label}, {self.stock_label}"
 
 
 def _check_url() -> list[str]:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import data
 from components.filters import Filters
+from components.first_start import render_first_start
 from components.provenance import render_provenance
 
 
@@ -21,8 +22,12 @@ def _run_through_app() -> None:
     st.rerun()
 
 
-def page_start(title: str, intro: str | None = None) -> Filters:
-    """Draw the page title and where its numbers come from; return the sidebar filters."""
+def page_start(title: str, intro: str | None = None, needs_data: bool = True) -> Filters:
+    """Draw the page title and where its numbers come from; return the sidebar filters.
+
+    On a store with no records yet, say so (and offer an analyst the first loads); a page that
+    only shows figures stops there.
+    """
     if "filters" not in st.session_state:
         _run_through_app()
     filters: Filters = st.session_state["filters"]
@@ -31,5 +36,13 @@ def page_start(title: str, intro: str | None = None) -> Filters:
         st.markdown(intro)
     loads = data.loads()
     demo = int(data.frame("demo_rows")["demo_rows"].iloc[0])
-    render_provenance(loads[0] if loads else None, filters.scope_label, demo)
+    render_provenance(
+        loads[0] if loads else None,
+        f"{filters.where_label}, {filters.period_label} (centers and milestones {filters.stock_label})",
+        demo,
+    )
+    if not int(data.frame("record_counts")["records"].iloc[0]):
+        render_first_start()
+        if needs_data:
+            st.stop()
     return filters

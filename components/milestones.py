@@ -39,3 +39,8 @@ def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, overdue_total:
         st.info("No open milestone is due later. Add milestones on the Upload page.", icon=":material/info:")
     else:
         st.dataframe(due, hide_index=True, width="stretch", column_config=_CONFIG)
+    undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome", "owner"]].rename(columns=COLUMNS)
+    if not undated.empty:
+        st.markdown(f"##### Open milestones with no due date stated ({len(undated):,})")
+        st.caption("Their source gives no due date, so they are never counted overdue.")
+        st.dataframe(undated, hide_index=True, width="stretch", column_config=_CONFIG)

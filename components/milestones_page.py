@@ -62,11 +62,41 @@ def _number(value) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str) -> None:
+PLANS = {"WTDC-17": "Buenos Aires Action Plan", "WTDC-22": "Kigali Action Plan", "WTDC-25": "Baku Action Plan"}
+
+
+def render_cycle_picker(cycles: pd.DataFrame, as_of: date) -> dict:
+    """Choose the plan cycle whose outcomes the scorecard shows (default: the one covering the as-of date)."""
+    rows = {r["cycle"]: r for r in cycles.to_dict("records")}
+    for r in rows.values():
+        ended = pd.Timestamp(r["ends_on"]).date() < as_of
+        plan = PLANS.get(r["cycle"], r["cycle"])
+        years = f"{pd.Timestamp(r['starts_on']).year}-{pd.Timestamp(r['ends_on']).year}"
+        r["label"] = f"{plan} ({r['cycle']}, {years}): {'final results' if ended else 'current'}"
+    covering = [c for c, r in rows.items() if pd.Timestamp(r["starts_on"]).date() <= as_of <= pd.Timestamp(r["ends_on"]).date()]
+    options = list(rows)
+    chosen = st.selectbox(
+        "Plan cycle",
+        options,
+        index=options.index(covering[0]) if covering else len(options) - 1,
+        format_func=lambda c: rows[c]["label"],
+        key="cycle",
+        width=520,
+    )
+    return rows[chosen]
+
+
+def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycle: dict) -> None:
     """One card per outcome: status, title, its six measures, targets where set, the Resolution 90 items it serves."""
-    st.markdown(f"##### Scorecard by Kigali Action Plan outcome, {scope}")
+    st.markdown(f"##### Scorecard by outcome, {scope}")
     if scored.empty:
-        render_empty("Kigali Action Plan outcomes", filters_hint=False)
+        plan = PLANS.get(cycle["cycle"], cycle["cycle"])
+        st.info(
+            f"No outcomes of the {plan} are in the store yet, so there is no scorecard for {cycle['cycle']}. "
+            f"An analyst adds them on the Upload page with an Outcomes sheet (columns code, cycle, priority, title; "
+            f"cycle {cycle['cycle']}), then links activities and milestones to them in their kap_outcome column.",
+            icon=":material/info:",
+        )
         return
     with st.expander("How the status is decided", expanded=True, icon=":material/rule:"):
         st.markdown(RULE)

@@ -1,6 +1,5 @@
 """Drawing for the Regions page: the clickable world map, the regions side by side, the country profile."""
 
-from datetime import date
 from functools import partial
 
 import pandas as pd
@@ -156,12 +155,11 @@ def _count(n: int, part: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], as_of: date, capability: str | None) -> None:
+def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], scope: str, capability: str | None) -> None:
     """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads."""
     name = country["country_name"]
     st.markdown(f"**{name}, {country['region_name']}**")
     counts = ", ".join(_count(len(tables[part]), part) for part in PROFILE)
-    scope = f"EoIs, events and activities up to {as_of:%d %B %Y}; centers of every status"
     if capability:
         scope += f"; only rows listing {CAPABILITY_NAMES[capability]} (activities carry no capability)"
     st.caption(f"{counts}. {scope}.")

@@ -3,11 +3,20 @@
 import pandas as pd
 import streamlit as st
 
+from alliance.words import count
 
-def render_tiles(tiles: list[dict], compare_label: str, kpi_definitions: pd.DataFrame, per_row: int = 5) -> None:
-    """Draw KPI tiles in rows; each says its definition on hover and its change since compare_label."""
+
+def render_tiles(
+    tiles: list[dict], compare_label: str, kpi_definitions: pd.DataFrame, period_label: str, stock_label: str, per_row: int = 5
+) -> None:
+    """Draw KPI tiles in rows; each says when it counts, its definition on hover and its change since compare_label."""
     definitions = dict(zip(kpi_definitions["kpi_code"], kpi_definitions["definition"]))
-    st.caption(f"Under each figure: the change since {compare_label}. Hover on (?) for the definition.")
+    flows = ", ".join(t["label"] for t in tiles if not t["stock"])
+    stocks = ", ".join(t["label"] for t in tiles if t["stock"])
+    st.caption(
+        f"{flows}: {period_label}. {stocks}: {stock_label}. "
+        f"Under each figure: the change since {compare_label}. Hover on (?) for the definition."
+    )
     for start in range(0, len(tiles), per_row):
         columns = st.columns(per_row)
         for column, tile in zip(columns, tiles[start : start + per_row]):
@@ -16,7 +25,7 @@ def render_tiles(tiles: list[dict], compare_label: str, kpi_definitions: pd.Data
             with column:
                 st.metric(
                     tile["label"],
-                    f"{tile['value']:,.0f}",
+                    count(tile["value"], tile["over"]),
                     delta=f"{change:+,.0f}",
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",

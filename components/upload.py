@@ -23,8 +23,28 @@ _DONE = "upload_done"
 _NONCE = "upload_nonce"
 
 
+# One row of each sheet, in words.
+_ROW_NOUNS = {
+    "eois": "EoI",
+    "centers": "center",
+    "events": "event",
+    "activities": "activity",
+    "milestones": "milestone",
+    "resources": "resource",
+    "initiatives": "regional initiative",
+    "outcomes": "outcome",
+    "targets": "target",
+}
+
+
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+    if n == 1:
+        return f"{n:,} {word}"
+    return f"{n:,} {word[:-1]}ies" if word.endswith("y") else f"{n:,} {word}s"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _template_bytes(store: Store) -> bytes:
@@ -200,7 +220,15 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
     rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
     if not any(c["inserted"] or c["updated"] or c["removed"] for c in result.sheets.values()):
         st.info("This file changes nothing in the store. Loading it only records it in the history.", icon=":material/info:")
-    if not st.button(f"Load {_plural(rows, 'row')} into the store", type="primary", key="commit", icon=":material/upload:"):
+    removals = [_plural(c["removed"], _ROW_NOUNS[table]) for table, c in result.sheets.items() if c["removed"]]
+    label = f"Load {_plural(rows, 'row')} into the store"
+    confirmed = True
+    if removals:
+        removed = _join(removals)
+        label = f"Remove {removed} and load {_plural(rows, 'row')}"
+        st.error(f"Replace will remove {removed} that this file does not hold.", icon=":material/delete_forever:")
+        confirmed = st.checkbox(f"Yes, remove {removed} from the store", key=f"confirm_removal_{st.session_state.get(_NONCE, 0)}")
+    if not st.button(label, type="primary", key="commit", icon=":material/upload:", disabled=not confirmed):
         return
     with st.status("Loading into the store...", expanded=False) as status:
         try:

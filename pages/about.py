@@ -8,6 +8,7 @@ f = page_start(
     "About",
     "The Innovation and Entrepreneurship Alliance for Digital Development, the figures this dashboard reports "
     "on it, and the sources behind them.",
+    needs_data=False,
 )
 render_alliance(data.frame("capabilities_list"), data.frame("center_types_list"))
 render_kpi_definitions(data.frame("kpi_definitions"))

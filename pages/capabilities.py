@@ -12,17 +12,17 @@ f = page_start(
     "For each of the five strategic capabilities: how many EoIs ask for it (demand), how many centers "
     "offer it (supply), and the gap between them, for the Alliance and region by region.",
 )
-params = {"as_of": f.as_of, "region": f.region, "capability": f.capability}
+params = {"as_of": f.as_of, "period_start": f.period_start, "region": f.region, "capability": f.capability}
 
 demand_supply = data.frame("capability_demand_supply", **params)
 if nothing_counted(demand_supply):
     render_empty("EoIs or centers listing a strategic capability")
 else:
-    render_demand_supply(demand_supply, f.scope_label)
+    render_demand_supply(demand_supply, f"{f.where_label}: EoIs {f.period_label}, centers {f.stock_label}")
 
 st.subheader("By region")
 by_region = data.frame("capability_by_region", **params)
 if nothing_counted(by_region):
     render_empty("EoIs or centers listing a strategic capability in any region")
 else:
-    render_region_heatmap(by_region, render_measure_toggle(), f.scope_label)
+    render_region_heatmap(by_region, render_measure_toggle(), f"{f.where_label}: EoIs {f.period_label}, centers {f.stock_label}")

@@ -20,11 +20,11 @@ f = page_start(
     "Where expressions of interest stand, what the network of acceleration centers looks like, "
     "and a directory to find any EoI or center.",
 )
-filters = {"region": f.region, "capability": f.capability}
+filters = {"as_of": f.as_of, "region": f.region, "capability": f.capability}
 
 left, right = st.columns(2, gap="medium")
 with left:
-    pipeline = data.frame("eois_by_status", as_of=f.as_of, **filters)
+    pipeline = data.frame("eois_by_status", period_start=f.period_start, **filters)
     if nothing_counted(pipeline, "eois"):
         render_empty("EoIs received")
     else:
@@ -34,14 +34,14 @@ with right:
     if nothing_counted(by_type, "centers"):
         render_empty("centers")
     else:
-        render_centers_by_type(by_type, f.scope_label)
+        render_centers_by_type(by_type, f.stock_scope_label)
 
 by_scope = data.frame("centers_by_scope_status", **filters)
 # With no centers the empty state above already says so; a second notice would only repeat it.
 if not nothing_counted(by_scope, "centers"):
-    render_scope_status(by_scope, f.scope_label)
+    render_scope_status(by_scope, f.stock_scope_label)
 
 st.subheader("Directory")
 search = render_directory_search()
-directory = data.frame("directory", as_of=f.as_of, search=search, limit=DIRECTORY_LIMIT, **filters)
-render_directory(directory, f"{f.as_of:%d %B %Y}", search)
+directory = data.frame("directory", period_start=f.period_start, search=search, limit=DIRECTORY_LIMIT, **filters)
+render_directory(directory, f"EoIs received {f.period_label}; centers {f.stock_label}", search)

@@ -20,9 +20,7 @@ f = page_start(
 
 st.subheader("Events")
 render_events_over_time(data.frame("events_by_month_region", **f.params), f.scope_label, f.period_start)
-render_events_list(
-    data.frame("events_list", limit=500, **f.params), f"Events starting from {f.period_start:%d %b %Y}, {f.scope_label}"
-)
+render_events_list(data.frame("events_list", limit=500, **f.params), f"Events, {f.scope_label}")
 
 st.subheader("Regional-initiative activities")
 render_activities_by_initiative(data.frame("activities_by_initiative_product_status", **f.params), f.scope_label, f.period_start)

@@ -10,6 +10,7 @@ page_start(
     "History",
     "Every load, rollback and demo removal, newest first. Any of them can be undone: a rollback "
     "returns the store to its state before the load you pick.",
+    needs_data=False,
 )
 render_done()
 loads = data.loads()

@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from alliance import words
 from alliance.scorecard import score
 from components import data
 from components.layout import page_start
 from components.milestones_page import (
+    render_cycle_picker,
     render_milestone_table,
     render_milestone_timeline,
     render_scorecard,
@@ -14,14 +16,15 @@ from components.milestones_page import (
 
 f = page_start(
     "Milestones and outcomes",
-    "For each Kigali Action Plan outcome the Alliance serves: its activities and milestones, progress against targets, "
+    "For each action-plan outcome the Alliance serves, plan cycle by plan cycle: its activities and milestones, progress against targets, "
     "and a status; then every milestone on a time line.",
 )
 
 # Activities and milestones carry no strategic capability: the scorecard's scope is region and date only.
-scope = f"{f.region_label}, as of {f.as_of:%d %B %Y}"
-scored = score(data.frame("outcome_scorecard", as_of=f.as_of, region=f.region), f.as_of)
-render_scorecard(scored, data.frame("outcome_res90"), scope)
+cycle = render_cycle_picker(data.frame("cycles_list"), f.as_of)
+scope = f"{cycle['label']}, {f.region_label}, {words.as_at(f.as_of)}"
+scored = score(data.frame("outcome_scorecard", cycle=cycle["cycle"], as_of=f.as_of, region=f.region), f.as_of)
+render_scorecard(scored, data.frame("outcome_res90"), scope, cycle)
 render_target_progress(scored, scope)
 
 st.subheader("Milestones")

@@ -29,18 +29,24 @@ counts = data.frame(f"{measure}_by_country", **f.params)
 if counts.empty:
     render_empty(f"{label} by country")
 else:
-    render_map(world_map(counts, measure, label), counts, f"{label} per country, {f.scope_label}", f"map_{measure}", counted)
+    when = f.stock_scope_label if measure == "centers" else f.scope_label
+    render_map(world_map(counts, measure, label), counts, f"{label} per country, {when}", f"map_{measure}", counted)
 
 country = render_country_picker(data.frame("country_row_counts"))
 if country:
-    tables = {
-        part: data.frame(f"country_{part}", country=country["iso3"], as_of=f.as_of, capability=f.capability) for part in PROFILE
-    }
-    render_country_profile(country, tables, f.as_of, f.capability)
+    tables = {part: data.frame(f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
+    render_country_profile(
+        country, tables, f"EoIs, events and activities {f.period_label}; centers {f.stock_label}, every status", f.capability
+    )
 
 # The comparison always shows all six regions, whatever region the sidebar selects.
 compared = replace(f, region=None)
-kpis = data.frame("kpis_by_region", as_of=f.as_of, capability=f.capability)
+kpis = data.frame("kpis_by_region", as_of=f.as_of, period_start=f.period_start, capability=f.capability)
 definitions = data.frame("kpi_definitions")
-render_region_table(kpis, definitions, f"The six regions on each key figure, {compared.scope_label}", "kpis_by_region")
+render_region_table(
+    kpis,
+    definitions,
+    f"The six regions on each key figure, {compared.scope_label} (centers {compared.stock_label})",
+    "kpis_by_region",
+)
 render_kpi_comparison(kpis, definitions, compared.scope_label)

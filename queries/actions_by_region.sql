@@ -1,9 +1,16 @@
--- One row per ITU-D region (GLB excluded) in the layout of seed 001 §3.1: activities starting in $year and on or before $as_of, counted by product line. Params: $year, $as_of, $region (NULL = all).
-with activities_counted as (
-    select
-        region_code,
-        product,
+-- One row per ITU-D region (GLB excluded) in the layout of the 2018 innovation report's table of actions by region: activities, and events that count as a product line, starting in $year and on or before $as_of, counted by product line in the region of their regional initiative (read in the plan cycle of their start date), else of their country. Params: $year, $as_of, $region (NULL = all).
+with actions as (
+    select region_code, product, start_date,
     from activities_regional
+    union all
+    select action_region as region_code, product, start_date,
+    from events_regional
+    where product is not null
+),
+
+actions_counted as (
+    select region_code, product,
+    from actions
     where year(start_date) = $year
       and start_date <= $as_of
       and ($region is null or region_code = $region)
@@ -12,12 +19,12 @@ with activities_counted as (
 final as (
     select
         r.region_name,
-        count(*) filter (where a.product = 'knowledge_sharing') as knowledge_sharing,
-        count(*) filter (where a.product = 'capacity_building') as capacity_building,
-        count(*) filter (where a.product = 'innovation_assessment') as innovation_assessment,
-        count(*) filter (where a.product = 'project_cocreation') as project_cocreation,
+        count(a.product) filter (where a.product = 'knowledge_sharing') as knowledge_sharing,
+        count(a.product) filter (where a.product = 'capacity_building') as capacity_building,
+        count(a.product) filter (where a.product = 'innovation_assessment') as innovation_assessment,
+        count(a.product) filter (where a.product = 'project_cocreation') as project_cocreation,
     from regions r
-    left join activities_counted a on a.region_code = r.region_code
+    left join actions_counted a on a.region_code = r.region_code
     where r.region_code <> 'GLB'
     group by r.region_code, r.region_name, r.sort_order
     order by r.sort_order

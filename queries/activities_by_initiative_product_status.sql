@@ -6,7 +6,8 @@ with activities_counted as (
         product,
         status,
     from activities_regional
-    where start_date between $period_start and $as_of
+    where start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
       and ($region is null or region_code = $region)
 ),
 

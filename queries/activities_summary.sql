@@ -1,8 +1,9 @@
--- One row: activities starting by $as_of, and those completed. Params: $as_of, $region (NULL = all).
+-- One row: activities starting in the period $period_start to $as_of, and those of them completed. Params: $as_of, $period_start (NULL = no start), $region (NULL = all).
 with activities_counted as (
     select *
     from activities_regional
     where start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
       and ($region is null or region_code = $region)
 ),
 

@@ -1,8 +1,9 @@
--- One row per ITU-D region (GLB excluded) and strategic capability: EoIs by $as_of listing it (demand), centers not closed listing it (supply), and the gap (demand minus supply); the same filters as capability_demand_supply. Params: $as_of, $region (NULL = all), $capability (NULL = all).
+-- One row per ITU-D region (GLB excluded) and strategic capability: EoIs received in the period $period_start to $as_of listing it (demand, a flow), centers existing at $as_of and not closed listing it (supply, a stock), and the gap (demand minus supply); the same filters as capability_demand_supply. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with demand as (
     select region_code, unnest(capabilities) as capability_code
     from eois_regional
     where received_on <= $as_of
+      and ($period_start is null or received_on >= $period_start)
       and ($region is null or region_code = $region)
 ),
 
@@ -10,6 +11,7 @@ supply as (
     select region_code, unnest(capabilities) as capability_code
     from centers_regional
     where status <> 'closed'
+      and (exists_from is null or exists_from <= $as_of)
       and ($region is null or region_code = $region)
 ),
 

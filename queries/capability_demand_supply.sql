@@ -1,8 +1,9 @@
--- One row per strategic capability: EoIs by $as_of listing it (demand), centers not closed listing it (supply). Params: $as_of, $region (NULL = all), $capability (NULL = all).
+-- One row per strategic capability: EoIs received in the period $period_start to $as_of listing it (demand, a flow), centers existing at $as_of and not closed listing it (supply, a stock). Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with demand as (
     select unnest(capabilities) as capability_code
     from eois_regional
     where received_on <= $as_of
+      and ($period_start is null or received_on >= $period_start)
       and ($region is null or region_code = $region)
 ),
 
@@ -10,6 +11,7 @@ supply as (
     select unnest(capabilities) as capability_code
     from centers_regional
     where status <> 'closed'
+      and (exists_from is null or exists_from <= $as_of)
       and ($region is null or region_code = $region)
 ),
 

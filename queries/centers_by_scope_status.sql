@@ -1,4 +1,4 @@
--- One row per center scope and status (every pair, zeros included): every center with that scope and status as recorded. Params: $region (NULL = all), $capability (NULL = all).
+-- One row per center scope and status (every pair, zeros included): the centers existing at $as_of (from their first known date) with that scope and status as recorded. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with scopes as (
     select * from (values
         (1, 'global', 'Global'), (2, 'regional', 'Regional'), (3, 'national', 'National')
@@ -15,7 +15,8 @@ statuses as (
 centers_counted as (
     select scope, status, count(*) as centers,
     from centers_regional
-    where ($region is null or region_code = $region)
+    where (exists_from is null or exists_from <= $as_of)
+      and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
     group by scope, status
 ),

@@ -1,8 +1,9 @@
--- One row per center type: every center of that type. Params: $region (NULL = all), $capability (NULL = all).
+-- One row per center type: the centers of that type existing at $as_of (from their first known date). Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with centers_counted as (
     select center_type, count(*) as centers
     from centers_regional
-    where ($region is null or region_code = $region)
+    where (exists_from is null or exists_from <= $as_of)
+      and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
     group by center_type
 ),

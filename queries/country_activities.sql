@@ -1,4 +1,4 @@
--- One row per regional-initiative activity in $country starting by $as_of (activities carry no capabilities). Params: $country (ISO3), $as_of.
+-- One row per regional-initiative activity in $country starting in the period $period_start to $as_of (activities carry no capabilities). Params: $country (ISO3), $as_of, $period_start (NULL = no start).
 with final as (
     select
         activity_id,
@@ -12,6 +12,7 @@ with final as (
     from activities
     where country = $country
       and start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
     order by start_date, activity_id
 )
 

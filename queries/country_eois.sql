@@ -1,4 +1,4 @@
--- One row per EoI from $country received by $as_of. Params: $country (ISO3), $as_of, $capability (NULL = all).
+-- One row per EoI from $country received in the period $period_start to $as_of. Params: $country (ISO3), $as_of, $period_start (NULL = no start), $capability (NULL = all).
 with final as (
     select
         eoi_id,
@@ -13,6 +13,7 @@ with final as (
     from eois
     where country = $country
       and received_on <= $as_of
+      and ($period_start is null or received_on >= $period_start)
       and ($capability is null or list_contains(capabilities, $capability))
     order by received_on, eoi_id
 )

@@ -1,4 +1,4 @@
--- One row per event held in $country starting by $as_of. Params: $country (ISO3), $as_of, $capability (NULL = all).
+-- One row per event held in $country starting in the period $period_start to $as_of. Params: $country (ISO3), $as_of, $period_start (NULL = no start), $capability (NULL = all).
 with final as (
     select
         event_id,
@@ -16,6 +16,7 @@ with final as (
     from events
     where country = $country
       and start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
       and ($capability is null or list_contains(capabilities, $capability))
     order by start_date, event_id
 )

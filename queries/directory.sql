@@ -1,4 +1,4 @@
--- One row per EoI (received by $as_of) or center matching $search in its id, organization or name, country or city, up to $limit rows, each with the count of all matching rows. Params: $as_of, $region (NULL = all), $capability (NULL = all), $search (NULL or '' = all), $limit.
+-- One row per EoI (received in the period $period_start to $as_of) or center (existing at $as_of, from its first known date) matching $search in its id, organization or name, country or city, up to $limit rows, each with the count of all matching rows. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all), $search (NULL or '' = all), $limit.
 with requests as (
     select * from (values
         ('establish_center', 'Establish a center'), ('strengthen_center', 'Strengthen a center'),
@@ -23,6 +23,7 @@ eoi_rows as (
         is_demo,
     from eois_regional
     where received_on <= $as_of
+      and ($period_start is null or received_on >= $period_start)
 ),
 
 center_rows as (
@@ -37,10 +38,11 @@ center_rows as (
         center_type,
         scope,
         status,
-        launched_on as dated_on,
+        exists_from as dated_on,
         capabilities,
         is_demo,
     from centers_regional
+    where (exists_from is null or exists_from <= $as_of)
 ),
 
 matching as (

@@ -1,4 +1,4 @@
--- One row per EoI status, in pipeline order, EoIs received by $as_of. Params: $as_of, $region (NULL = all), $capability (NULL = all).
+-- One row per EoI status, in pipeline order, EoIs received in the period $period_start to $as_of. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with statuses as (
     select * from (values
         (1, 'received'), (2, 'under_review'), (3, 'validated'),
@@ -10,6 +10,7 @@ eois_counted as (
     select status, count(*) as eois
     from eois_regional
     where received_on <= $as_of
+      and ($period_start is null or received_on >= $period_start)
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
     group by status

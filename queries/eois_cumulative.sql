@@ -24,7 +24,7 @@ running as (
 final as (
     select *
     from running
-    where received_on >= $period_start
+    where ($period_start is null or received_on >= $period_start)
     order by received_on
 )
 

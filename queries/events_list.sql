@@ -2,7 +2,8 @@
 with events_counted as (
     select *, count(*) over () as events_all,
     from events_regional
-    where start_date between $period_start and $as_of
+    where start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
     order by start_date desc, event_id
@@ -21,6 +22,8 @@ final as (
         e.city,
         r.region_name,
         e.participants,
+        e.participants_over,
+        e.date_precision,
         e.countries_represented,
         e.trained_certified,
         e.partners,

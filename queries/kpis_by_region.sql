@@ -1,10 +1,11 @@
--- One row per ITU-D region (GLB excluded): the contract KPIs counted in that region, as `kpis --region` counts them. Params: $as_of, $capability (NULL = all).
+-- One row per ITU-D region (GLB excluded): the contract KPIs counted in that region, as `kpis --region` counts them. Flows count the period $period_start to $as_of, stocks are at $as_of. Params: $as_of, $period_start (NULL = no start), $capability (NULL = all).
 -- Each CTE copies the filters of its contract query (eois_summary, centers_summary, events_summary,
 -- activities_summary, resources_summary); activities and resources carry no capabilities.
 with eois_counted as (
     select region_code, country, request,
     from eois_regional
     where received_on <= $as_of
+      and ($period_start is null or received_on >= $period_start)
       and ($capability is null or list_contains(capabilities, $capability))
 ),
 
@@ -21,14 +22,18 @@ eois_by_region as (
 centers_counted as (
     select region_code, status, launched_on,
     from centers_regional
-    where ($capability is null or list_contains(capabilities, $capability))
+    where (exists_from is null or exists_from <= $as_of)
+      and ($capability is null or list_contains(capabilities, $capability))
 ),
 
 centers_by_region as (
     select
         region_code,
         count(*) as centers_total,
-        count(*) filter (where status = 'launched' and launched_on <= $as_of) as centers_launched,
+        count(*) filter (
+            where status = 'launched' and launched_on <= $as_of
+              and ($period_start is null or launched_on >= $period_start)
+        ) as centers_launched,
     from centers_counted
     group by region_code
 ),
@@ -37,6 +42,7 @@ events_counted as (
     select region_code, participants, trained_certified,
     from events_regional
     where start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
       and ($capability is null or list_contains(capabilities, $capability))
 ),
 
@@ -54,6 +60,7 @@ activities_counted as (
     select region_code,
     from activities_regional
     where start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
 ),
 
 activities_by_region as (
@@ -68,6 +75,7 @@ resources_counted as (
     select region_code, amount_usd,
     from resources_regional
     where signed_on <= $as_of
+      and ($period_start is null or signed_on >= $period_start)
 ),
 
 resources_by_region as (

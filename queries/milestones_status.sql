@@ -1,4 +1,4 @@
--- One row per milestone with its status at $as_of: done (completed by then), overdue (due before and not done), or due; the $limit most pressing (overdue oldest first, then due soonest, then done latest), each with the count of all. Params: $as_of, $limit.
+-- One row per milestone with its status at $as_of: done (completed by then), open (not done, due date not stated), overdue (due before and not done), or due; the $limit most pressing (overdue oldest first, then due soonest, then done latest), each with the count of all. Params: $as_of, $limit.
 with status as (
     select
         m.milestone_id,
@@ -8,12 +8,17 @@ with status as (
         m.completed_on,
         m.owner,
         m.source,
+        m.date_precision,
         case
             when m.completed_on <= $as_of then 'done'
+            when m.date_precision = 'not_stated' then 'open'
             when m.due_on < $as_of then 'overdue'
             else 'due'
         end as status,
-        case when m.completed_on <= $as_of then null else datediff('day', m.due_on, $as_of) end as days_past_due,
+        case
+            when m.completed_on <= $as_of or m.date_precision = 'not_stated' then null
+            else datediff('day', m.due_on, $as_of)
+        end as days_past_due,
     from milestones m
 ),
 
@@ -23,7 +28,7 @@ pressing as (
         count(*) over () as milestones_all,
     from status
     order by
-        case status when 'overdue' then 1 when 'due' then 2 else 3 end,
+        case status when 'overdue' then 1 when 'due' then 2 when 'open' then 3 else 4 end,
         case when status = 'done' then null else due_on end,
         completed_on desc,
         milestone_id

@@ -1,4 +1,4 @@
--- One row per Kigali Action Plan outcome and measure (its linked activities: total, completed, beneficiaries; its linked milestones: total, done, overdue): the actual at $as_of and the target set for the measure's KPI, if any. Params: $as_of, $region (NULL = all; targets with no region).
+-- One row per action-plan outcome of plan cycle $cycle and measure (its linked activities: total, completed, beneficiaries; its linked milestones: total, done, overdue): the actual at $as_of and the target set for the measure's KPI, if any. Params: $cycle, $as_of, $region (NULL = all; targets with no region).
 with measures as (
     select * from (values
         (1, 'Activities', 'activities_total', true),
@@ -26,6 +26,10 @@ outcome_rows as (
     left join cycles cy on cy.cycle = o.cycle
 ),
 
+outcome_rows_in_cycle as (
+    select * from outcome_rows where cycle = $cycle
+),
+
 activities_linked as (
     select kap_outcome, cycle, status, beneficiaries,
     from activities_regional
@@ -40,7 +44,8 @@ milestones_linked as (
         m.kap_outcome,
         cy.cycle,
         m.completed_on <= $as_of as is_done,
-        (m.completed_on is null or m.completed_on > $as_of) and m.due_on < $as_of as is_overdue,
+        (m.completed_on is null or m.completed_on > $as_of) and m.due_on < $as_of
+            and m.date_precision is distinct from 'not_stated' as is_overdue,
     from milestones m
     left join cycles cy on m.due_on between cy.starts_on and cy.ends_on
     where m.kap_outcome is not null
@@ -53,7 +58,7 @@ activity_counts as (
         count(a.kap_outcome) as activities_total,
         count(a.kap_outcome) filter (where a.status = 'completed') as activities_completed,
         coalesce(sum(a.beneficiaries), 0)::bigint as beneficiaries,
-    from outcome_rows o
+    from outcome_rows_in_cycle o
     left join activities_linked a
         on a.kap_outcome = o.outcome_code and (a.cycle = o.cycle or o.cycles_with_code = 1)
     group by o.cycle, o.outcome_code
@@ -66,7 +71,7 @@ milestone_counts as (
         count(m.kap_outcome) as milestones_total,
         count(m.kap_outcome) filter (where m.is_done) as milestones_done,
         count(m.kap_outcome) filter (where m.is_overdue) as milestones_overdue,
-    from outcome_rows o
+    from outcome_rows_in_cycle o
     left join milestones_linked m
         on m.kap_outcome = o.outcome_code and (m.cycle = o.cycle or o.cycles_with_code = 1)
     group by o.cycle, o.outcome_code
@@ -123,7 +128,7 @@ final as (
         t.target,
         t.period_end as target_period_end,
         coalesce(t.cycle_starts_on, o.cycle_starts_on) as target_cycle_starts_on,
-    from outcome_rows o
+    from outcome_rows_in_cycle o
     cross join measures m
     join activity_counts a on a.cycle = o.cycle and a.outcome_code = o.outcome_code
     join milestone_counts ms on ms.cycle = o.cycle and ms.outcome_code = o.outcome_code

@@ -103,11 +103,11 @@ SHEETS = {
 }
 
 
-def write(path) -> None:
-    """Write the hand-counted register as an .xlsx workbook."""
+def write(path, sheets: dict | None = None) -> None:
+    """Write the hand-counted register (or the sheets given, name to rows) as an .xlsx workbook."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for name, rows in SHEETS.items():
+    for name, rows in (sheets or SHEETS).items():
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
@@ -116,6 +116,7 @@ def write(path) -> None:
 
 EXPECTED_ALL = {
     "as_of": "2023-06-30",
+    "from": None,
     "region": None,
     "eois": {
         "total": 6,
@@ -150,6 +151,7 @@ EXPECTED_ALL = {
 
 EXPECTED_AFR = {
     "as_of": "2023-06-30",
+    "from": None,
     "region": "AFR",
     "eois": {
         "total": 2,

@@ -72,6 +72,7 @@ def test_every_query_runs_against_the_store(store, path):
         "limit": 500,
         "year": 2023,
         "country": "KEN",
+        "cycle": "WTDC-22",
     }
     result = frame(con, path.stem, **params)
     assert len(result.columns) > 0

@@ -298,7 +298,7 @@ def test_load_rejects_duplicate_ids_in_a_sheet(store, tmp_path):
             "Activities",
             [
                 ["activity_id", "regional_initiative", "title", "product", "start_date", "status"],
-                ["A9", "AFR4", "T", "capacity_building", "2019-03-01", "completed"],
+                ["A9", "AFR7", "T", "capacity_building", "2019-03-01", "completed"],
             ],
             "regional_initiative",
         ),

@@ -123,22 +123,26 @@ def test_centers_empty_region_says_so(app):
     ],
 )
 def test_directory_query_searches_ids_names_countries_and_cities(store, search, ids):
-    rows = frame(store.connect(), "directory", as_of=AS_OF, region=None, capability=None, search=search, limit=500)
+    rows = frame(
+        store.connect(), "directory", as_of=AS_OF, period_start=None, region=None, capability=None, search=search, limit=500
+    )
     assert set(rows["id"]) == ids
     assert (rows["rows_matching"] == len(ids)).all()
 
 
 def test_directory_query_limit_keeps_the_full_count(store):
-    rows = frame(store.connect(), "directory", as_of=AS_OF, region=None, capability=None, search=None, limit=4)
+    rows = frame(store.connect(), "directory", as_of=AS_OF, period_start=None, region=None, capability=None, search=None, limit=4)
     assert len(rows) == 4 and rows["rows_matching"].iloc[0] == 10
-    e2 = frame(store.connect(), "directory", as_of=AS_OF, region=None, capability=None, search="E2", limit=5).iloc[0]
+    e2 = frame(
+        store.connect(), "directory", as_of=AS_OF, period_start=None, region=None, capability=None, search="E2", limit=5
+    ).iloc[0]
     assert (e2["kind"], e2["country_name"], e2["region_name"]) == ("EoI", "Kenya", "Africa")
     assert e2["type_or_request"] == "Strengthen a center (Research and Entrepreneurship Excellence Center)"
     assert e2["capabilities"] == "Entrepreneurship and SMEs growth" and e2["status"] == "under review"
 
 
 def test_centers_by_scope_status_query_counts_every_pair(store):
-    rows = frame(store.connect(), "centers_by_scope_status", region="AFR", capability=None)
+    rows = frame(store.connect(), "centers_by_scope_status", as_of=AS_OF, region="AFR", capability=None)
     assert len(rows) == 3 * 5
     assert rows["centers"].sum() == EXPECTED_AFR["centers"]["total"]
     assert rows.set_index(["scope", "status"]).loc[("national", "launched"), "centers"] == 1

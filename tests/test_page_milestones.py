@@ -91,13 +91,13 @@ def test_scorecard_outcome_takes_the_worst_and_overdue_makes_it_at_least_at_risk
 def test_outcome_queries_run(store):
     con = store.connect()
     for region in (None, "AFR"):
-        assert len(frame(con, "outcome_scorecard", as_of=AS_OF, region=region)) == 18
+        assert len(frame(con, "outcome_scorecard", cycle="WTDC-22", as_of=AS_OF, region=region)) == 18
     res90 = frame(con, "outcome_res90")
     assert list(res90.loc[res90["outcome_code"] == "DT1", "res90_number"]) == [1, 2, 4, 6]
 
 
 def test_outcome_scorecard_matches_the_hand_count(store):
-    rows = frame(store.connect(), "outcome_scorecard", as_of=AS_OF, region=None)
+    rows = frame(store.connect(), "outcome_scorecard", cycle="WTDC-22", as_of=AS_OF, region=None)
     got = {code: [str(v) for v in part["actual"]] for code, part in rows.groupby("outcome_code")}
     assert got == HAND_COUNT
     linked_milestones = sum(int(v[3]) for v in got.values())
@@ -113,7 +113,7 @@ def test_outcome_scorecard_rule_on_hand_made_targets(store, tmp_path):
         "activities_completed,2023-12-31,,2.6,DT1\nactivities_completed,2023-12-31,,2.6,DT2\nmilestones_done,2023-12-31,AFR,10,DT1\n"
         "milestones_total,2023-12-31,,1000,\n",
     )
-    scored = score(frame(store.connect(), "outcome_scorecard", as_of=AS_OF, region=None), AS_OF)
+    scored = score(frame(store.connect(), "outcome_scorecard", cycle="WTDC-22", as_of=AS_OF, region=None), AS_OF)
     by = {(r.outcome_code, r.kpi_code): r for r in scored.itertuples()}
     # activities_total: expected 2 x 180/364 = 0.99 by now; DT1 and DT2 have 1 each, RM1 none.
     assert by[("DT1", "activities_total")].expected_by_now == pytest.approx(2 * SHARE)
@@ -134,7 +134,7 @@ def test_outcome_scorecard_overdue_milestone_makes_an_on_track_outcome_at_risk(s
         tmp_path,
         "activities_total,2023-12-31,,2,DT1\nactivities_total,2023-12-31,,2,DT2\nactivities_total,2023-12-31,,2,RM1\n",
     )
-    scored = score(frame(store.connect(), "outcome_scorecard", as_of=AS_OF, region=None), AS_OF)
+    scored = score(frame(store.connect(), "outcome_scorecard", cycle="WTDC-22", as_of=AS_OF, region=None), AS_OF)
     outcomes = dict(zip(scored["outcome_code"], scored["outcome_status"]))
     assert outcomes == {"DT1": "on track", "DT2": "at risk", "RM1": "off track"}
 

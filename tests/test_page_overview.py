@@ -41,7 +41,9 @@ def test_overview_eoi_chart_marks_the_first_deadline(app):
     [chart] = at.get("plotly_chart")
     spec = chart.proto.spec
     assert "First deadline, 15 Apr 2023" in spec
-    assert "EoIs received, running total" in " ".join(m.value for m in at.markdown)
+    assert "EoIs received, all regions, in the period 25 Jan 2023 to 30 Jun 2023 (running total" in " ".join(
+        m.value for m in at.markdown
+    )
 
 
 def test_overview_lists_overdue_milestones(app):

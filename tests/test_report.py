@@ -15,7 +15,8 @@ def built(_handcount_store, tmp_path_factory):
     out = folder / "report.docx"
     done = cli("report", "--db", store.path, "--as-of", "2023-06-30", "--out", out)
     assert done.returncode == 0, done.stderr
-    figures = json.loads(cli("kpis", "--db", store.path, "--as-of", "2023-06-30", "--json").stdout)
+    # The report's period: from the launch (its default) to the as-of date.
+    figures = json.loads(cli("kpis", "--db", store.path, "--from", "2023-01-25", "--as-of", "2023-06-30", "--json").stdout)
     return store, Document(str(out)), folder / "report-annex.xlsx", figures
 
 
@@ -41,9 +42,9 @@ def test_report_has_the_tdag_headings_in_order(built):
 def test_report_header_names_period_region_as_of_and_load(built):
     _, doc, _, _ = built
     header = {row.cells[0].text: row.cells[1].text for row in doc.tables[0].rows}
-    assert header["Period"] == "25 January 2023 to 30 June 2023"
+    assert header["Period"].startswith("25 January 2023 to 30 June 2023 (every count of EoIs, events")
     assert header["Region"] == "All regions"
-    assert header["As of"] == "30 June 2023"
+    assert header["As at"].startswith("30 June 2023 (the network of centers and the milestones)")
     assert header["Data source"].startswith("Alliance store, load 1 of ")
     assert "DEMO DATA" not in text_of(doc)
 
@@ -52,13 +53,15 @@ def test_report_figures_equal_the_kpi_command(built):
     _, doc, _, k = built
     summary = next(p.text for p in doc.paragraphs if p.text.startswith("This document reports"))
     for phrase in (
-        f"{k['eois']['total']} expressions of interest had been received from {k['eois']['countries']} countries",
+        "in the period 25 January 2023 to 30 June 2023",
+        f"{k['eois']['total']} expressions of interest were received from {k['eois']['countries']} countries",
         f"including {k['eois']['center_requests']} requests",
-        f"{k['centers']['launched']} of {k['centers']['total']} centers had been launched",
+        f"{k['centers']['launched']} centers were launched; as at 30 June 2023 the network counts {k['centers']['total']} centers",
         f"{k['events']['total']} events gathered {k['events']['participants']} participants",
         f"{k['events']['trained_certified']} people were trained or certified",
         f"USD {k['resources_usd']:,.0f}",
-        f"Of {k['milestones']['total']} milestones, {k['milestones']['done']} are done and {k['milestones']['overdue']} are overdue",
+        f"Of the Alliance's {k['milestones']['total']} milestones, {k['milestones']['done']} were done in the period "
+        f"and {k['milestones']['overdue']} are overdue as at 30 June 2023",
     ):
         assert phrase in summary
 
@@ -98,7 +101,7 @@ def test_report_lists_milestones_events_and_way_forward(built):
     _, doc, _, _ = built
     text = text_of(doc)
     assert "25 January 2023: Launch" in text
-    assert "23 March 2023: Forum (120 participants, 20 trained or certified)" in text
+    assert "23 Mar 2023: Forum (120 participants, 20 trained or certified)" in text
     assert "Playbooks: due 31 May 2023 (OVERDUE)" in text
     assert "Board: due 31 December 2023" in text and "Board: due 31 December 2023 (OVERDUE)" not in text
 
@@ -131,7 +134,7 @@ def test_report_for_a_region_uses_that_regions_figures(store, tmp_path):
     )
     doc = Document(str(out))
     summary = next(p.text for p in doc.paragraphs if p.text.startswith("This document reports"))
-    assert "in Africa" in summary and "2 expressions of interest had been received from 1 countries" in summary
+    assert "in Africa" in summary and "2 expressions of interest were received from 1 countries" in summary
 
 
 def test_report_marks_demo_rows(empty_store, tmp_path):

@@ -1,0 +1,254 @@
+"""Figures TDAG can quote: flows in the period, stocks at the as-of date, every plan cycle, seed 001 reproduced."""
+
+import json
+from datetime import date
+
+import handcount
+import openpyxl
+import pytest
+from conftest import ROOT, cli, navigation_as_served
+
+from alliance.builtin import seed
+from alliance.kpis import summary
+from alliance.queries import frame, rows
+from alliance.store import Store
+
+H1_2023 = {"period_start": date(2023, 1, 25), "as_of": date(2023, 6, 30)}
+
+
+@pytest.fixture(scope="module")
+def builtin_store(tmp_path_factory) -> Store:
+    """The built-in records of the seeds, without the demo set."""
+    store = Store(tmp_path_factory.mktemp("builtin") / "alliance.duckdb").ensure()
+    seed(store, demo=False)
+    return store
+
+
+def _kpis(store, *args) -> dict:
+    done = cli("kpis", "--db", store.path, "--json", *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_kpis_from_counts_flows_in_the_period_and_stocks_at_as_of(store):
+    k = _kpis(store, "--from", "2023-04-01", "--as-of", "2023-06-30")
+    assert (k["from"], k["as_of"]) == ("2023-04-01", "2023-06-30")
+    # Flows: E3 (15 Apr), E4 (10 May), E6 (30 Jun); E1, E2 and E7 came before the period.
+    assert (k["eois"]["total"], k["eois"]["countries"], k["eois"]["center_requests"]) == (3, 3, 2)
+    assert k["eois"]["by_status"]["received"] == 1 and k["eois"]["by_status"]["validated"] == 0
+    # V2 (4 Apr, 300 participants) and V3 (8 May); V1 (23 Mar) is before the period.
+    assert (k["events"]["total"], k["events"]["participants"], k["events"]["trained_certified"]) == (2, 300, 0)
+    assert (k["activities"]["total"], k["activities"]["completed"]) == (2, 1)  # A2, A3
+    assert k["activities"]["by_initiative"] == {"AFR4": 1, "EUR5": 1}
+    assert k["resources_usd"] == 304000  # R1 (1 May) and R2 (3 Apr, no amount)
+    assert k["centers"]["launched"] == 1  # C1, launched 1 May
+    assert k["milestones"]["done"] == 0  # M1 was done on 25 Jan, before the period
+    # Stocks whatever the period start: every center exists by 30 June, M3 is overdue.
+    assert k["centers"]["total"] == 4 and k["milestones"]["total"] == 4 and k["milestones"]["overdue"] == 1
+    assert k["capabilities"]["TRR"] == {"eois": 1, "centers": 1}  # E6; C1
+
+
+def test_kpis_without_from_counts_everything_up_to_as_of(store):
+    k = _kpis(store, "--as-of", "2023-06-30")
+    assert k["from"] is None and k["eois"]["total"] == 6
+
+
+def test_kpis_refuses_a_period_that_starts_after_it_ends(store):
+    done = cli("kpis", "--db", store.path, "--json", "--from", "2023-07-01", "--as-of", "2023-06-30")
+    assert done.returncode == 2 and not done.stdout and "after --as-of" in done.stderr
+
+
+def test_centers_do_not_exist_before_their_first_known_date(store):
+    k = _kpis(store, "--as-of", "2023-03-01")
+    # C1 exists from E1 (1 Feb); C2 from E2 (15 Mar) and C3 from E4 (10 May) not yet; C4 has no date: always.
+    assert k["centers"]["total"] == 2
+    assert k["centers"]["by_type"] == {"TAC": 1, "REEC": 0, "IDTAC": 0, "IAC": 1}
+    directory = frame(
+        store.connect(),
+        "directory",
+        as_of=date(2023, 3, 1),
+        period_start=None,
+        region=None,
+        capability=None,
+        search=None,
+        limit=50,
+    )
+    assert sorted(directory.loc[directory["kind"] == "Center", "id"]) == ["C1", "C4"]
+
+
+def test_selected_on_is_a_centers_first_known_date(store, tmp_path):
+    path = tmp_path / "centers.csv"
+    path.write_text(
+        "center_id,name,country,center_type,scope,status,selected_on\nC9,Center Nine,KEN,TAC,national,selected,2023-09-01\n"
+    )
+    assert cli("load", path, "--db", store.path).returncode == 0
+    assert _kpis(store, "--as-of", "2023-08-31")["centers"]["total"] == 4
+    assert _kpis(store, "--as-of", "2023-09-01")["centers"]["total"] == 5
+    profile = frame(store.connect(), "country_centers", country="KEN", as_of=date(2023, 9, 1), capability=None)
+    assert profile.set_index("center_id").loc["C9", "exists_from"].date() == date(2023, 9, 1)
+
+
+def test_no_2018_figure_in_a_2023_period(builtin_store):
+    con = builtin_store.connect()
+    k = summary(con, H1_2023["as_of"], period_start=H1_2023["period_start"])
+    # Every participant and trainee the seeds count is from 2018 events.
+    assert k["events"]["participants"] == 0 and k["events"]["trained_certified"] == 0
+    for table, kpi in (("events", k["events"]["total"]), ("activities", k["activities"]["total"])):
+        query = f"select count(*) from {table} where start_date between $period_start and $as_of"
+        assert kpi == con.execute(query, H1_2023).fetchall()[0][0], table
+    params = {**H1_2023, "region": None, "capability": None}
+    for name, column in (
+        ("events_list", "start_date"),
+        ("events_by_month_region", "month"),
+        ("eois_cumulative", "received_on"),
+    ):
+        table = frame(con, name, limit=1000, **params)
+        assert (table[column].dt.date >= date(2023, 1, 1)).all(), name
+    assert frame(con, "kpis_by_region", **params)["event_participants"].sum() == 0
+
+
+def test_seed_001_actions_by_region_2018_is_reproduced_exactly(builtin_store):
+    table = rows(builtin_store.connect(), "actions_by_region", year=2018, as_of=date(2018, 12, 31), region=None)
+    got = {
+        r["region_name"]: (r["knowledge_sharing"], r["capacity_building"], r["innovation_assessment"], r["project_cocreation"])
+        for r in table
+    }
+    # Seed 001, section 3.1: the table of actions by region in 2018.
+    assert got == {
+        "Africa": (1, 0, 2, 1),
+        "Americas": (0, 0, 0, 0),
+        "Arab States": (0, 0, 0, 0),
+        "Asia and the Pacific": (1, 1, 1, 0),
+        "Commonwealth of Independent States": (0, 0, 1, 0),
+        "Europe": (2, 1, 4, 2),
+    }
+
+
+def test_builtin_records_keep_how_exact_their_source_is(builtin_store):
+    con = builtin_store.connect()
+    wsis = con.execute("select participants, participants_over from events where title like 'WSIS 2018%'").fetchall()
+    assert wsis == [(300, True)]
+    japan = con.execute("select date_precision from resources where amount_usd = 304000").fetchall()
+    assert japan == [("not_stated",)]
+    assert not con.execute("select * from events where title like 'World Telecommunication Development Conference%'").fetchall()
+
+
+ACTIVITY_HEADER = ["activity_id", "regional_initiative", "title", "product", "start_date", "status"]
+
+
+def test_register_with_wtdc17_codes_from_every_region_loads(empty_store, tmp_path):
+    codes = ["AFR1", "AMS1", "ARB5", "ASP4", "CIS5", "EUR5"]
+    activities = [[f"A{i}", code, "T", "knowledge_sharing", "2019-03-01", "completed"] for i, code in enumerate(codes)]
+    events = [
+        ["event_id", "title", "start_date", "event_type", "regional_initiatives"],
+        ["V1", "Forum", "2018-05-01", "forum", "ASP4"],
+    ]
+    handcount.write(tmp_path / "r.xlsx", {"Activities": [ACTIVITY_HEADER, *activities], "Events": events})
+    done = cli("load", tmp_path / "r.xlsx", "--db", empty_store.path)
+    assert done.returncode == 0, done.stderr
+    regions = dict(empty_store.connect().execute("select regional_initiative, region_code from activities").fetchall())
+    assert regions == {"AFR1": "AFR", "AMS1": "AMS", "ARB5": "ARB", "ASP4": "ASP", "CIS5": "CIS", "EUR5": "EUR"}
+
+
+def test_2026_activities_with_baku_codes_load_and_count(empty_store, tmp_path):
+    activities = [
+        ["B1", "ASP1", "Baku-cycle workshop", "capacity_building", "2026-03-02", "completed"],
+        ["B2", "AMS1", "Baku-cycle assessment", "innovation_assessment", "2026-09-15", "ongoing"],
+        ["K1", "AMS3", "Kigali-cycle assessment", "innovation_assessment", "2025-09-15", "completed"],
+    ]
+    handcount.write(tmp_path / "r.xlsx", {"Activities": [ACTIVITY_HEADER, *activities]})
+    done = cli("load", tmp_path / "r.xlsx", "--db", empty_store.path)
+    assert done.returncode == 0, done.stderr
+    k = _kpis(empty_store, "--from", "2026-01-01", "--as-of", "2026-11-28")
+    assert k["activities"] == {"total": 2, "completed": 1, "by_initiative": {"AMS1": 1, "ASP1": 1}}
+    cycles = dict(empty_store.connect().execute("select activity_id, cycle from activities").fetchall())
+    assert cycles == {"B1": "WTDC-25", "B2": "WTDC-25", "K1": "WTDC-22"}
+
+
+def test_a_code_unknown_in_its_cycle_is_refused_with_the_cycle_named(empty_store, tmp_path):
+    handcount.write(
+        tmp_path / "r.xlsx", {"Activities": [ACTIVITY_HEADER, ["B1", "ASP9", "T", "knowledge_sharing", "2026-03-02", "planned"]]}
+    )
+    done = cli("load", tmp_path / "r.xlsx", "--db", empty_store.path)
+    assert done.returncode == 1 and "'ASP9' is not a WTDC-25 regional initiative" in done.stderr
+
+
+def test_replace_with_the_blank_padded_template_removes_nothing(store, tmp_path):
+    """The template's empty sheets (Initiatives, Outcomes, EoIs, ...) once counted as "replace with nothing"."""
+    template = tmp_path / "template.xlsx"
+    assert cli("template", "--out", template, "--db", store.path).returncode == 0
+    wb = openpyxl.load_workbook(template)
+    header = [c.value for c in wb["Resources"][1]]
+    for row in [*handcount.SHEETS["Resources"][1:], ["R9", "Partner Z", "mou", "", "2023-06-01", "KEN"]]:
+        wb["Resources"].append(dict(zip(handcount.SHEETS["Resources"][0], row)).get(c, "") for c in header)
+    wb.save(template)
+    before = _table_counts(store)
+    done = cli("load", template, "--replace", "--json", "--db", store.path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert list(result["sheets"]) == ["resources"]
+    assert result["sheets"]["resources"]["removed"] == 0 and result["sheets"]["resources"]["inserted"] == 1
+    assert _table_counts(store) == {**before, "resources": before["resources"] + 1}
+
+
+def _table_counts(store) -> dict:
+    con = store.connect()
+    tables = ("eois", "centers", "events", "activities", "milestones", "resources", "initiatives", "outcomes", "targets")
+    try:
+        return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in tables}
+    finally:
+        con.close()
+
+
+def test_workbook_with_no_known_sheet_names_the_sheets_found(empty_store, tmp_path):
+    handcount.write(tmp_path / "r.xlsx", {"Budget": [["a", "b"], [1, 2]], "Notes": [["x"]]})
+    done = cli("load", tmp_path / "r.xlsx", "--db", empty_store.path)
+    assert done.returncode == 1 and "sheets found: 'Budget', 'Notes'" in done.stderr
+
+
+@pytest.mark.parametrize("name, iso3", [("Nepal (Republic of)", "NPL"), ("Venezuela", "VEN")])
+def test_itu_spellings_of_countries_are_accepted(empty_store, tmp_path, name, iso3):
+    path = tmp_path / "eois.csv"
+    path.write_text(f'eoi_id,received_on,country,organization,request,status\nE1,2023-02-01,"{name}",Body,other,received\n')
+    assert cli("load", path, "--db", empty_store.path).returncode == 0
+    assert empty_store.connect().execute("select country from eois").fetchall() == [(iso3,)]
+
+
+def _empty_app(empty_store, monkeypatch, page: str):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(empty_store.path))
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    return at.switch_page(f"pages/{page}.py").run()
+
+
+def test_empty_store_first_page_offers_an_analyst_the_builtin_and_demo_loads(empty_store, monkeypatch):
+    at = _empty_app(empty_store, monkeypatch, "overview")
+    assert not at.exception
+    assert "holds no records yet" in " ".join(i.value for i in at.info)
+    assert not at.get("plotly_chart") and not at.metric
+    labels = [b.label for b in at.button]
+    assert "Load the built-in records" in labels and "Load the demo set" in labels
+    at.button(key="first_builtin").click().run()
+    assert not at.exception
+    con = empty_store.connect()
+    assert con.execute("select count(*) from events").fetchall()[0][0] > 0
+    assert con.execute("select count(*) from eois where is_demo").fetchall()[0][0] == 0
+
+
+def test_empty_store_tells_a_viewer_the_data_is_not_loaded(empty_store, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_READ_ONLY", "1")
+    at = _empty_app(empty_store, monkeypatch, "overview")
+    assert not at.exception
+    assert "has not been loaded" in " ".join(i.value for i in at.info)
+    assert not [b for b in at.button if b.label.startswith("Load the")]
+
+
+def test_report_refuses_an_empty_store_plainly(empty_store, tmp_path):
+    done = cli("report", "--as-of", "2023-06-30", "--out", tmp_path / "r.docx", "--no-images", "--db", empty_store.path)
+    assert done.returncode == 1 and "holds no records yet" in done.stderr and "Traceback" not in done.stderr
