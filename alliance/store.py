@@ -20,7 +20,22 @@ import duckdb
 
 from alliance import DATA_DIR, AllianceError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Columns added since schema 1 (a store made before gains them, blank, on its next start).
+_ADDED_COLUMNS = (
+    ("centers", "selected_on", "date"),
+    ("centers", "exists_from", "date"),
+    ("events", "product", "varchar"),
+    ("events", "date_precision", "varchar"),
+    ("events", "participants_over", "boolean"),
+    ("events", "cycle", "varchar"),
+    ("events", "action_region", "varchar"),
+    ("activities", "date_precision", "varchar"),
+    ("milestones", "date_precision", "varchar"),
+    ("resources", "date_precision", "varchar"),
+)
+# Shipped reference rows a store made before gains: every plan cycle's initiatives and outcomes.
+_ADDED_REFERENCE = {"initiatives": ("cycle", "code"), "outcomes": ("cycle", "code"), "kap_priorities": ("cycle", "code")}
 _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _DERIVED_SQL = Path(__file__).with_name("derived.sql")
 
@@ -90,7 +105,13 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ensure(self) -> "Store":
-        """Create the store holding the reference data, if it does not exist yet."""
+        """Create the store holding the reference data, if it does not exist yet; upgrade an older one."""
+        if self.exists():
+            self._upgrade()
+            return self
+        return self._create()
+
+    def _create(self) -> "Store":
         if self.exists():
             return self
         with self.lock():
@@ -116,7 +137,7 @@ class Store:
         Nothing is published when the block raises: the copy is deleted and readers keep the
         snapshot they had.
         """
-        self.ensure()
+        self._create()
         with self.lock():
             self._adopt_plain_file()
             self._remove_leftovers()
@@ -136,6 +157,31 @@ class Store:
                 Path(str(tmp) + ".wal").unlink(missing_ok=True)
                 raise
             self._publish(tmp)
+
+    def _schema_version(self) -> str | None:
+        con = self.connect()
+        try:
+            found = con.execute("select value from meta where key = 'schema_version'").fetchall()
+        finally:
+            con.close()
+        return found[0][0] if found else None
+
+    def _upgrade(self) -> None:
+        """Bring a store made by an older version to this schema, as one published write."""
+        try:
+            if self._schema_version() == SCHEMA_VERSION:
+                return
+        except (duckdb.Error, AllianceError, OSError):
+            return  # a broken or unreadable store is reported by whoever opens it next
+        with self.write() as con:
+            if con.execute("select value from meta where key = 'schema_version'").fetchall() == [(SCHEMA_VERSION,)]:
+                return
+            for table, column, kind in _ADDED_COLUMNS:
+                con.execute(f"alter table {table} add column if not exists {column} {kind}")
+            for table, key in _ADDED_REFERENCE.items():
+                _add_missing_reference_rows(con, table, key)
+            con.execute("delete from meta where key = 'schema_version'")
+            con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
 
     def snapshot_name(self) -> str:
         return self.current().name
@@ -226,6 +272,19 @@ def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) ->
         if rows:
             marks = ", ".join("?" for _ in columns)
             con.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
+
+
+def _add_missing_reference_rows(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> None:
+    """Insert the shipped rows of a reference table whose key the store does not hold (uploads win)."""
+    columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
+    with open(DATA_DIR / REFERENCE_FILES[table], newline="", encoding="utf-8") as handle:
+        shipped = [[_reference_value(row.get(c)) for c in columns] for row in csv.DictReader(handle)]
+    held = set(con.execute(f"select {', '.join(key)} from {table}").fetchall())
+    at = [columns.index(k) for k in key]
+    missing = [row for row in shipped if tuple(row[i] for i in at) not in held]
+    if missing:
+        marks = ", ".join("?" for _ in columns)
+        con.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", missing)
 
 
 def _reference_value(value):

@@ -26,7 +26,10 @@ select
     '2023-R' || (1 + hash(i, 'n') % 3),
     'bench: generated', true, null
 from range($eois) t(i);
-insert into centers
+insert into centers (
+    center_id, name, country, city, center_type, scope, ownership, host_organization, status,
+    launched_on, eoi_id, capabilities, source, is_demo, region_code
+)
 select
     'G-CTR-' || i, 'Generated center ' || i,
     (select iso3s from pool)[pick(hash(i, 'c'), (select n from pool))], 'City ' || (i % 97),
@@ -40,7 +43,11 @@ select
     list_distinct([(['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k1'), 5)], (['TRR', 'OTI', 'ESM', 'PEX', 'EIA'])[pick(hash(i, 'k2'), 5)]]),
     'bench: generated', true, null
 from range($centers) t(i);
-insert into events
+insert into events (
+    event_id, title, start_date, end_date, event_type, format, country, city, participants,
+    countries_represented, trained_certified, partners, capabilities, regional_initiatives, source, is_demo,
+    region_code
+)
 select
     'G-EVT-' || i, 'Generated event ' || i,
     date '2018-01-01' + cast(hash(i, 'd') % 2900 as integer),
@@ -57,7 +64,10 @@ select
 from range($events) t(i);
 create temp table alliance_initiatives as
 select list(code order by code) as codes, count(*) as n from initiatives where cycle = 'WTDC-22';
-insert into activities
+insert into activities (
+    activity_id, regional_initiative, title, product, country, start_date, status, kap_outcome,
+    beneficiaries, source, is_demo, region_code, cycle
+)
 select
     'G-ACT-' || i,
     (select codes from alliance_initiatives)[pick(hash(i, 'i'), (select n from alliance_initiatives))],
@@ -70,14 +80,16 @@ select
     hash(i, 'b') % 400,
     'bench: generated', true, null, null
 from range($activities) t(i);
-insert into milestones
+insert into milestones (milestone_id, title, kap_outcome, due_on, completed_on, owner, source, is_demo)
 select
     'G-MS-' || i, 'Generated milestone ' || i, (['DT1', 'DT2'])[pick(hash(i, 'o'), 2)],
     date '2023-01-25' + cast(hash(i, 'd') % 1200 as integer),
     case when hash(i, 'x') % 2 = 0 then date '2023-01-25' + cast(hash(i, 'y') % 1200 as integer) end,
     'BDT', 'bench: generated', true
 from range($milestones) t(i);
-insert into resources
+insert into resources (
+    resource_id, partner, kind, amount_usd, signed_on, country, source, is_demo, region_code
+)
 select
     'G-RES-' || i, 'Partner ' || i,
     (['voluntary_contribution', 'in_kind', 'declaration_of_intent', 'mou', 'other'])[pick(hash(i, 'k'), 5)],

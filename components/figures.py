@@ -1,13 +1,32 @@
 """Plotly figures built from query results; no Streamlit here, so reports can reuse them."""
 
+import csv
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from alliance import DATA_DIR
 from components.theme import STATUS_COLORS
 
 FIRST_DEADLINE = date(2023, 4, 15)
+
+
+def _cycle_starts() -> list[tuple[pd.Timestamp, str]]:
+    """Where each plan cycle begins, from the shipped reference data (cycles cannot be uploaded)."""
+    with open(DATA_DIR / "cycles.csv", newline="", encoding="utf-8") as handle:
+        return [(pd.Timestamp(r["starts_on"]), r["cycle"]) for r in csv.DictReader(handle)]
+
+
+def mark_cycle_breaks(fig: go.Figure, start, end) -> go.Figure:
+    """Mark where a plan cycle begins inside [start, end] on a time axis, with the cycle's name."""
+    for day, cycle in _cycle_starts():
+        if pd.Timestamp(start) < day <= pd.Timestamp(end):
+            fig.add_vline(x=day.timestamp() * 1000, line_dash="dot", line_color="#555555")
+            fig.add_annotation(
+                x=day, y=1.06, yref="paper", text=f"{cycle} begins", showarrow=False, xanchor="left", font=dict(color="#555555")
+            )
+    return fig
 
 
 def eois_over_time(frame: pd.DataFrame) -> go.Figure:
@@ -36,13 +55,14 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
             font=dict(color="#D55E00"),
         )
     fig.update_layout(xaxis_title=None, yaxis_title="EoIs received", showlegend=False)
-    return fig
+    return mark_cycle_breaks(fig, start, end)
 
 
 def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
-    """Milestones on a time line by due date, coloured done, due or overdue."""
+    """Milestones on a time line by due date, coloured done, due, overdue or open (no due date stated: at the
+    latest date its source allows)."""
     fig = go.Figure()
-    for status in ("done", "due", "overdue"):
+    for status in ("done", "due", "overdue", "open"):
         part = frame[frame["status"] == status]
         if part.empty:
             continue
@@ -52,9 +72,11 @@ def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
                 y=part["title"].str.slice(0, 60),
                 mode="markers",
                 marker=dict(
-                    size=12, color=STATUS_COLORS[status], symbol={"done": "circle", "due": "diamond-open", "overdue": "x"}[status]
+                    size=12,
+                    color=STATUS_COLORS[status],
+                    symbol={"done": "circle", "due": "diamond-open", "overdue": "x", "open": "circle-open"}[status],
                 ),
-                name=status,
+                name="open, due date not stated" if status == "open" else status,
                 customdata=part[["milestone_id", "completed_on"]].astype(str),
                 hovertemplate="%{y}<br>due %{x|%d %b %Y}<br>%{customdata[0]}<extra>" + status + "</extra>",
             )

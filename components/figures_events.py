@@ -3,6 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.figures import mark_cycle_breaks
 from components.theme import PALETTE, REGION_COLORS
 
 MEASURES = {"participants": "Participants", "trained_certified": "Trained or certified", "events": "Events"}
@@ -48,7 +49,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
         showlegend=True,
         legend=dict(traceorder="normal"),
     )
-    return fig
+    return mark_cycle_breaks(fig, frame["month"].min(), frame["month"].max() + pd.offsets.MonthEnd(0))
 
 
 def _count_axis(title: str, largest: float) -> dict:

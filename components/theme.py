@@ -18,6 +18,7 @@ STATUS_COLORS = {
     "done": "#009E73",
     "due": "#0072B2",
     "overdue": "#D55E00",
+    "open": "#6b7280",
     "on track": "#009E73",
     "at risk": "#E69F00",
     "off track": "#D55E00",

@@ -92,3 +92,22 @@ def test_derived_regions_and_cycles_follow_the_reference_data(store, tmp_path):
     moved = dict(con.execute("select activity_id, region_code from activities where activity_id in ('A1', 'A2')").fetchall())
     # Both follow their initiative, whatever country A1 took place in (Kenya, in Africa).
     assert moved == {"A1": "ARB", "A2": "ARB"}
+
+
+def test_a_store_made_before_schema_2_gains_the_new_columns_and_reference_rows(store):
+    """Stores made before centers had selected_on (and before every plan cycle shipped) failed on every page."""
+    import duckdb
+
+    old = duckdb.connect(str(store.current()))  # made old in place, as a schema-1 writer left it
+    old.execute("drop view centers_regional")
+    old.execute("alter table centers drop column selected_on")
+    old.execute("delete from initiatives where cycle = 'WTDC-25'")
+    old.execute("update meta set value = '1' where key = 'schema_version'")
+    old.execute("create view centers_regional as select * from centers")
+    old.close()
+    store.ensure()
+    con = store.connect()
+    assert "selected_on" in [c[0] for c in con.execute("describe centers").fetchall()]
+    assert con.execute("select count(*) from initiatives where cycle = 'WTDC-25'").fetchall()[0][0] > 0
+    assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [("2",)]
+    assert con.execute("select count(*) from centers").fetchall() == [(4,)]
