@@ -190,7 +190,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
             f"{s['centers']['launched']:,} centers launched."
         )
     reached = report.tables["Milestones reached"]
-    doc.add_heading("Milestones reached in the period", level=2)
+    doc.add_heading("Milestones reached in the period" + (" (the whole Alliance)" if report.region else ""), level=2)
     if reached.empty:
         doc.add_paragraph("No milestone was reached in the period.")
     for row in reached.itertuples(index=False):
@@ -201,7 +201,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         doc.add_paragraph("No event was held in the period.")
     for row in events.itertuples(index=False):
         figures_text = ", ".join(
-            f"{words.count(value, label == 'participants' and row.participants_over is True)} {label}"
+            f"{words.count(value, label == 'participants' and pd.notna(row.participants_over) and bool(row.participants_over))} {label}"
             for value, label in ((row.participants, "participants"), (row.trained_certified, "trained or certified"))
             if pd.notna(value)
         )

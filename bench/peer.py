@@ -31,6 +31,10 @@ def pandas_summary(con, as_of: date) -> dict:
     eois = t["eois"][pd.to_datetime(t["eois"]["received_on"]) <= ts].copy()
     eois["region"] = eois["country"].map(region)
     centers = t["centers"].copy()
+    # A center exists from its first known date: selected_on, else its EoI's received_on, else launched_on.
+    received = t["eois"].set_index("eoi_id")["received_on"]
+    first = pd.to_datetime(centers["selected_on"].fillna(centers["eoi_id"].map(received)).fillna(centers["launched_on"]))
+    centers = centers[first.isna() | (first <= ts)].copy()
     centers["region"] = centers["country"].map(region)
     events = t["events"][pd.to_datetime(t["events"]["start_date"]) <= ts].copy()
     events["region"] = events["country"].map(region).fillna("GLB")
@@ -74,7 +78,9 @@ def pandas_summary(con, as_of: date) -> dict:
         "milestones": {
             "total": len(milestones),
             "done": int(done.sum()),
-            "overdue": int((~done & (pd.to_datetime(milestones["due_on"]) < ts)).sum()),
+            "overdue": int(
+                (~done & (pd.to_datetime(milestones["due_on"]) < ts) & (milestones["date_precision"] != "not_stated")).sum()
+            ),
         },
         "resources_usd": float(resources["amount_usd"].fillna(0).sum()),
     }

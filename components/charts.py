@@ -55,7 +55,8 @@ def render_downloads(table: pd.DataFrame, title: str, key: str) -> None:
     )
     right.download_button(
         "Excel",
-        data=lambda: frames_to_xlsx({title[:31]: table}),
+        # The title says what the table counts and for which period; a sheet name holds only 31 characters.
+        data=lambda: frames_to_xlsx({"Data": table, "About": pd.DataFrame({"About this table": [title]})}),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",

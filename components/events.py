@@ -109,7 +109,7 @@ def render_activities_by_initiative(frame: pd.DataFrame, scope: str, period_star
     rows = frame if chosen is None else frame[frame["status"] == chosen]
     table = rows.assign(product=rows["product"].map(PRODUCT_LABELS)).rename(columns=ACTIVITY_COLUMNS)
     what = "Activities" if chosen is None else f"{STATUS_LABELS[chosen]} activities"
-    title = f"{what} by regional initiative and product line, activities starting {scope}"
+    title = f"{what} by regional initiative and product line, {scope}"
     caption = "An initiative code is read in the plan cycle covering the activity's start date. Activities carry no strategic capability, so that filter does not apply here."
     render_chart(activities_by_initiative(frame, chosen), table, title, "activities_by_initiative", caption=caption)
 
@@ -122,26 +122,22 @@ def select_year(years: pd.DataFrame, as_of: date) -> int:
 
 def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_label: str) -> None:
     """The actions-by-region table in the layout of seed 001 §3.1, with downloads and how it is counted."""
-    title = f"Actions by region in {year}, as in seed 001 §3.1"
+    title = f"Actions by region and product line in {year}"
     st.markdown(f"##### {title}")
     if year < as_of.year or (as_of.month, as_of.day) == (12, 31):
-        period = f"those starting in {year} (the whole year)"
+        period = f"starting in {year} (the whole year)"
     else:
         period = (
-            f"those starting from 1 January {year} to the as-of date, {as_of:%d %B %Y} "
-            f"(activities starting later in {year} are not counted yet)"
+            f"starting from 1 January {year} to {as_of:%d %B %Y} "
+            f"(actions starting later in {year} are not counted yet)"
         )
     st.caption(
-        f"Layout of seed 001 §3.1 (External Innovation Actions, the table of actions by ITU region). Counts regional-initiative "
-        f"activities by product line: {period}. An activity's region is its country's region, else its initiative's region."
+        "In the layout of the table of actions by ITU region in the 2019 TDAG report on ITU-D Innovation. Counts "
+        f"regional-initiative activities, and events that count as a product line (forums, sessions), {period}, each in "
+        "the region of its regional initiative, else of its country."
         + ("" if region_label == "all regions" else f" Only {region_label} is counted (sidebar filter); other regions show 0.")
     )
     table = frame.rename(columns=SEED_COLUMNS)[list(SEED_COLUMNS.values())]
     # A static table wraps the seed's long headers and fits the width, as the report's own table does.
     st.table(table, hide_index=True)
-    st.caption(
-        "For 2018 the built-in data resembles the seed's table but does not equal it: the seed probably also counts products "
-        "that the built-in data records as events (forums and sessions), and it counts one assessment under CIS, most likely "
-        "Moldova's country review, which the built-in data files under Europe as the countries table does."
-    )
     render_downloads(table, title, f"actions_by_region_{year}")
