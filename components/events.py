@@ -127,10 +127,7 @@ def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_lab
     if year < as_of.year or (as_of.month, as_of.day) == (12, 31):
         period = f"starting in {year} (the whole year)"
     else:
-        period = (
-            f"starting from 1 January {year} to {as_of:%d %B %Y} "
-            f"(actions starting later in {year} are not counted yet)"
-        )
+        period = f"starting from 1 January {year} to {as_of:%d %B %Y} (actions starting later in {year} are not counted yet)"
     st.caption(
         "In the layout of the table of actions by ITU region in the 2019 TDAG report on ITU-D Innovation. Counts "
         f"regional-initiative activities, and events that count as a product line (forums, sessions), {period}, each in "
