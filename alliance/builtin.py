@@ -40,3 +40,8 @@ def seed(store: Store, demo: bool = True) -> list[LoadResult]:
     if demo:
         results.append(load_raw(store, demo_raw(), "demo data (alliance/demo.py)", kind="demo", demo=True))
     return results
+
+
+def refresh_builtin(store: Store) -> LoadResult:
+    """Load the built-in records as shipped now over those of an earlier version (a recorded load)."""
+    return load_raw(store, builtin_sheets(), "built-in data refreshed (seed documents, data/builtin)", kind="builtin")

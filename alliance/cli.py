@@ -190,6 +190,9 @@ def _run(args, store: Store) -> int:
 
         from alliance.report import build
 
+        if args.period_start > args.as_of:
+            print(f"--from {args.period_start.isoformat()} is after --as-of {args.as_of.isoformat()}.", file=sys.stderr)
+            return 2
         con = store.ensure().connect()
         try:
             build(

@@ -5,7 +5,7 @@ from datetime import datetime
 from alliance import AllianceError
 from alliance.loader import current_user
 from alliance.schema import DATA_TABLES
-from alliance.store import Store
+from alliance.store import SCHEMA_VERSION, Store, upgrade_tables
 
 # Tables a rollback restores: everything but the history itself.
 _KEPT = {"loads", "load_sheets", "meta"}
@@ -50,17 +50,24 @@ def rollback(store: Store, load_id: int, user: str | None = None) -> int:
         new_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
         counts = []
         for table in tables:
+            # A snapshot made by an older version may lack columns added since: compare and copy the
+            # columns both have, by name; the others stay blank and derived ones are derived again.
+            old = {c for (c,) in con.execute(f"select column_name from (describe before_load.{table})").fetchall()}
+            columns = ", ".join(c for (c,) in con.execute(f"select column_name from (describe {table})").fetchall() if c in old)
             restored = con.execute(
-                f"select count(*) from (select * from before_load.{table} except all select * from {table})"
+                f"select count(*) from (select {columns} from before_load.{table} except all select {columns} from {table})"
             ).fetchall()[0][0]
             removed = con.execute(
-                f"select count(*) from (select * from {table} except all select * from before_load.{table})"
+                f"select count(*) from (select {columns} from {table} except all select {columns} from before_load.{table})"
             ).fetchall()[0][0]
             con.execute(f"delete from {table}")
-            con.execute(f"insert into {table} select * from before_load.{table}")
+            con.execute(f"insert into {table} ({columns}) select {columns} from before_load.{table}")
             if table in DATA_TABLES or restored or removed:
                 total = con.execute(f"select count(*) from {table}").fetchall()[0][0]
                 counts.append((table, restored, removed, total - restored))
+        old_version = con.execute("select value from before_load.meta where key = 'schema_version'").fetchall()
+        if old_version != [(SCHEMA_VERSION,)]:
+            upgrade_tables(con)  # the older snapshot's reference data, brought up to date again
         _record(con, store, new_id, "rollback", f"rollback of load {load_id}", user, counts, rolled_back=load_id)
     return new_id
 

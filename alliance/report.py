@@ -68,11 +68,13 @@ def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = N
         (milestones["status"] == "done") & (pd.to_datetime(milestones["completed_on"]) >= pd.Timestamp(period_start))
     ]
     report.tables = {
-        "Milestones reached": reached[["completed_on", "title", "kap_outcome", "source"]].sort_values("completed_on"),
+        "Milestones reached": reached[["completed_on", "completed_precision", "title", "kap_outcome", "source"]].sort_values(
+            "completed_on"
+        ),
         "Events held": frame(con, "events_list", limit=100_000, **params).sort_values("start_date"),
         # Every region side by side, whatever the report's region: the report says so.
         "Results by region": frame(con, "kpis_by_region", **params),
-        "Actions by region": frame(con, "actions_by_region", year=as_of.year, **params),
+        "Actions by region": frame(con, "actions_by_region", year=None, **params),
         "EoIs by region": frame(con, "eois_by_region", **params),
         "Capability demand and supply": frame(con, "capability_demand_supply", **params),
         "Milestone timeline": milestones,
@@ -194,7 +196,8 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     if reached.empty:
         doc.add_paragraph("No milestone was reached in the period.")
     for row in reached.itertuples(index=False):
-        doc.add_paragraph(f"{pd.Timestamp(row.completed_on):%d %B %Y}: {row.title}", style="List Bullet")
+        when = words.dated(pd.Timestamp(row.completed_on).date(), row.completed_precision)
+        doc.add_paragraph(f"{when}: {row.title}", style="List Bullet")
     doc.add_heading("Events held in the period", level=2)
     events = report.tables["Events held"]
     if events.empty:
@@ -214,14 +217,13 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         f"All six regions, for comparison{', whatever the region of this report' if report.region else ''}: counts "
         f"{period}; centers {at}. An activity counts under its regional initiative's region."
     ).italic = True
-    doc.add_heading(f"Actions by region and product line, {report.as_of.year}", level=2)
+    doc.add_heading(f"Actions by region and product line, {period}", level=2)
     actions = report.tables["Actions by region"]
     actions.columns = PRODUCT_HEADERS
     _table(doc, actions)
     doc.add_paragraph(
-        f"Activities, and events that count as a product line, starting in {report.as_of.year} up to "
-        f"{report.as_of:%d %B %Y}, each in the region of its regional initiative (else of its country), in the layout "
-        "of the 2019 TDAG report on ITU-D Innovation."
+        f"Activities, and events that count as a product line, starting {period}, each in the region of its "
+        "regional initiative (else of its country), in the layout of the 2019 TDAG report on ITU-D Innovation."
     ).italic = True
 
     for title, png in images.items():

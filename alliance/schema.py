@@ -210,8 +210,9 @@ SHEETS: dict[str, Sheet] = {
                 C("due_on", "date", True),
                 C("completed_on", "date"),
                 C("owner", "text"),
-                # How exact due_on is (not in the contract).
+                # How exact due_on and completed_on are (not in the contract).
                 C("date_precision", "choice", choices="date_precision"),
+                C("completed_precision", "choice", choices="date_precision"),
             ),
             aliases=("milestone",),
         ),

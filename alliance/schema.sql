@@ -51,7 +51,7 @@ create table activities (
 );
 create table milestones (
     milestone_id varchar, title varchar, kap_outcome varchar, due_on date, completed_on date,
-    owner varchar, date_precision varchar, source varchar, is_demo boolean default false
+    owner varchar, date_precision varchar, completed_precision varchar, source varchar, is_demo boolean default false
 );
 create table resources (
     resource_id varchar, partner varchar, kind varchar, amount_usd double, signed_on date,

@@ -32,10 +32,14 @@ _ADDED_COLUMNS = (
     ("events", "action_region", "varchar"),
     ("activities", "date_precision", "varchar"),
     ("milestones", "date_precision", "varchar"),
+    ("milestones", "completed_precision", "varchar"),
     ("resources", "date_precision", "varchar"),
 )
-# Shipped reference rows a store made before gains: every plan cycle's initiatives and outcomes.
+# Reference tables analysts extend by upload, by key: an upgrade adds and refreshes shipped rows only.
 _ADDED_REFERENCE = {"initiatives": ("cycle", "code"), "outcomes": ("cycle", "code"), "kap_priorities": ("cycle", "code")}
+# Built-in rows shipped by an earlier version and since withdrawn (the audit against the seeds).
+RETIRED_BUILTIN = {"events": ("EV-2022-01",), "activities": ("ACT-2018-08", "ACT-2022-02", "ACT-2022-03", "ACT-2022-04")}
+SHEET_KEYS = {"events": "event_id", "activities": "activity_id"}
 _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _DERIVED_SQL = Path(__file__).with_name("derived.sql")
 
@@ -146,6 +150,9 @@ class Store:
             con = _open_for_writing(tmp)
             try:
                 con.execute("begin transaction")
+                # A store made by an older version is brought to this schema before anything reads it.
+                if con.execute("select value from meta where key = 'schema_version'").fetchall() != [(SCHEMA_VERSION,)]:
+                    upgrade_tables(con)
                 yield con
                 derive(con)
                 con.execute("commit")
@@ -167,21 +174,23 @@ class Store:
         return found[0][0] if found else None
 
     def _upgrade(self) -> None:
-        """Bring a store made by an older version to this schema, as one published write."""
+        """Bring a store made by an older version to this schema (one published write), then refresh
+        its built-in records: the rows of the seed documents as they are shipped now."""
         try:
             if self._schema_version() == SCHEMA_VERSION:
                 return
         except (duckdb.Error, AllianceError, OSError):
             return  # a broken or unreadable store is reported by whoever opens it next
-        with self.write() as con:
-            if con.execute("select value from meta where key = 'schema_version'").fetchall() == [(SCHEMA_VERSION,)]:
-                return
-            for table, column, kind in _ADDED_COLUMNS:
-                con.execute(f"alter table {table} add column if not exists {column} {kind}")
-            for table, key in _ADDED_REFERENCE.items():
-                _add_missing_reference_rows(con, table, key)
-            con.execute("delete from meta where key = 'schema_version'")
-            con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+        with self.write() as con:  # the write upgrades the copy before this block runs
+            had_builtin = con.execute("select count(*) from loads where kind = 'builtin'").fetchall()[0][0] > 0
+            for table, ids in RETIRED_BUILTIN.items():
+                key = SHEET_KEYS[table]
+                for row_id in ids:
+                    con.execute(f"delete from {table} where {key} = ? and source like 'seed %'", [row_id])
+        if had_builtin:
+            from alliance.builtin import refresh_builtin
+
+            refresh_builtin(self)
 
     def snapshot_name(self) -> str:
         return self.current().name
@@ -274,17 +283,47 @@ def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) ->
             con.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", rows)
 
 
-def _add_missing_reference_rows(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]) -> None:
-    """Insert the shipped rows of a reference table whose key the store does not hold (uploads win)."""
+def upgrade_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the columns a store made before lacks, and refresh the reference data shipped in data/.
+
+    Tables analysts cannot upload are replaced from their CSV; the uploadable ones (initiatives,
+    outcomes, priorities) gain the shipped rows they lack, and shipped rows take the shipped text.
+    """
+    for table, column, kind in _ADDED_COLUMNS:
+        con.execute(f"alter table {table} add column if not exists {column} {kind}")
+    for table in REFERENCE_FILES:
+        if table in _ADDED_REFERENCE:
+            key = _ADDED_REFERENCE[table]
+            match = " and ".join(f"t.{k} = s.{k}" for k in key)
+            shipped = _shipped_rows(con, table)
+            con.execute(f"create temp table shipped_{table} as select * from {table} limit 0")
+            _insert(con, f"shipped_{table}", shipped)
+            # A shipped row an analyst never replaced (its source is not an upload) takes the shipped text.
+            con.execute(
+                f"delete from {table} t where coalesce(t.source, '') not like 'upload:%' "
+                f"and exists (select 1 from shipped_{table} s where {match})"
+            )
+            con.execute(
+                f"insert into {table} select * from shipped_{table} s where not exists (select 1 from {table} t where {match})"
+            )
+            con.execute(f"drop table shipped_{table}")
+        elif table != "targets":
+            con.execute(f"delete from {table}")
+            _insert(con, table, _shipped_rows(con, table))
+    con.execute("delete from meta where key = 'schema_version'")
+    con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
+
+
+def _shipped_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[list]:
     columns = [row[0] for row in con.execute(f"describe {table}").fetchall()]
     with open(DATA_DIR / REFERENCE_FILES[table], newline="", encoding="utf-8") as handle:
-        shipped = [[_reference_value(row.get(c)) for c in columns] for row in csv.DictReader(handle)]
-    held = set(con.execute(f"select {', '.join(key)} from {table}").fetchall())
-    at = [columns.index(k) for k in key]
-    missing = [row for row in shipped if tuple(row[i] for i in at) not in held]
-    if missing:
-        marks = ", ".join("?" for _ in columns)
-        con.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", missing)
+        return [[_reference_value(row.get(c)) for c in columns] for row in csv.DictReader(handle)]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[list]) -> None:
+    if rows:
+        marks = ", ".join("?" for _ in rows[0])
+        con.executemany(f"insert into {table} values ({marks})", rows)
 
 
 def _reference_value(value):

@@ -95,6 +95,7 @@ class Validation:
     notices: list[str] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     snapshot: str = ""  # the store snapshot the sheets were checked against
+    empty_sheets: list[str] = field(default_factory=list)  # a header and no rows: they change nothing
 
 
 class _Invalid(Exception):
@@ -174,6 +175,13 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
                 "",
                 f"no sheet of the upload format was found (sheets found: {found}); expected one of: {expected}",
             )
+        )
+    if result.empty_sheets:
+        names = ", ".join(f"'{name}'" for name in result.empty_sheets)
+        one = len(result.empty_sheets) == 1
+        result.notices.append(
+            f"Sheet{'' if one else 's'} {names} {'has' if one else 'have'} a header but no rows: "
+            f"{'it changes' if one else 'they change'} nothing, even with replace."
         )
     result.problems.extend(reference_problems(result, ref.existing_eois, ref.existing_center_eois, replace))
     return result
@@ -268,7 +276,7 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank_rows)
     if not numbers:
         # A header with no rows (a blank template's sheet) changes nothing, even with replace.
-        result.notices.append(f"Sheet '{label}' has a header but no rows; it changes nothing.")
+        result.empty_sheets.append(label)
         return
     data = SheetData(sheet, label, present, values, numbers)
     _check_rows(data, ref, result)

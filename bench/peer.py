@@ -34,6 +34,7 @@ def pandas_summary(con, as_of: date) -> dict:
     # A center exists from its first known date: selected_on, else its EoI's received_on, else launched_on.
     received = t["eois"].set_index("eoi_id")["received_on"]
     first = pd.to_datetime(centers["selected_on"].fillna(centers["eoi_id"].map(received)).fillna(centers["launched_on"]))
+    launched = int(((centers["status"] == "launched") & (pd.to_datetime(centers["launched_on"]) <= ts)).sum())
     centers = centers[first.isna() | (first <= ts)].copy()
     centers["region"] = centers["country"].map(region)
     events = t["events"][pd.to_datetime(t["events"]["start_date"]) <= ts].copy()
@@ -54,7 +55,7 @@ def pandas_summary(con, as_of: date) -> dict:
         },
         "centers": {
             "total": len(centers),
-            "launched": int(((centers["status"] == "launched") & (pd.to_datetime(centers["launched_on"]) <= ts)).sum()),
+            "launched": launched,
             "by_region": {r: int(n) for r, n in centers.groupby("region").size().reindex(REGIONS, fill_value=0).items()},
             "by_type": {
                 c: int(n)

@@ -97,10 +97,13 @@ def render_kpi_definitions(kpis: pd.DataFrame) -> None:
     """Every KPI the app shows: code, name, definition and unit, with downloads."""
     st.subheader("How each KPI is defined")
     st.markdown(
-        "Every figure counts the rows as of the date chosen in the sidebar: EoIs received, events and activities "
-        "started and resources signed on or before it; every center and every milestone. With a region chosen, only "
-        "that region's rows count (a row's region is its country's; an event with no country is global); milestones "
-        "belong to the whole Alliance and are never filtered."
+        "Figures are of two kinds, and each says which. Flows count what happened in the period chosen in the "
+        "sidebar, from the period start (by default the launch, 25 January 2023) to the as-of date: EoIs received, "
+        "events and activities started, centers launched, milestones done and resources signed. Stocks are the state "
+        "at the as-of date: the centers that exist by then (from their first known date), milestones and milestones "
+        "overdue. With a region chosen, only that region's rows count: a row's region is its country's; an activity "
+        "counts in the region of its regional initiative; an event with no country is global. Milestones belong to "
+        "the whole Alliance and are never filtered."
     )
     table = kpis[["kpi_code", "name", "definition", "unit"]].rename(columns={"kpi_code": "code"})
     render_text_table(table)

@@ -36,7 +36,7 @@ def render_pipeline(frame: pd.DataFrame, scope_label: str) -> None:
         table,
         f"EoIs by status, {scope_label}",
         "eoi_pipeline",
-        caption="Each EoI received by the as-of date counted once, at the status the register records now.",
+        caption="Each EoI received in the period counted once, at the status the register records now.",
     )
 
 
@@ -48,7 +48,7 @@ def render_centers_by_type(frame: pd.DataFrame, scope_label: str) -> None:
         table,
         f"Centers by type, {scope_label}",
         "centers_by_type",
-        caption="Every center in the register, whatever its status.",
+        caption="The centers that exist at the as-of date (from their first known date), whatever their status.",
     )
 
 
@@ -62,8 +62,8 @@ def render_scope_status(frame: pd.DataFrame, scope_label: str) -> None:
         table,
         f"Centers by scope and status, {scope_label}",
         "centers_by_scope_status",
-        caption="Status as the register records it now; the Centers launched figure also needs a launch date "
-        "on or before the as-of date.",
+        caption="Status as the register records it, except that a center launched after the as-of date counts as "
+        "selected; the register keeps no dates for suspensions or closures.",
     )
 
 

@@ -119,8 +119,13 @@ def sidebar_filters() -> Filters:
             bind="query-params",
         )
         if start > as_of:
-            notices.append("The period start is after the as-of date; the period starts at the launch instead.")
-            start = LAUNCH if LAUNCH <= as_of else as_of
+            # The launch, or for an as-of date before it, the start of that year.
+            fallback = LAUNCH if LAUNCH <= as_of else date(as_of.year, 1, 1)
+            notices.append(
+                f"The period start {words.day(start)} is after the as-of date {words.day(as_of)}; "
+                f"the period starts on {words.day(fallback)} instead."
+            )
+            start = fallback
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")
     return Filters(as_of, start, None if region == ALL else region, None if capability == ALL else capability)

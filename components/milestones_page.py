@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from alliance import words
 from alliance.scorecard import RULE
 from components.charts import date_columns, render_chart, render_downloads, render_empty
 from components.escape import plain
@@ -69,10 +70,9 @@ def render_cycle_picker(cycles: pd.DataFrame, as_of: date) -> dict:
     """Choose the plan cycle whose outcomes the scorecard shows (default: the one covering the as-of date)."""
     rows = {r["cycle"]: r for r in cycles.to_dict("records")}
     for r in rows.values():
-        ended = pd.Timestamp(r["ends_on"]).date() < as_of
-        plan = PLANS.get(r["cycle"], r["cycle"])
-        years = f"{pd.Timestamp(r['starts_on']).year}-{pd.Timestamp(r['ends_on']).year}"
-        r["label"] = f"{plan} ({r['cycle']}, {years}): {'final results' if ended else 'current'}"
+        starts, ends = pd.Timestamp(r["starts_on"]).date(), pd.Timestamp(r["ends_on"]).date()
+        state = "final results" if ends < as_of else "not started yet" if starts > as_of else "current"
+        r["label"] = f"{PLANS.get(r['cycle'], r['cycle'])} ({r['cycle']}, {starts.year}-{ends.year}): {state}"
     covering = [c for c, r in rows.items() if pd.Timestamp(r["starts_on"]).date() <= as_of <= pd.Timestamp(r["ends_on"]).date()]
     options = list(rows)
     chosen = st.selectbox(
@@ -184,7 +184,13 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
             f"Showing the {len(frame):,} most pressing of {total:,} milestones (overdue oldest first, then the next due, "
             "then the latest done): " + caption
         )
-    table = date_columns(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    table = date_columns(frame, "due_on", "completed_on")
+    # Dates as exact as their source: "date not stated (by 10 May 2023)".
+    table["due_on"] = [words.dated(d, p) for d, p in zip(table["due_on"], frame["date_precision"])]
+    table["completed_on"] = [
+        "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
+    ]
+    table = table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
     render_chart(
         milestone_timeline_as_of(frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
     )
@@ -192,11 +198,17 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
 
 def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
     """Every milestone with its status at the as-of date, with downloads."""
-    title = f"Milestones and their status at {as_of:%d %B %Y}"
+    title = f"Milestones and their status {words.as_at(as_of)} (the whole Alliance)"
     st.markdown(f"##### {title}")
     if frame.empty:
         render_empty("milestones", filters_hint=False)
         return
-    table = date_columns(frame, "due_on", "completed_on").rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    table = date_columns(frame, "due_on", "completed_on")
+    # Dates as exact as their source: "date not stated (by 10 May 2023)".
+    table["due_on"] = [words.dated(d, p) for d, p in zip(table["due_on"], frame["date_precision"])]
+    table["completed_on"] = [
+        "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
+    ]
+    table = table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
     st.dataframe(table, hide_index=True, width="stretch")
     render_downloads(table, title, "milestones")

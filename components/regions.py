@@ -91,7 +91,7 @@ def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: s
     render_downloads(download, title, key)
 
 
-def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope: str) -> None:
+def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope: str, stock_scope: str) -> None:
     """A select box of KPIs and one bar per region for the chosen one."""
     names = dict(zip(definitions["kpi_code"], definitions["name"]))
     helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
@@ -105,7 +105,9 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
         return
     table = frame[["region_name", kpi]].rename(columns={"region_name": "Region", kpi: name})
     fig = kpi_by_region(frame, kpi, name, usd=usd)
-    render_chart(fig, table, f"{name} by region, {scope}", f"regions_{kpi}", caption=helps.get(kpi), height=320)
+    # Centers are a stock (as at the as-of date); every other figure here is a flow over the period.
+    when = stock_scope if kpi == "centers_total" else scope
+    render_chart(fig, table, f"{name} by region, {when}", f"regions_{kpi}", caption=helps.get(kpi), height=320)
 
 
 def render_country_picker(countries: pd.DataFrame) -> dict | None:

@@ -27,4 +27,6 @@ render_activities_by_initiative(data.frame("activities_by_initiative_product_sta
 
 st.subheader("Actions by region")
 year = select_year(data.frame("action_years", as_of=f.as_of), f.as_of)
-render_actions_table(data.frame("actions_by_region", year=year, as_of=f.as_of, region=f.region), year, f.as_of, f.region_label)
+render_actions_table(
+    data.frame("actions_by_region", year=year, period_start=None, as_of=f.as_of, region=f.region), year, f.as_of, f.region_label
+)

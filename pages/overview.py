@@ -21,6 +21,14 @@ compare = st.date_input(
     "Compare with", value=f.as_of - timedelta(days=365), key="compare", bind="query-params", format="YYYY-MM-DD", width=220
 )
 
+if compare > f.as_of:
+    # A change "since" a later date would subtract figures the as-of date does not know yet.
+    st.warning(
+        f"The comparison date {day(compare)} is after the as-of date {day(f.as_of)}; comparing with "
+        f"{day(f.as_of - timedelta(days=365))} instead.",
+        icon=":material/event_busy:",
+    )
+    compare = f.as_of - timedelta(days=365)
 current = data.summary(f.as_of, f.region, f.capability, f.period_start)
 # The same period cut at the comparison date: a flow's change is what the days after it added.
 previous = data.summary(compare, f.region, f.capability, f.period_start)

@@ -49,4 +49,4 @@ render_region_table(
     f"The six regions on each key figure, {compared.scope_label} (centers {compared.stock_label})",
     "kpis_by_region",
 )
-render_kpi_comparison(kpis, definitions, compared.scope_label)
+render_kpi_comparison(kpis, definitions, compared.scope_label, compared.stock_scope_label)

@@ -1,4 +1,4 @@
--- One row per ITU-D region (GLB excluded) in the layout of the 2018 innovation report's table of actions by region: activities, and events that count as a product line, starting in $year and on or before $as_of, counted by product line in the region of their regional initiative (read in the plan cycle of their start date), else of their country. Params: $year, $as_of, $region (NULL = all).
+-- One row per ITU-D region (GLB excluded) in the layout of the 2018 innovation report's table of actions by region: activities, and events that count as a product line, starting in $year (NULL: any year) and in the period $period_start (NULL: no start) to $as_of, counted by product line in the region of their regional initiative (read in the plan cycle of their start date), else of their country. Params: $year, $period_start, $as_of, $region (NULL = all).
 with actions as (
     select region_code, product, start_date,
     from activities_regional
@@ -11,8 +11,9 @@ with actions as (
 actions_counted as (
     select region_code, product,
     from actions
-    where year(start_date) = $year
+    where ($year is null or year(start_date) = $year)
       and start_date <= $as_of
+      and ($period_start is null or start_date >= $period_start)
       and ($region is null or region_code = $region)
 ),
 

@@ -1,4 +1,4 @@
--- One row per center scope and status (every pair, zeros included): the centers existing at $as_of (from their first known date) with that scope and status as recorded. Params: $as_of, $region (NULL = all), $capability (NULL = all).
+-- One row per center scope and status (every pair, zeros included): the centers existing at $as_of (from their first known date) with that scope and their status at $as_of (recorded as launched but launched later: selected). Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with scopes as (
     select * from (values
         (1, 'global', 'Global'), (2, 'regional', 'Regional'), (3, 'national', 'National')
@@ -12,12 +12,20 @@ statuses as (
     ) as s(status_order, status, status_label)
 ),
 
-centers_counted as (
-    select scope, status, count(*) as centers,
+-- A center recorded as launched on a date after $as_of was not launched yet then: it counts as selected.
+centers_at_as_of as (
+    select
+        scope,
+        case when status = 'launched' and launched_on > $as_of then 'selected' else status end as status,
     from centers_regional
     where (exists_from is null or exists_from <= $as_of)
       and ($region is null or region_code = $region)
       and ($capability is null or list_contains(capabilities, $capability))
+),
+
+centers_counted as (
+    select scope, status, count(*) as centers,
+    from centers_at_as_of
     group by scope, status
 ),
 

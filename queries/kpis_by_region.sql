@@ -20,16 +20,15 @@ eois_by_region as (
 ),
 
 centers_counted as (
-    select region_code, status, launched_on,
+    select region_code, exists_from, status, launched_on,
     from centers_regional
-    where (exists_from is null or exists_from <= $as_of)
-      and ($capability is null or list_contains(capabilities, $capability))
+    where ($capability is null or list_contains(capabilities, $capability))
 ),
 
 centers_by_region as (
     select
         region_code,
-        count(*) as centers_total,
+        count(*) filter (where exists_from is null or exists_from <= $as_of) as centers_total,
         count(*) filter (
             where status = 'launched' and launched_on <= $as_of
               and ($period_start is null or launched_on >= $period_start)

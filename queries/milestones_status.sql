@@ -9,6 +9,7 @@ with status as (
         m.owner,
         m.source,
         m.date_precision,
+        m.completed_precision,
         case
             when m.completed_on <= $as_of then 'done'
             when m.date_precision = 'not_stated' then 'open'

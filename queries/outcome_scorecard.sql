@@ -1,4 +1,4 @@
--- One row per action-plan outcome of plan cycle $cycle and measure (its linked activities: total, completed, beneficiaries; its linked milestones: total, done, overdue): the actual at $as_of and the target set for the measure's KPI, if any. Params: $cycle, $as_of, $region (NULL = all; targets with no region).
+-- One row per action-plan outcome of plan cycle $cycle and measure (its linked activities: total, completed, beneficiaries; its linked milestones: total, done, overdue): the actual at $as_of, or at the end of the cycle when it ended before (final results do not move), and the target set for the measure's KPI, if any. Params: $cycle, $as_of, $region (NULL = all; targets with no region).
 with measures as (
     select * from (values
         (1, 'Activities', 'activities_total', true),
@@ -19,6 +19,7 @@ outcome_rows as (
         o.title as outcome_title,
         array_to_string(list_transform(string_split(o.res90_resolves, ';'), lambda x: trim(x)), ', ') as res90_resolves,
         cy.starts_on as cycle_starts_on,
+        least($as_of, cy.ends_on) as counted_to,
         -- Codes are reused across plan cycles: a code found in one cycle only links whatever the row's date.
         count(*) over (partition by o.code) as cycles_with_code,
     from outcomes o
@@ -31,7 +32,7 @@ outcome_rows_in_cycle as (
 ),
 
 activities_linked as (
-    select kap_outcome, cycle, status, beneficiaries,
+    select kap_outcome, cycle, start_date, status, beneficiaries,
     from activities_regional
     where kap_outcome is not null
       and start_date <= $as_of
@@ -43,9 +44,9 @@ milestones_linked as (
     select
         m.kap_outcome,
         cy.cycle,
-        m.completed_on <= $as_of as is_done,
-        (m.completed_on is null or m.completed_on > $as_of) and m.due_on < $as_of
-            and m.date_precision is distinct from 'not_stated' as is_overdue,
+        m.completed_on,
+        m.due_on,
+        m.date_precision,
     from milestones m
     left join cycles cy on m.due_on between cy.starts_on and cy.ends_on
     where m.kap_outcome is not null
@@ -61,6 +62,7 @@ activity_counts as (
     from outcome_rows_in_cycle o
     left join activities_linked a
         on a.kap_outcome = o.outcome_code and (a.cycle = o.cycle or o.cycles_with_code = 1)
+        and a.start_date <= o.counted_to
     group by o.cycle, o.outcome_code
 ),
 
@@ -69,8 +71,11 @@ milestone_counts as (
         o.cycle,
         o.outcome_code,
         count(m.kap_outcome) as milestones_total,
-        count(m.kap_outcome) filter (where m.is_done) as milestones_done,
-        count(m.kap_outcome) filter (where m.is_overdue) as milestones_overdue,
+        count(m.kap_outcome) filter (where m.completed_on <= o.counted_to) as milestones_done,
+        count(m.kap_outcome) filter (
+            where (m.completed_on is null or m.completed_on > o.counted_to) and m.due_on < o.counted_to
+              and m.date_precision is distinct from 'not_stated'
+        ) as milestones_overdue,
     from outcome_rows_in_cycle o
     left join milestones_linked m
         on m.kap_outcome = o.outcome_code and (m.cycle = o.cycle or o.cycles_with_code = 1)

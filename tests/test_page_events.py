@@ -93,7 +93,7 @@ def test_activities_by_initiative_product_status_matches_the_hand_count(store):
     ],
 )
 def test_actions_by_region_query_takes_a_year(store, as_of, region, expected):
-    rows = frame(store.connect(), "actions_by_region", year=2023, as_of=as_of, region=region)
+    rows = frame(store.connect(), "actions_by_region", year=2023, period_start=None, as_of=as_of, region=region)
     assert list(rows["region_name"]) == [
         "Africa",
         "Americas",
@@ -105,7 +105,13 @@ def test_actions_by_region_query_takes_a_year(store, as_of, region, expected):
     got = {r[0]: list(r[1:]) for r in rows.itertuples(index=False)}
     for region_name, counts in got.items():
         assert counts == expected.get(region_name, [0, 0, 0, 0]), region_name
-    assert frame(store.connect(), "actions_by_region", year=2022, as_of=as_of, region=None).iloc[:, 1:].sum().sum() == 0
+    assert (
+        frame(store.connect(), "actions_by_region", year=2022, period_start=None, as_of=as_of, region=None)
+        .iloc[:, 1:]
+        .sum()
+        .sum()
+        == 0
+    )
 
 
 def test_action_years_lists_years_up_to_the_as_of_date(store):

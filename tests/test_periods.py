@@ -108,7 +108,9 @@ def test_no_2018_figure_in_a_2023_period(builtin_store):
 
 
 def test_seed_001_actions_by_region_2018_is_reproduced_exactly(builtin_store):
-    table = rows(builtin_store.connect(), "actions_by_region", year=2018, as_of=date(2018, 12, 31), region=None)
+    table = rows(
+        builtin_store.connect(), "actions_by_region", year=2018, period_start=None, as_of=date(2018, 12, 31), region=None
+    )
     got = {
         r["region_name"]: (r["knowledge_sharing"], r["capacity_building"], r["innovation_assessment"], r["project_cocreation"])
         for r in table
@@ -252,3 +254,76 @@ def test_empty_store_tells_a_viewer_the_data_is_not_loaded(empty_store, monkeypa
 def test_report_refuses_an_empty_store_plainly(empty_store, tmp_path):
     done = cli("report", "--as-of", "2023-06-30", "--out", tmp_path / "r.docx", "--no-images", "--db", empty_store.path)
     assert done.returncode == 1 and "holds no records yet" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_launch_counts_in_its_period_even_before_the_centers_first_known_date(store, tmp_path):
+    """A center launched before its EoI was received was left out of centers launched."""
+    path = tmp_path / "r.xlsx"
+    handcount.write(
+        path,
+        {
+            "EoIs": [handcount.SHEETS["EoIs"][0], ["E9", "2023-04-10", "KEN", "Late EoI", "", "other", "", "", "received", ""]],
+            "Centers": [
+                ["center_id", "name", "country", "center_type", "scope", "status", "launched_on", "eoi_id"],
+                ["C9", "Early center", "KEN", "TAC", "national", "launched", "2023-03-01", "E9"],
+            ],
+        },
+    )
+    assert cli("load", path, "--db", store.path).returncode == 0
+    k = _kpis(store, "--from", "2023-03-01", "--as-of", "2023-03-31", "--region", "AFR")
+    assert k["centers"]["launched"] == 1  # C9, launched 1 March
+    assert k["centers"]["total"] == 1  # C2 (from E2, 15 March); C9 exists from E9 (10 April) only
+
+
+def test_a_closed_cycles_scorecard_does_not_move_after_its_end(store, tmp_path):
+    """Kigali's final results changed with every 2026 row that named a Kigali outcome code."""
+
+    def kigali(as_of):
+        scored = frame(store.connect(), "outcome_scorecard", cycle="WTDC-22", as_of=as_of, region=None)
+        return scored.set_index(["outcome_code", "measure"])["actual"].to_dict()
+
+    before = kigali(date(2026, 6, 30))
+    path = tmp_path / "activities.csv"
+    path.write_text(
+        "activity_id,regional_initiative,title,product,start_date,status,kap_outcome\n"
+        "B1,ASP1,Baku-cycle workshop,capacity_building,2026-03-02,completed,DT1\n"
+    )
+    assert cli("load", path, "--db", store.path).returncode == 0
+    assert kigali(date(2026, 6, 30)) == before == kigali(date(2025, 12, 31))
+
+
+def test_report_counts_actions_by_region_over_its_period(store, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "r.docx"
+    done = cli("report", "--db", store.path, "--from", "2023-04-01", "--as-of", "2023-06-30", "--out", out, "--no-images")
+    assert done.returncode == 0, done.stderr
+    table = Document(str(out)).tables[2]
+    cells = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in table.rows}
+    # A2 (1 May, AFR4, capacity building) and A3 (1 June, EUR5, knowledge sharing); A1 (1 March) is before.
+    assert cells["Africa"] == ["0", "1", "0", "0"] and cells["Europe"] == ["1", "0", "0", "0"]
+
+
+def test_report_refuses_a_period_that_starts_after_it_ends(store, tmp_path):
+    done = cli("report", "--db", store.path, "--as-of", "2018-12-31", "--out", tmp_path / "r.docx", "--no-images")
+    assert done.returncode == 2 and "after --as-of" in done.stderr and not (tmp_path / "r.docx").exists()
+
+
+def test_overview_refuses_a_comparison_date_after_the_as_of_date(app):
+    at = app(None, as_of="2023-06-30", compare="2024-06-30")
+    assert not at.exception
+    assert "is after the as-of date" in " ".join(w.value for w in at.warning)
+    changes = {m.label: m.delta for m in at.metric}
+    assert changes["EoIs"] == "+6"  # compared with 30 June 2022, not with a later date
+
+
+def test_report_prints_a_date_the_seed_does_not_state_as_not_stated(builtin_store, tmp_path):
+    """Japan's contribution was printed "10 May 2023", a date the seed never gives."""
+    from docx import Document
+
+    out = tmp_path / "r.docx"
+    done = cli("report", "--db", builtin_store.path, "--as-of", "2023-06-30", "--out", out, "--no-images")
+    assert done.returncode == 0, done.stderr
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "date not stated (by 10 May 2023): A voluntary contribution of USD 304,000" in text
+    assert "2018 (month not stated)" not in text  # nothing from 2018 in a 2023 report

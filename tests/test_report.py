@@ -100,7 +100,7 @@ def test_report_actions_by_region_table_in_the_seed_layout(built):
 def test_report_lists_milestones_events_and_way_forward(built):
     _, doc, _, _ = built
     text = text_of(doc)
-    assert "25 January 2023: Launch" in text
+    assert "25 Jan 2023: Launch" in text
     assert "23 Mar 2023: Forum (120 participants, 20 trained or certified)" in text
     assert "Playbooks: due 31 May 2023 (OVERDUE)" in text
     assert "Board: due 31 December 2023" in text and "Board: due 31 December 2023 (OVERDUE)" not in text

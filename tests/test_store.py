@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import cli
 from handcount import AS_OF
 
+from alliance.history import rollback
 from alliance.kpis import summary
 from alliance.store import Store
 
@@ -98,16 +99,26 @@ def test_a_store_made_before_schema_2_gains_the_new_columns_and_reference_rows(s
     """Stores made before centers had selected_on (and before every plan cycle shipped) failed on every page."""
     import duckdb
 
-    old = duckdb.connect(str(store.current()))  # made old in place, as a schema-1 writer left it
-    old.execute("drop view centers_regional")
-    old.execute("alter table centers drop column selected_on")
-    old.execute("delete from initiatives where cycle = 'WTDC-25'")
-    old.execute("update meta set value = '1' where key = 'schema_version'")
-    old.execute("create view centers_regional as select * from centers")
-    old.close()
+    con = store.connect()
+    before_load_1 = store.snapshot_path(con.execute("select snapshot_before from loads where load_id = 1").fetchall()[0][0])
+    con.close()
+    for snapshot in (store.current(), before_load_1):
+        old = duckdb.connect(str(snapshot))  # made old in place, as a schema-1 writer left it
+        old.execute("drop view centers_regional")
+        old.execute("alter table centers drop column selected_on")
+        old.execute("delete from initiatives where cycle = 'WTDC-25'")
+        old.execute("update meta set value = '1' where key = 'schema_version'")
+        old.execute("create view centers_regional as select * from centers")
+        old.close()
     store.ensure()
     con = store.connect()
     assert "selected_on" in [c[0] for c in con.execute("describe centers").fetchall()]
     assert con.execute("select count(*) from initiatives where cycle = 'WTDC-25'").fetchall()[0][0] > 0
     assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [("2",)]
     assert con.execute("select count(*) from centers").fetchall() == [(4,)]
+    con.close()
+    # Back to a snapshot of the older schema: its rows return, and the reference data stays current.
+    rollback(store, 1)
+    con = store.connect()
+    assert con.execute("select count(*) from centers").fetchall() == [(0,)]
+    assert con.execute("select count(*) from initiatives where cycle = 'WTDC-25'").fetchall()[0][0] > 0
