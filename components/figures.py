@@ -24,7 +24,14 @@ def mark_cycle_breaks(fig: go.Figure, start, end) -> go.Figure:
         if pd.Timestamp(start) < day <= pd.Timestamp(end):
             fig.add_vline(x=day.timestamp() * 1000, line_dash="dot", line_color="#555555")
             fig.add_annotation(
-                x=day, y=1.06, yref="paper", text=f"{cycle} begins", showarrow=False, xanchor="left", font=dict(color="#555555")
+                x=day,
+                y=0.02,
+                yref="paper",
+                yanchor="bottom",
+                text=f"{cycle} begins",
+                showarrow=False,
+                xanchor="left",
+                font=dict(color="#555555"),
             )
     return fig
 

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import milestone_timeline
+from components.figures import mark_cycle_breaks, milestone_timeline
 from components.theme import STATUS_COLORS
 
 
@@ -44,6 +44,8 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
         yanchor="bottom",
     )
     fig.update_layout(legend=dict(y=1.06), margin=dict(t=50))
+    if not frame.empty:
+        mark_cycle_breaks(fig, frame["due_on"].min(), frame["due_on"].max())
     return fig
 
 

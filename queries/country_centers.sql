@@ -1,4 +1,4 @@
--- One row per center in $country existing at $as_of (every status, as the contract counts centers), with its first known date. Params: $country (ISO3), $as_of, $capability (NULL = all).
+-- One row per center in $country existing at $as_of (every status, as the contract counts centers), with its first known date (first_known_on). Params: $country (ISO3), $as_of, $capability (NULL = all).
 with final as (
     select
         center_id,
@@ -9,7 +9,7 @@ with final as (
         ownership,
         host_organization,
         status,
-        exists_from,
+        exists_from as first_known_on,
         selected_on,
         launched_on,
         eoi_id,

@@ -85,7 +85,7 @@ def test_selected_on_is_a_centers_first_known_date(store, tmp_path):
     assert _kpis(store, "--as-of", "2023-08-31")["centers"]["total"] == 4
     assert _kpis(store, "--as-of", "2023-09-01")["centers"]["total"] == 5
     profile = frame(store.connect(), "country_centers", country="KEN", as_of=date(2023, 9, 1), capability=None)
-    assert profile.set_index("center_id").loc["C9", "exists_from"].date() == date(2023, 9, 1)
+    assert profile.set_index("center_id").loc["C9", "first_known_on"].date() == date(2023, 9, 1)
 
 
 def test_no_2018_figure_in_a_2023_period(builtin_store):
