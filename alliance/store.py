@@ -181,12 +181,18 @@ class Store:
                 return
         except (duckdb.Error, AllianceError, OSError):
             return  # a broken or unreadable store is reported by whoever opens it next
-        with self.write() as con:  # the write upgrades the copy before this block runs
-            had_builtin = con.execute("select count(*) from loads where kind = 'builtin'").fetchall()[0][0] > 0
-            for table, ids in RETIRED_BUILTIN.items():
-                key = SHEET_KEYS[table]
-                for row_id in ids:
-                    con.execute(f"delete from {table} where {key} = ? and source like 'seed %'", [row_id])
+        try:
+            with self.write() as con:  # the write upgrades the copy before this block runs
+                had_builtin = con.execute("select count(*) from loads where kind = 'builtin'").fetchall()[0][0] > 0
+                for table, ids in RETIRED_BUILTIN.items():
+                    key = SHEET_KEYS[table]
+                    for row_id in ids:
+                        con.execute(f"delete from {table} where {key} = ? and source like 'seed %'", [row_id])
+        except OSError as error:
+            raise AllianceError(
+                f"The store {self.path} was made by an older version and must be upgraded once by a process that may "
+                f"write to its folder (for example `python -m alliance init --db {self.path}` run by its owner): {error}"
+            ) from None
         if had_builtin:
             from alliance.builtin import refresh_builtin
 

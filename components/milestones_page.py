@@ -168,14 +168,15 @@ def render_target_progress(scored: pd.DataFrame, scope: str) -> None:
 
 def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
-    title = f"Milestones by due date: done, due or overdue, as of {as_of:%d %B %Y}"
+    title = f"Milestones by due date: done, due, overdue or open, {words.as_at(as_of)}"
     if frame.empty:
         st.markdown(f"##### {title}")
         render_empty("milestones", filters_hint=False)
         return
     counts = frame["status"].value_counts()
     caption = (
-        f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue. "
+        f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue, "
+        f"{counts.get('open', 0)} open with no due date stated (drawn at the latest date their source allows). "
         "Milestones belong to the whole Alliance: the region and capability filters do not apply."
     )
     total = int(frame["milestones_all"].iloc[0]) if "milestones_all" in frame else len(frame)
