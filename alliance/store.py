@@ -72,6 +72,7 @@ class Store:
         self.path = Path(path) if path else default_path()
         self.snapshots = self.path.with_name(self.path.name + ".d")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._current_schema = False
 
     def exists(self) -> bool:
         """True when the store exists, even if its pointer is broken (current() then says so)."""
@@ -111,7 +112,9 @@ class Store:
     def ensure(self) -> "Store":
         """Create the store holding the reference data, if it does not exist yet; upgrade an older one."""
         if self.exists():
-            self._upgrade()
+            if not self._current_schema:
+                self._upgrade()
+                self._current_schema = True  # checked once per Store: a reader need not open the file again
             return self
         return self._create()
 
