@@ -246,6 +246,10 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
     for name in data.columns:
         columns[name] = pa.array(data.values[name], type=_ARROW_TYPES[types[name]])
     count = len(data.row_numbers)
+    # An optional key column the sheet leaves out (Targets' kap_outcome) is blank in every row.
+    for name in SHEETS[table].key:
+        if name not in columns:
+            columns[name] = pa.nulls(count, type=_ARROW_TYPES[types[name]])
     if "source" not in columns:
         columns["source"] = pa.repeat(pa.scalar(source, pa.string()), count)
     if "is_demo" in types:
