@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import auth
+from components import auth, upload_guard
 from components.filters import sidebar_filters
 
 PAGES = Path(__file__).parent / "pages"
@@ -30,6 +30,7 @@ NEEDS = {"upload.py": "analyst"}
 
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
 if auth.needs_sign_in():
+    upload_guard.guard(False)
     st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")]).run()
     st.stop()
 st.session_state["filters"] = sidebar_filters()
@@ -42,4 +43,7 @@ pages = {
     ]
     for section, items in SECTIONS.items()
 }
+# A file reaches the server's memory only for a session that may upload (see components/upload_guard.py).
+upload_guard.guard(auth.may(NEEDS["upload.py"]))
+upload_guard.forget_closed_sessions()
 st.navigation(pages).run()

@@ -1,9 +1,12 @@
 """The command line: load, kpis, history, rollback, export, template, report, init, remove-demo."""
 
 import argparse
+import errno
 import json
 import sys
 from datetime import date
+
+import duckdb
 
 from alliance import AllianceError
 from alliance.history import history, remove_demo, rollback
@@ -110,8 +113,30 @@ def main(argv: list[str] | None = None) -> int:
     except AllianceError as error:
         if getattr(args, "json", False) and args.command == "load":
             print(json.dumps({"status": "rejected", "problems": [{"message": str(error)}]}, indent=2))
+        elif getattr(args, "json", False):
+            print(json.dumps({"status": "error", "message": str(error)}, indent=2))
         print(str(error), file=sys.stderr)
         return 1
+    except (OSError, duckdb.Error) as error:
+        # A full disk, a read-only folder, a damaged snapshot: say so plainly; nothing was published.
+        message = f"The store at {store.path} could not be read or written, and nothing was changed: {_storage_reason(error)}"
+        if getattr(args, "json", False):
+            print(json.dumps({"status": "error", "message": message}, indent=2))
+        print(message, file=sys.stderr)
+        return 1
+
+
+def _storage_reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "the disk is full."
+    if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"the file system does not allow writing there ({error.strerror})."
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".strip()
+
+
+def _printable(text) -> str:
+    """Text for a terminal: control characters (escape sequences included) shown as \\xNN, never sent."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(text))
 
 
 def _run(args, store: Store) -> int:
@@ -158,7 +183,8 @@ def _run(args, store: Store) -> int:
         else:
             for h in loads:
                 print(
-                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {h['loaded_by']:<12} {h['file_name']}  [{h['sheets'] or ''}]"
+                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {_printable(h['loaded_by']):<12} "
+                    f"{_printable(h['file_name'])}  [{h['sheets'] or ''}]"
                 )
         return 0
     if args.command == "rollback":

@@ -30,9 +30,22 @@ def history(con) -> list[dict]:
     return [dict(zip(names, row)) for row in result.fetchall()]
 
 
-def rollback(store: Store, load_id: int, user: str | None = None) -> int:
-    """Return the store to its state just before load `load_id`; record it; return the new load id."""
+def rollback(store: Store, load_id: int, user: str | None = None, expected_snapshot: str | None = None) -> int:
+    """Return the store to its state just before load `load_id`; record it; return the new load id.
+
+    With expected_snapshot (the state the person confirming saw), refuse when the store has changed
+    since, naming the loads made in between, so that nobody undoes a colleague's load unseen.
+    """
     with store.write() as con:
+        if expected_snapshot and store.snapshot_name() != expected_snapshot:
+            since = con.execute(
+                "select load_id, kind, loaded_by, loaded_at from loads where snapshot_before >= ? order by load_id",
+                [expected_snapshot],
+            ).fetchall()
+            named = "; ".join(f"load {i} ({k}) by {b} at {t:%d %b %Y %H:%M}" for i, k, b, t in since) or "another change"
+            raise AllianceError(
+                f"The store changed since you confirmed ({named}). Nothing was rolled back: look at the list again."
+            )
         found = con.execute("select snapshot_before, kind from loads where load_id = ?", [load_id]).fetchall()
         found = found[0] if found else None
         if found is None:

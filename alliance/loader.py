@@ -17,7 +17,7 @@ from alliance import AllianceError
 from alliance.readers import RawSheet, read_upload
 from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
-from alliance.store import Store
+from alliance.store import Store, derive
 from alliance.validate import Problem, SheetData, Validation, reference_problems, validate
 
 _ARROW_TYPES = {
@@ -191,6 +191,11 @@ def apply(
                 data = validation.sheets[table]
                 _stage(con, data, f"upload: {file_name}", demo)
                 result.sheets[table] = _merge(con, data, replace)
+        if replace and {"initiatives", "outcomes"} & validation.sheets.keys():
+            derive(con)  # the plan cycles of rows this same upload brings
+            orphans = _orphans(con)
+            if orphans:
+                raise Rejected(file_name, orphans)
         con.execute(
             "insert into loads values (?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
             [
@@ -220,6 +225,50 @@ def apply(
             )
     result.load_id = load_id
     return result
+
+
+_ORPHANS = """
+with named as (
+    select 'Initiatives' as sheet, 'code' as col, cycle, regional_initiative as code, 'activity' as what, activity_id as id
+    from activities
+    where cycle is not null
+      and not exists (select 1 from initiatives i where i.cycle = activities.cycle and i.code = activities.regional_initiative)
+    union all
+    select 'Initiatives', 'code', e.cycle, e.code, 'event', e.event_id
+    from (select event_id, cycle, unnest(regional_initiatives) as code from events where cycle is not null) e
+    where not exists (select 1 from initiatives i where i.cycle = e.cycle and i.code = e.code)
+    union all
+    select 'Outcomes', 'code', null, kap_outcome, 'activity', activity_id
+    from activities where kap_outcome is not null and kap_outcome not in (select code from outcomes)
+    union all
+    select 'Outcomes', 'code', null, kap_outcome, 'milestone', milestone_id
+    from milestones where kap_outcome is not null and kap_outcome not in (select code from outcomes)
+)
+select sheet, col, cycle, code, what, count(*) as n, min(id) as example
+from named
+group by sheet, col, cycle, code, what
+order by sheet, cycle, code, what
+limit 200
+"""
+
+
+def _orphans(con) -> list[Problem]:
+    """Rows a replace of Initiatives or Outcomes would leave naming a code that no longer exists."""
+    problems = []
+    for sheet, column, cycle, code, what, n, example in con.execute(_ORPHANS).fetchall():
+        named = f"{cycle} {code}" if cycle else code
+        others = f" and {n - 1:,} more" if n > 1 else ""
+        problems.append(
+            Problem(
+                sheet,
+                None,
+                column,
+                code,
+                f"replacing the {sheet.lower()} would remove {named}, which {what} {example!r}{others} "
+                f"name{'s' if n == 1 else ''}; keep it in the sheet, or change those rows first",
+            )
+        )
+    return problems
 
 
 def preview(store: Store, validation: Validation, replace: bool = False, limit: int = 200) -> LoadResult:

@@ -100,13 +100,40 @@ class Store:
 
     @contextmanager
     def lock(self):
-        """Hold the writer lock: writes to one store happen one at a time."""
+        """Hold the writer lock: writes to one store happen one at a time.
+
+        A writer waits up to $ALLIANCE_LOCK_WAIT_S seconds (default 60) for another to finish, then
+        gives up saying who holds the lock and since when (the holder writes that into the lock file).
+        """
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        wait = float(os.environ.get("ALLIANCE_LOCK_WAIT_S") or 60)
         with open(self.lock_path, "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        handle.seek(0)
+                        holder = handle.read(500).strip() or "another writer"
+                        raise AllianceError(
+                            f"The store is busy: {holder}. Waited {wait:g} s for it to finish; try again later."
+                        ) from None
+                    time.sleep(0.05)
             try:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(
+                    f"process {os.getpid()} of {_who()} on {os.uname().nodename} has been writing since "
+                    f"{time.strftime('%d %b %Y %H:%M:%S')}"
+                )
+                handle.flush()
                 yield
             finally:
+                handle.seek(0)
+                handle.truncate()
+                handle.flush()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ensure(self) -> "Store":
@@ -149,9 +176,10 @@ class Store:
             self._adopt_plain_file()
             self._remove_leftovers()
             tmp = self._temp_file()
-            shutil.copyfile(self.current(), tmp)
-            con = _open_for_writing(tmp)
+            con = None
             try:
+                shutil.copyfile(self.current(), tmp)
+                con = _open_for_writing(tmp)
                 con.execute("begin transaction")
                 # A store made by an older version is brought to this schema before anything reads it.
                 if con.execute("select value from meta where key = 'schema_version'").fetchall() != [(SCHEMA_VERSION,)]:
@@ -162,11 +190,16 @@ class Store:
                 con.execute("checkpoint")
                 con.close()
             except BaseException:
-                con.close()
+                if con is not None:
+                    con.close()
                 tmp.unlink(missing_ok=True)
                 Path(str(tmp) + ".wal").unlink(missing_ok=True)
                 raise
-            self._publish(tmp)
+            try:
+                self._publish(tmp)
+            except BaseException:
+                tmp.unlink(missing_ok=True)  # not published: the pointer still names the old snapshot
+                raise
 
     def _schema_version(self) -> str | None:
         con = self.connect()
@@ -263,6 +296,16 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     for statement in text.split(";"):
         if statement.strip():
             con.execute(statement).fetchall()
+
+
+def _who() -> str:
+    """The operating-system user, for the lock file (the load itself records who asked for it)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.getuid())
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -27,9 +27,13 @@ def _kind(load: dict) -> str:
     return kind
 
 
-def history_table(loads: list[dict]) -> pd.DataFrame:
-    """One row per load, rollback and demo removal, newest first, with row counts."""
-    return pd.DataFrame(
+def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
+    """One row per load, rollback and demo removal, newest first, with row counts.
+
+    Without identities (a viewer's table and downloads) there is no uploader and no file name:
+    names and addresses are for analysts and admins.
+    """
+    table = pd.DataFrame(
         [
             {
                 "load": load["load_id"],
@@ -49,6 +53,7 @@ def history_table(loads: list[dict]) -> pd.DataFrame:
             for load in loads
         ]
     )
+    return table if identities else table.drop(columns=["by", "file", "note"], errors="ignore")
 
 
 def sheets_table(load: dict) -> pd.DataFrame:
@@ -63,9 +68,9 @@ def sheets_table(load: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sheet", "new", "updated", "removed", "unchanged"])
 
 
-def render_history(loads: list[dict]) -> None:
-    """Draw every load as a table with CSV and Excel downloads."""
-    table = history_table(loads)
+def render_history(loads: list[dict], identities: bool = True) -> None:
+    """Draw every load as a table with CSV and Excel downloads (who and which file only with identities)."""
+    table = history_table(loads, identities)
     st.markdown(f"##### Loads, rollbacks and demo removals ({len(table)})")
     st.dataframe(
         table,
@@ -81,8 +86,13 @@ def render_history(loads: list[dict]) -> None:
 
 
 def _confirm(label: str, key: str) -> bool:
+    """A confirmation box; ticking it records the state of the store the person saw."""
     nonce = st.session_state.get(_NONCE, 0)
-    return st.checkbox(label, key=f"{key}_{nonce}")
+    return st.checkbox(label, key=f"{key}_{nonce}", on_change=_remember_version, args=(key,))
+
+
+def _remember_version(key: str) -> None:
+    st.session_state[f"{key}_seen"] = data.version().split(":")[0]
 
 
 def _finish(message: str) -> None:
@@ -118,13 +128,24 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
         st.caption("This load changed no sheet.")
     else:
         st.dataframe(changes, hide_index=True, width="stretch")
-    later = [i for i in by_id if i > load_id]
+    later = [by_id[i] for i in sorted(by_id) if i > load_id]
     st.warning(
         f"Rolling back returns the whole store to its state just before load {load_id}."
-        + (f" The {len(later)} later load(s) ({', '.join(map(str, sorted(later)))}) are undone too." if later else "")
+        + (
+            f" The {len(later)} later load{'s' if len(later) > 1 else ''} below {'are' if len(later) > 1 else 'is'} undone too."
+            if later
+            else ""
+        )
         + " The rollback is itself recorded here, and can be rolled back in turn.",
         icon=":material/warning:",
     )
+    if later:
+        st.dataframe(
+            history_table(later)[["load", "kind", "by", "when", "file"]],
+            hide_index=True,
+            width="stretch",
+            column_config={"when": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm")},
+        )
     confirmed = _confirm(f"I understand: return the store to its state before load {load_id}", "rollback_confirm")
     if st.button("Roll back", type="primary", key="rollback", disabled=not confirmed, icon=":material/undo:"):
         if not confirmed:
@@ -132,7 +153,8 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
             return
         try:
             auth.require("analyst")
-            new_id = rollback(store, load_id, user=auth.who())
+            seen = st.session_state.get("rollback_confirm_seen")
+            new_id = rollback(store, load_id, user=auth.who(), expected_snapshot=seen)
         except AllianceError as error:
             st.error(plain(str(error)), icon=":material/error:")
             return

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components import data
+from components import auth, data
 from components.filters import Filters
 from components.first_start import render_first_start
 from components.provenance import render_provenance
@@ -40,6 +40,7 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True) ->
         loads[0] if loads else None,
         f"{filters.where_label}, {filters.period_label} (centers and milestones {filters.stock_label})",
         demo,
+        identities=auth.may("analyst"),
     )
     if not int(data.frame("record_counts")["records"].iloc[0]):
         render_first_start()

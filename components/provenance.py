@@ -5,14 +5,15 @@ import streamlit as st
 from components.escape import plain
 
 
-def render_provenance(last_load: dict | None, scope: str, demo_rows: int) -> None:
-    """Draw the provenance line under the page title, and the demo banner when needed."""
+def render_provenance(last_load: dict | None, scope: str, demo_rows: int, identities: bool = True) -> None:
+    """Draw the provenance line under the page title, and the demo banner when needed.
+
+    Who loaded and which file are for analysts and admins (identities); viewers see when.
+    """
     if last_load:
         when = f"{last_load['loaded_at']:%d %b %Y %H:%M}"
-        st.caption(
-            f"Showing {scope}. Data: load {last_load['load_id']} ({last_load['kind'].replace('_', ' ')}), "
-            f"{plain(last_load['file_name'])}, by {plain(last_load['loaded_by'])}, {when}."
-        )
+        who = f"{plain(last_load['file_name'])}, by {plain(last_load['loaded_by'])}, " if identities else ""
+        st.caption(f"Showing {scope}. Data: load {last_load['load_id']} ({last_load['kind'].replace('_', ' ')}), {who}{when}.")
     else:
         st.caption(f"Showing {scope}. No data has been loaded yet.")
     if demo_rows:

@@ -18,7 +18,7 @@ if not loads:
     st.info("Nothing has been loaded yet. Upload a register on the Upload page.", icon=":material/info:")
     st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
 else:
-    render_history(loads)
+    render_history(loads, identities=auth.may("analyst"))
     if auth.may("analyst"):
         store = data.store()
         left, right = st.columns([3, 2], gap="large")
