@@ -1,6 +1,7 @@
 """Validate raw sheets against the upload contract, collecting every problem before reporting."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -43,6 +44,24 @@ _LIST_SPLIT = re.compile(r"[;,]")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EMPTY = frozenset({None, ""})
 _BLOCK_ROWS = 512
+# No text may hold these: C0 controls but tab, line feed and carriage return; DEL; C1 controls; lone
+# surrogates; and the two non-characters. XML (so the Word report) refuses most of them, and every view
+# hides them. Each is refused at load, the cell named, rather than removed: nothing changes unseen.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# The same but NUL, which separates the cells _convert_cells searches at once.
+_CONTROL_BUT_NUL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# An upload's problems are listed up to PROBLEMS_LISTED in all and PROBLEMS_PER_COLUMN per sheet and
+# column; past either, one line per sheet and column says how many more there are. A sheet of 200,000
+# error cells once gave 1,400,000 problems, 33 s and 3.3 GB. Every problem row of a small file is named.
+PROBLEMS_LISTED = 1000
+PROBLEMS_PER_COLUMN = 100
+
+
+def visible(text: str) -> str:
+    """Show control characters as escapes (\\x0b), so that a message never carries one."""
+    if not isinstance(text, str) or not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass
@@ -55,6 +74,11 @@ class Problem:
     value: str
     problem: str
     suggestion: str = ""
+
+    def __post_init__(self):
+        # A problem quotes cells and headers: what it shows or prints never carries a control character.
+        self.sheet, self.column, self.value = visible(self.sheet), visible(self.column), visible(self.value)
+        self.problem, self.suggestion = visible(self.problem), visible(self.suggestion)
 
     def __str__(self) -> str:
         where = f"{self.sheet} row {self.row}" if self.row else self.sheet
@@ -71,6 +95,58 @@ class Problem:
             "suggestion": self.suggestion,
             "message": str(self),
         }
+
+
+class Problems(list):
+    """Problems in the order found, up to PROBLEMS_LISTED in all and PROBLEMS_PER_COLUMN per sheet and column.
+
+    Past either limit a problem is counted, not kept: its sheet and column get one line, "... and 199,000
+    more problems in this column", placed where the first one left out would have been. `total` counts all.
+    """
+
+    def __init__(self, problems=()):
+        super().__init__()
+        self.limit, self.per_column = PROBLEMS_LISTED, PROBLEMS_PER_COLUMN
+        self.total = self.listed = 0
+        self._per_column: Counter = Counter()
+        self._more: dict[tuple[str, str], Problem] = {}
+        self._more_count: Counter = Counter()
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        self.total += 1
+        where = (problem.sheet, problem.column)
+        if self.listed < self.limit and self._per_column[where] < self.per_column:
+            self.listed += 1
+            self._per_column[where] += 1
+            super().append(problem)
+            return
+        # A column never listed (a merged range, a cell reference) joins its sheet's line: lines stay few.
+        if where not in self._per_column:
+            where = (problem.sheet, "")
+        self._more_count[where] += 1
+        count = self._more_count[where]
+        text = f"... and {count:,} more problems in this {'column' if where[1] else 'sheet'}, not listed"
+        if where in self._more:
+            self._more[where].problem = text
+        else:
+            self._more[where] = Problem(where[0], None, where[1], "", text)
+            super().append(self._more[where])
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __reduce__(self):
+        # Pickled as it stands (a validation may cross to another process): unpickling must not count again.
+        return _restore_problems, (list(self), self.__dict__.copy())
+
+
+def _restore_problems(items: list, state: dict) -> Problems:
+    problems = Problems()
+    list.extend(problems, items)
+    problems.__dict__.update(state)
+    return problems
 
 
 @dataclass
@@ -91,7 +167,7 @@ class SheetData:
 @dataclass
 class Validation:
     sheets: dict[str, SheetData] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     notices: list[str] = field(default_factory=list)
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     snapshot: str = ""  # the store snapshot the sheets were checked against
@@ -188,7 +264,7 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
 
 
 def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation) -> None:
-    label = raw.name.strip()
+    label = visible(raw.name.strip())
     columns = {c.name: c for c in (*sheet.columns, *EXTRA_COLUMNS)}
     aliases = {**_COMMON_ALIASES, **COLUMN_ALIASES.get(sheet.table, {})}
     header_index = _header_index(raw.rows, columns, aliases)
@@ -204,7 +280,7 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         name = key(header)
         name = name if name in columns else aliases.get(name, name)
         if name not in columns:
-            ignored.append(str(header).strip())
+            ignored.append(visible(str(header).strip()))
         elif name in positions:
             result.problems.append(Problem(label, header_row, str(header).strip(), str(header), "this column appears twice"))
         else:
@@ -218,7 +294,8 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     if missing:
         return
 
-    _check_cells(raw, sheet, header_index, label, result)
+    # A cell holding a spreadsheet error reads as blank: it is named once, as the error.
+    reported = _check_cells(raw, sheet, header_index, label, result)
     # Each distinct cell value of a column is converted once: a 100,000-row sheet holds few.
     # A block of rows at a time: its cells are still in the processor's cache when each column
     # converts them. Measured on the bench's 100,000 rows: 0.18 to 0.21 s in blocks of 512 rows,
@@ -227,7 +304,6 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     conversions = {name: _Conversions(columns[name], ref) for name in present}
     values: dict[str, list] = {name: [] for name in present}
     numbers: list[int] = []
-    bad: list[tuple[int, Problem]] = []
     blank_rows: set[int] = set()
     for first, block in raw.blocks(header_index + 1, _BLOCK_ROWS):
         block_numbers = raw.row_numbers[first : first + len(block)]
@@ -238,7 +314,7 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
             block, block_numbers = [block[i] for i in keep], [block_numbers[i] for i in keep]
         if not block:
             continue
-        offset, problems_before = len(numbers), len(bad)
+        offset, bad = len(numbers), []
         numbers.extend(block_numbers)
         widths = set(map(len, block))
         if len(widths) > 1:
@@ -257,23 +333,25 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
                         if isinstance(value, _Invalid):
                             problem = Problem(label, block_numbers[i], name, _show(cell), value.problem, value.suggestion)
                             converted[i] = None
+                        elif (block_numbers[i], position) in reported:
+                            continue
                         else:
                             problem = Problem(label, block_numbers[i], name, "", "a value is required")
-                        bad.append((offset + i, problem))
+                        bad.append((i, problem))
             values[name].extend(converted)
-        if len(bad) > problems_before:
+        if bad:
             # A row of blanks and spaces is empty too: it is dropped, with what was said about it.
             converted_rows = zip(*(values[name][offset:] for name in present))
-            blank_rows.update(
-                offset + i
-                for i, row in enumerate(converted_rows)
-                if row.count(None) == len(row) and all(_blank(v) for v in block[i])
-            )
+            blank = {
+                i for i, row in enumerate(converted_rows) if row.count(None) == len(row) and all(_blank(v) for v in block[i])
+            }
+            blank_rows.update(offset + i for i in blank)
+            # Handed over a block at a time, so that past the limits they are counted, never held.
+            result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank)
     if blank_rows:
         keep = [i for i in range(len(numbers)) if i not in blank_rows]
         values = {name: [column[i] for i in keep] for name, column in values.items()}
         numbers = [numbers[i] for i in keep]
-    result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank_rows)
     if not numbers:
         # A header with no rows (a blank template's sheet) changes nothing, even with replace.
         result.empty_sheets.append(label)
@@ -299,16 +377,24 @@ def _convert_cells(cells: tuple, converted_of: _Conversions) -> tuple[list, list
     # dates, blanks, escaped text, errors) goes through _convert.
     try:
         converted = list(map(str.strip, cells))
-        # One C-level search finds whether any cell is blank, escaped (') or an error (#).
+        # A few C-level searches find whether any cell is blank, escaped ('), an error (#) or holds a
+        # control character (a NUL shows as one separator too many).
         joined = "\x00" + "\x00".join(converted) + "\x00"
-        if not ("\x00\x00" in joined or "\x00'" in joined or "\x00#" in joined):
+        control = bool(_CONTROL_BUT_NUL.search(joined)) or joined.count("\x00") != len(converted) + 1
+        if not ("\x00\x00" in joined or "\x00'" in joined or "\x00#" in joined or control):
             return converted, []
     except TypeError:  # not all text: numbers, dates or blanks among them
         converted = [c.strip() if type(c) is str else None for c in cells]
-    slow = [i for i, t in enumerate(converted) if not t or t[0] in "'#"]
+        control = bool(_CONTROL.search("\n".join(t for t in converted if t)))
+    search = _CONTROL.search if control else _no_control
+    slow = [i for i, t in enumerate(converted) if not t or t[0] in "'#" or search(t)]
     for i in slow:
         converted[i] = converted_of[cells[i]]
     return converted, slow
+
+
+def _no_control(text: str) -> None:
+    return None
 
 
 def _header_index(rows: list[list], columns: dict, aliases: dict) -> int | None:
@@ -323,8 +409,10 @@ def _header_index(rows: list[list], columns: dict, aliases: dict) -> int | None:
     return filled[0]
 
 
-def _check_cells(raw: RawSheet, sheet: Sheet, header_index: int, label: str, result: Validation) -> None:
-    """Report merged cells and formulas without a saved value inside the sheet's data."""
+def _check_cells(raw: RawSheet, sheet: Sheet, header_index: int, label: str, result: Validation) -> set[tuple[int, int]]:
+    """Report merged cells and formulas without a saved value inside the sheet's data; return the formula
+    and error cells named, as (row, position in the sheet's rows)."""
+    reported = set()
     header_row0 = raw.row_numbers[header_index] - 1
     for r0, c0, r1, c1 in raw.merged:
         if r1 >= header_row0 and (r0, c0) != (r1, c1):
@@ -336,8 +424,9 @@ def _check_cells(raw: RawSheet, sheet: Sheet, header_index: int, label: str, res
         match = re.match(r"([A-Z]+)(\d+)", ref)
         if not match or int(match.group(2)) - 1 < header_row0:
             continue
-        row = int(match.group(2))
-        column = _header_name(raw, header_index, _column_index(match.group(1)) - raw.first_column) or ref
+        row, position = int(match.group(2)), _column_index(match.group(1)) - raw.first_column
+        reported.add((row, position))
+        column = _header_name(raw, header_index, position) or ref
         if error:
             result.problems.append(Problem(label, row, column, error, f"cell {ref} holds the spreadsheet error {error}"))
         else:
@@ -351,6 +440,7 @@ def _check_cells(raw: RawSheet, sheet: Sheet, header_index: int, label: str, res
                     "open the file in Excel or LibreOffice and save it, or paste the values",
                 )
             )
+    return reported
 
 
 def _column_index(letters: str) -> int:
@@ -454,7 +544,14 @@ def _as_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    text = str(value).strip()
+    control = _CONTROL.search(text)
+    if control:
+        raise _Invalid(
+            f"{text!r} holds the control character {control.group()!r}; "
+            "expected text without control characters such as \\v (vertical tab) or \\x00"
+        )
+    return text
 
 
 def _as_date(value) -> date:
@@ -639,7 +736,7 @@ def reference_problems(
     With replace, an uploaded EoIs sheet becomes the whole set: the centers that stay must name
     one of its EoIs. Called again inside the writer's transaction, against the store as it is then.
     """
-    problems: list[Problem] = []
+    problems = Problems()
     eois, centers = result.sheets.get("eois"), result.sheets.get("centers")
     uploaded_eois = set(eois.values["eoi_id"]) if eois else set()
     known = uploaded_eois if (replace and eois) else stored_eois | uploaded_eois

@@ -61,19 +61,23 @@ def _write(worksheet, row: int, col: int, value, date_format) -> None:
 
 
 def template(con, out: str) -> None:
-    """Write an empty upload workbook: instructions, headers, and drop-down lists of allowed values."""
-    workbook = xlsxwriter.Workbook(out)
+    """Write an empty upload workbook: instructions, headers, and drop-down lists of allowed values.
+
+    Every cell is formula-escaped: the lists hold values from the store (initiative and outcome codes
+    an analyst uploaded), and a value picked from a drop-down is entered as if typed.
+    """
+    workbook = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
     try:
         info = workbook.add_worksheet("Instructions")
         info.set_column(0, 0, 120)
         for i, line in enumerate(INSTRUCTIONS):
-            info.write_string(i, 0, line, bold if i == 0 else None)
+            info.write_string(i, 0, escape_formula(line), bold if i == 0 else None)
         lists = _allowed_values(con)
         for sheet in SHEETS.values():
             worksheet = workbook.add_worksheet(sheet.label)
             for c, column in enumerate(sheet.columns):
-                worksheet.write_string(0, c, column.name, bold)
+                worksheet.write_string(0, c, escape_formula(column.name), bold)
                 worksheet.set_column(c, c, max(14, len(column.name) + 2))
                 worksheet.write_comment(0, c, f"{'* required. ' if column.required else ''}{_describe(column)}")
                 name = column.choices or column.kind
@@ -91,9 +95,9 @@ def template(con, out: str) -> None:
             worksheet.freeze_panes(1, 0)
         sheet_lists = workbook.add_worksheet("Lists")
         for name, (col, _, values) in lists.items():
-            sheet_lists.write_string(0, col, name, bold)
+            sheet_lists.write_string(0, col, escape_formula(name), bold)
             for r, value in enumerate(values, start=1):
-                sheet_lists.write_string(r, col, value)
+                sheet_lists.write_string(r, col, escape_formula(str(value)))
         sheet_lists.hide()
     finally:
         workbook.close()
@@ -135,8 +139,9 @@ def _letter(col: int) -> str:
 
 
 def frame_to_csv(frame) -> bytes:
-    """A table as CSV (UTF-8 with BOM for Excel), formula-escaped."""
-    return frame.map(escape_formula).to_csv(index=False).encode("utf-8-sig")
+    """A table as CSV (UTF-8 with BOM for Excel), formula-escaped, headers too (a pivot's come from data)."""
+    frame = frame.map(escape_formula).rename(columns=lambda c: escape_formula(str(c)))
+    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 def frames_to_xlsx(frames: dict) -> bytes:
@@ -150,7 +155,7 @@ def frames_to_xlsx(frames: dict) -> bytes:
     try:
         for name, frame in frames.items():
             worksheet = workbook.add_worksheet(_sheet_name(name))
-            worksheet.write_row(0, 0, [str(c) for c in frame.columns], bold)
+            worksheet.write_row(0, 0, [escape_formula(str(c)) for c in frame.columns], bold)
             for r, row in enumerate(frame.itertuples(index=False), start=1):
                 for c, value in enumerate(row):
                     _write(worksheet, r, c, _plain(value), date_format)

@@ -1,10 +1,20 @@
-"""Show text from uploads as typed: escape every character Markdown would read."""
+"""Show text from uploads and links as typed: escape every character Markdown would read."""
 
 import re
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:&=])")
+# Every ASCII punctuation character may be escaped in CommonMark; escaping them all leaves no link, image,
+# emphasis, HTML, table, LaTeX ($), colour directive (:red[...]) or autolink (https\:, www\.) to read.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_LINE_BREAKS = re.compile(r"\r\n?|\n|[\u2028\u2029]")
+# Other control characters are invisible: show them as escapes (\x0b), as the validation report does.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def plain(text) -> str:
-    """Escape Markdown so that text from an upload (names, file names, codes) shows literally."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """Escape Markdown so that text from an upload or a link (names, file names, codes) shows literally.
+
+    Line breaks become spaces: a break could start a heading, a list or a block quote.
+    """
+    text = _LINE_BREAKS.sub(" ", str(text))
+    text = _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    return _PUNCTUATION.sub(r"\\\1", text)

@@ -1,6 +1,7 @@
 """Plotly figures built from query results; no Streamlit here, so reports can reuse them."""
 
 import csv
+import html
 from datetime import date
 
 import pandas as pd
@@ -10,6 +11,18 @@ from alliance import DATA_DIR
 from components.theme import STATUS_COLORS
 
 FIRST_DEADLINE = date(2023, 4, 15)
+
+
+def plain_label(text) -> str:
+    """Text from data as Plotly should draw it: as typed, its HTML-like tags (<b>, <a href>) escaped.
+
+    Plotly reads a subset of HTML in titles, labels, ticks, legends, hover text and annotations; every
+    label that comes from data (titles, codes, names) goes through here. Only &, < and > are escaped:
+    Plotly decodes those entities, not &quot;.
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    return html.escape(str(text), quote=False)
 
 
 def _cycle_starts() -> list[tuple[pd.Timestamp, str]]:
@@ -28,7 +41,7 @@ def mark_cycle_breaks(fig: go.Figure, start, end) -> go.Figure:
                 y=0.02,
                 yref="paper",
                 yanchor="bottom",
-                text=f"{cycle} begins",
+                text=f"{plain_label(cycle)} begins",
                 showarrow=False,
                 xanchor="left",
                 font=dict(color="#555555"),
@@ -76,7 +89,7 @@ def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=part["due_on"],
-                y=part["title"].str.slice(0, 60),
+                y=part["title"].str.slice(0, 60).map(plain_label),
                 mode="markers",
                 marker=dict(
                     size=12,
@@ -84,7 +97,7 @@ def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
                     symbol={"done": "circle", "due": "diamond-open", "overdue": "x", "open": "circle-open"}[status],
                 ),
                 name="open, due date not stated" if status == "open" else status,
-                customdata=part[["milestone_id", "completed_on"]].astype(str),
+                customdata=part[["milestone_id", "completed_on"]].astype(str).map(plain_label),
                 hovertemplate="%{y}<br>due %{x|%d %b %Y}<br>%{customdata[0]}<extra>" + status + "</extra>",
             )
         )

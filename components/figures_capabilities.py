@@ -5,6 +5,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.figures import plain_label
 from components.theme import PALETTE
 
 DEMAND_COLOR, SUPPLY_COLOR, GAP_COLOR = PALETTE[0], PALETTE[2], PALETTE[5]
@@ -16,8 +17,9 @@ MEASURES = {
 
 
 def wrap(text: str, width: int = 18) -> str:
-    """Break a long name over lines so axis labels stay narrow on small screens."""
-    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+    """Break a long name over lines so axis labels stay narrow on small screens; its markup escaped."""
+    text = plain_label(text)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def demand_supply_bars(frame: pd.DataFrame) -> go.Figure:
@@ -42,7 +44,7 @@ def demand_supply_bars(frame: pd.DataFrame) -> go.Figure:
                 text=[f"{v:+d}" if label.startswith("Gap") else str(v) for v in values],
                 textposition="outside",
                 cliponaxis=False,
-                customdata=frame["capability_name"].tolist(),
+                customdata=frame["capability_name"].map(plain_label).tolist(),
                 hovertemplate=template + "<extra></extra>",
             )
         )
@@ -80,9 +82,9 @@ def region_capability_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
         go.Heatmap(
             z=z,
             # Single-line names: Plotly turns them when columns are narrow (a phone), wrapped names would overlap.
-            x=list(grid.columns),
+            x=[plain_label(c) for c in grid.columns],
             y=[wrap(r, 18) for r in grid.index],
-            customdata=[[[r, c] for c in grid.columns] for r in grid.index],
+            customdata=[[[plain_label(r), plain_label(c)] for c in grid.columns] for r in grid.index],
             texttemplate=text,
             textfont=dict(size=14),
             xgap=2,

@@ -5,6 +5,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.figures import plain_label
 from components.theme import PALETTE
 
 PIPELINE = {"received": "Received", "under_review": "Under review", "validated": "Validated", "onboarded": "Onboarded"}
@@ -19,7 +20,8 @@ STATUS_COLORS = {
 
 
 def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(str(text), width, break_long_words=False)) or str(text)
+    text = plain_label(text)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def eoi_pipeline(frame: pd.DataFrame) -> go.Figure:
@@ -70,7 +72,7 @@ def centers_by_type_bars(frame: pd.DataFrame) -> go.Figure:
             text=frame["centers"].astype(int).tolist(),
             textposition="outside",
             cliponaxis=False,
-            customdata=frame["center_type_name"].tolist(),
+            customdata=frame["center_type_name"].map(plain_label).tolist(),
             hovertemplate="%{customdata}: %{x} centers<extra></extra>",
         )
     )
@@ -91,13 +93,13 @@ def centers_scope_status_bars(frame: pd.DataFrame) -> go.Figure:
             continue
         fig.add_trace(
             go.Bar(
-                x=part["scope_label"].tolist(),
+                x=part["scope_label"].map(plain_label).tolist(),
                 y=part["centers"].astype(int).tolist(),
-                name=status,
+                name=plain_label(status),
                 marker_color=STATUS_COLORS.get(status, PALETTE[3]),
                 text=[str(v) if v else "" for v in part["centers"].astype(int)],
                 textposition="inside",
-                hovertemplate="%{x}, " + status.lower() + ": %{y} centers<extra></extra>",
+                hovertemplate="%{x}, " + plain_label(status.lower()) + ": %{y} centers<extra></extra>",
             )
         )
     tallest = int(frame.groupby("scope_label")["centers"].sum().max() or 0)

@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import mark_cycle_breaks
+from components.figures import mark_cycle_breaks, plain_label
 from components.theme import PALETTE, REGION_COLORS
 
 MEASURES = {"participants": "Participants", "trained_certified": "Trained or certified", "events": "Events"}
@@ -27,7 +27,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
             go.Bar(
                 x=part["month"],
                 y=part[measure],
-                name=region,
+                name=plain_label(region),
                 marker_color=REGION_COLORS.get(region),
                 xperiod="M1",
                 xperiodalignment="middle",
@@ -35,7 +35,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
                 hovertemplate="%{x|%B %Y}: %{y:,} "
                 + MEASURES[measure].lower()
                 + " (%{customdata[0]} events)<extra>"
-                + region
+                + plain_label(region)
                 + "</extra>",
             )
         )
@@ -61,10 +61,12 @@ def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> 
     """Bars per regional initiative (code and plan cycle) stacked by product line, for one status or all."""
     rows = frame if status is None else frame[frame["status"] == status]
     rows = rows.assign(initiative=rows["regional_initiative"] + " (" + rows["cycle"].fillna("no cycle") + ")")
-    order = list(dict.fromkeys(rows["initiative"]))
+    order = [plain_label(name) for name in dict.fromkeys(rows["initiative"])]
     counted = rows.groupby(["initiative", "product"], sort=False, as_index=False).agg(
         activities=("activities", "sum"), title=("initiative_title", "first"), region=("region_name", "first")
     )
+    for column in ("initiative", "title", "region"):
+        counted[column] = counted[column].map(plain_label)
     fig = go.Figure()
     for product, label in PRODUCT_LABELS.items():
         part = counted[counted["product"] == product]
@@ -76,7 +78,7 @@ def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> 
                 y=part["activities"],
                 name=label,
                 marker_color=PRODUCT_COLORS[product],
-                customdata=part[["title", "region"]].fillna(""),
+                customdata=part[["title", "region"]],
                 hovertemplate="%{x}: %{y} " + label.lower() + "<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             )
         )

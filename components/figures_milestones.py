@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import mark_cycle_breaks, milestone_timeline
+from components.figures import mark_cycle_breaks, milestone_timeline, plain_label
 from components.theme import STATUS_COLORS
 
 
@@ -28,7 +28,8 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
     twice = labels.duplicated(keep=False)
     labels = labels.where(~twice, labels + " (" + frame["milestone_id"] + ")")
     fig = milestone_timeline(frame.assign(title=labels))
-    full = dict(zip(labels, frame["title"]))
+    # The time line's labels, as it draws them (cut at 60 characters, escaped), to the whole title escaped.
+    full = {plain_label(short[:60]): plain_label(title) for short, title in zip(labels, frame["title"])}
     for trace in fig.data:
         trace.hovertext = [full[y] for y in trace.y]
         trace.hovertemplate = "%{hovertext}<br>due %{x|%d %b %Y}<br>%{customdata[0]}<extra>" + trace.name + "</extra>"
@@ -52,7 +53,7 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
 def outcome_progress(scored: pd.DataFrame) -> go.Figure:
     """Actual as a share of target per outcome measure with a target, coloured by status, the share expected by now marked."""
     rows = scored[scored["target"].notna()].copy()
-    rows["label"] = rows["outcome_code"] + " · " + rows["measure"]
+    rows["label"] = (rows["outcome_code"] + " · " + rows["measure"]).map(plain_label)
     rows["progress"] = rows["actual"] / rows["target"].where(rows["target"] > 0)
     fig = go.Figure()
     for status in ("on track", "at risk", "off track"):
@@ -66,7 +67,7 @@ def outcome_progress(scored: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 name=status,
                 marker_color=STATUS_COLORS[status],
-                customdata=part[["actual", "target", "target_period_end"]].astype(str),
+                customdata=part[["actual", "target", "target_period_end"]].astype(str).map(plain_label),
                 hovertemplate="%{y}: %{customdata[0]} of %{customdata[1]} by %{customdata[2]}<extra>" + status + "</extra>",
             )
         )

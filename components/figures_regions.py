@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.figures import plain_label
 from components.theme import REGION_COLORS
 
 # Single-hue blues (ColorBrewer), starting from a blue that still stands out from the grey land,
@@ -21,6 +22,7 @@ def _tick_step(top: float) -> int:
 def world_map(frame: pd.DataFrame, value: str, label: str) -> go.Figure:
     """Countries coloured by `value` (a count per ISO3), hover naming the ITU country and region."""
     top = float(frame[value].max())
+    label = plain_label(label)
     fig = go.Figure(
         go.Choropleth(
             locations=frame["iso3"],
@@ -31,7 +33,7 @@ def world_map(frame: pd.DataFrame, value: str, label: str) -> go.Figure:
             colorscale=MAP_SCALE,
             marker_line_color="#ffffff",
             marker_line_width=0.6,
-            customdata=frame[["country_name", "region_name"]],
+            customdata=frame[["country_name", "region_name"]].map(plain_label),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{z:,} " + label + "<extra></extra>",
             # Under the map rather than beside it, so that on a phone the map keeps the full width.
             colorbar=dict(
@@ -70,11 +72,12 @@ def kpi_by_region(frame: pd.DataFrame, value: str, label: str, usd: bool = False
     """One horizontal bar per region for one KPI, in the regions' fixed order and colours."""
     names = frame["region_name"]
     values = frame[value]
+    label = plain_label(label)
     text = [f"USD {v:,.0f}" if usd else f"{v:,.0f}" for v in values]
     fig = go.Figure(
         go.Bar(
             x=values,
-            y=names,
+            y=names.map(plain_label),
             orientation="h",
             marker_color=[REGION_COLORS.get(n, "#7F7F7F") for n in names],
             text=text,

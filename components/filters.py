@@ -8,6 +8,7 @@ import streamlit as st
 from alliance import words
 from alliance.kpis import REGION_NAMES
 from alliance.words import LAUNCH
+from components.escape import plain
 
 ALL = "all"
 CAPABILITY_NAMES = {
@@ -64,6 +65,12 @@ class Filters:
         return f"{self.where_label}, {self.stock_label}"
 
 
+def _quoted(value: str, limit: int = 200) -> str:
+    """A value from the link, in quotes, as text: st.warning reads Markdown, and a link is anyone's to write."""
+    value = value if len(value) <= limit else value[: limit - 1] + "…"
+    return f"'{plain(value)}'"
+
+
 def _check_url() -> list[str]:
     """Drop URL values that are not valid, so the widgets fall back to their defaults; say so.
 
@@ -79,7 +86,7 @@ def _check_url() -> list[str]:
             try:
                 date.fromisoformat(params[name])
             except ValueError:
-                notices.append(f"The link's {label} {params[name]!r} is not a date; showing the default.")
+                notices.append(f"The link's {label} {_quoted(params[name])} is not a date; showing the default.")
                 del params[name]
     for name, allowed, label in (("region", REGION_NAMES, "region"), ("capability", CAPABILITY_NAMES, "capability")):
         # Select boxes write their option's label to the URL (region=Africa); a code works too.
@@ -87,7 +94,7 @@ def _check_url() -> list[str]:
             st.session_state[name] = params[name]
             params[name] = allowed[params[name]]
         if name in params and params[name] not in (*allowed.values(), ALL):
-            notices.append(f"The link's {label} {params[name]!r} is unknown; showing all.")
+            notices.append(f"The link's {label} {_quoted(params[name])} is unknown; showing all.")
             del params[name]
     st.session_state["_url_notices"] = notices
     return notices
