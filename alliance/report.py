@@ -1,6 +1,7 @@
 """The TDAG report: a Word document and its XLSX annex, written from the same store and figures as the pages."""
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -197,7 +198,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         doc.add_paragraph("No milestone was reached in the period.")
     for row in reached.itertuples(index=False):
         when = words.dated(pd.Timestamp(row.completed_on).date(), row.completed_precision)
-        doc.add_paragraph(f"{when}: {row.title}", style="List Bullet")
+        doc.add_paragraph(f"{when}: {_xml_safe(row.title)}", style="List Bullet")
     doc.add_heading("Events held in the period", level=2)
     events = report.tables["Events held"]
     if events.empty:
@@ -209,7 +210,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
             if pd.notna(value)
         )
         when = words.dated(pd.Timestamp(row.start_date).date(), row.date_precision)
-        doc.add_paragraph(f"{when}: {row.title}" + (f" ({figures_text})" if figures_text else ""), style="List Bullet")
+        doc.add_paragraph(f"{when}: {_xml_safe(row.title)}" + (f" ({figures_text})" if figures_text else ""), style="List Bullet")
 
     doc.add_heading("Results by region", level=2)
     _table(doc, report.tables["Results by region"][list(KPI_HEADERS)].rename(columns=KPI_HEADERS), last_cm=1.9)
@@ -239,7 +240,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     for row in open_milestones.itertuples(index=False):
         late = " (OVERDUE)" if row.status == "overdue" else ""
         due = "due date not stated" if row.status == "open" else f"due {pd.Timestamp(row.due_on):%d %B %Y}"
-        doc.add_paragraph(f"{row.title}: {due}{late}", style="List Bullet")
+        doc.add_paragraph(f"{_xml_safe(row.title)}: {due}{late}", style="List Bullet")
     doc.add_paragraph("TDAG is invited to note this report and provide advice as deemed necessary.")
     doc.save(str(out))
 
@@ -263,16 +264,25 @@ def summary_text(report: Report) -> str:
     )
 
 
+# Characters a Word document cannot hold. The load refuses them; a store filled before it did may
+# still hold some, and one title must not stop the report for everyone.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text) -> str:
+    return _NOT_XML.sub("\ufffd", str(text))
+
+
 def _table(doc, table: pd.DataFrame, first_cm: float = 3.4, last_cm: float | None = None, total_cm: float = 17.0) -> None:
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Light Grid Accent 1"
     grid.autofit = False
     for cell, name in zip(grid.rows[0].cells, table.columns):
-        cell.text = str(name)
+        cell.text = _xml_safe(name)
     for values in table.itertuples(index=False):
         cells = grid.add_row().cells
         for cell, value in zip(cells, values):
-            cell.text = f"{value:,.0f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+            cell.text = f"{value:,.0f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else _xml_safe(value)
     # Fixed widths: the region names need room; Word and LibreOffice read the cell widths.
     n = len(table.columns)
     other = (total_cm - first_cm - (last_cm or 0)) / max(n - 1 - (1 if last_cm else 0), 1)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.store import Store
+from components import auth
 from components.charts import render_downloads
 from components.escape import plain
 
@@ -174,9 +175,10 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     st.code(f"{store.path}\n(snapshot {store.snapshot_name()})", language=None)
     if loads:
         last = loads[0]
+        # Who loaded and which file are for analysts and admins.
+        who = f"{last['file_name']}, by {last['loaded_by']}, " if auth.may("analyst") else ""
         st.text(
-            f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {last['file_name']}, "
-            f"by {last['loaded_by']}, {last['loaded_at']:%d %b %Y %H:%M}."
+            f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {who}{last['loaded_at']:%d %b %Y %H:%M}."
         )
     else:
         st.text("Nothing has been loaded yet.")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from alliance.kpis import KPI_COLUMNS
 from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table_downloads
+from components.escape import plain
 from components.figures_regions import kpi_by_region
 from components.filters import CAPABILITY_NAMES
 
@@ -121,7 +122,10 @@ def render_country_picker(countries: pd.DataFrame) -> dict | None:
         code = lookup.get(in_url.strip().casefold())
         if code is None:
             # The select box drops a value it does not know; say so rather than silently show nothing.
-            st.warning(f"The link's country {in_url!r} is not an ITU Member State; choose one below.", icon=":material/link_off:")
+            st.warning(
+                f"The link's country '{plain(in_url[:200])}' is not an ITU Member State; choose one below.",
+                icon=":material/link_off:",
+            )
         elif in_url != names[code] and st.session_state.get("_country_link") != in_url:
             # A link may name the country by ISO code or in another case (country=KEN); the select box
             # writes the ITU name. Applied once, so that a later choice in the select box wins.
@@ -160,7 +164,7 @@ def _count(n: int, part: str) -> str:
 def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], scope: str, capability: str | None) -> None:
     """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads."""
     name = country["country_name"]
-    st.markdown(f"**{name}, {country['region_name']}**")
+    st.markdown(f"**{plain(name)}, {plain(country['region_name'])}**")
     counts = ", ".join(_count(len(tables[part]), part) for part in PROFILE)
     if capability:
         scope += f"; only rows listing {CAPABILITY_NAMES[capability]} (activities carry no capability)"

@@ -8,6 +8,7 @@ import streamlit as st
 from alliance import AllianceError
 from alliance.report import figures, gather, render_images, write_docx
 from alliance.workbook import frames_to_xlsx
+from components.escape import plain
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +38,7 @@ def render_build(con, as_of, period_start, region, stem: str) -> None:
                     }
                 status.update(label="The report is ready.", state="complete", expanded=False)
         except (AllianceError, OSError, RuntimeError) as error:
-            st.error(f"The report could not be built: {error}")
+            st.error(f"The report could not be built: {plain(str(error))}")
             return
     built = st.session_state.get("report")
     if built and built["key"] == key:

@@ -130,7 +130,8 @@ def render_report(checked: dict) -> bool:
         rows = len({(p.sheet, p.row) for p in validation.problems if p.row})
         in_rows = f" in {_plural(rows, 'row')}" if rows else ""
         st.error(
-            f"{_plural(len(validation.problems), 'problem')}{in_rows}: nothing will be written. "
+            f"{_plural(getattr(validation.problems, 'total', len(validation.problems)), 'problem')}{in_rows}: "
+            "nothing will be written. "
             "Correct the file and upload it again.",
             icon=":material/error:",
         )

@@ -121,3 +121,11 @@ def test_upload_guard_keeps_no_file_for_a_session_that_may_not_upload(monkeypatc
         manager.add_file(session, UploadedFileRec("f1", "x.xlsx", "application/octet-stream", b"x" * 1000))
     assert manager.get_files("viewer", ["f1"]) == []
     assert len(manager.get_files("analyst", ["f1"])) == 1
+
+
+def test_report_writes_a_title_with_a_control_character_loaded_before_the_load_refused_them(store, tmp_path):
+    """One control character in an event title stopped the TDAG report for everyone."""
+    with store.write() as con:
+        con.execute("update events set title = 'Regional forum' || chr(11) || ' session 2' where event_id = 'V1'")
+    done = cli("report", "--db", store.path, "--as-of", "2023-06-30", "--out", tmp_path / "r.docx", "--no-images")
+    assert done.returncode == 0, done.stderr
