@@ -103,22 +103,35 @@ def check(
     """Read and validate a file against the store's reference data; write nothing."""
     path = Path(path)
     name = name or path.name
-    # calamine parses without holding the GIL: the store's reference data is read beside it.
+    # The file is parsed in a child process with memory and time limits (alliance.sandbox); the
+    # store's reference data is read beside it.
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(read_upload, path, name, max_mb)
-        store.ensure()
-        snapshot = store.current()
-        con = duckdb.connect(str(snapshot), read_only=True)
         try:
-            ref = load_reference(con)
+            store.ensure()
+            snapshot = store.current()
+            con = duckdb.connect(str(snapshot), read_only=True)
+            try:
+                ref = load_reference(con)
+            finally:
+                con.close()
+            raw = reading.result()
+            validation = validate(
+                raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path), replace=replace
+            )
         finally:
-            con.close()
-        raw = reading.result()
-        validation = validate(
-            raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path), replace=replace
-        )
+            # Validation has read every row it needs: end the child, whatever happened here.
+            reading.add_done_callback(_release_read)
         validation.snapshot = str(snapshot)
         return validation
+
+
+def _release_read(reading) -> None:
+    """End the reading process behind a finished read (its unread rows are not needed)."""
+    from alliance.readers import release
+
+    if not reading.cancelled() and reading.exception() is None:
+        release(reading.result())
 
 
 def _is_zip(path: Path) -> bool:
