@@ -38,7 +38,9 @@ class Rejected(AllianceError):
     def __init__(self, file_name: str, problems: list[Problem]):
         self.file_name = file_name
         self.problems = problems
-        lines = [f"{file_name}: rejected, {len(problems)} problem(s) found; nothing was written."]
+        # Past the cap, validation lists a summary line per column; its total counts every problem.
+        total = getattr(problems, "total", len(problems))
+        lines = [f"{file_name}: rejected, {total:,} problem(s) found; nothing was written."]
         lines += [str(p) for p in problems]
         super().__init__("\n".join(lines))
 
