@@ -186,3 +186,22 @@ def test_read_only_app_offers_no_upload_or_rollback_by_navigation_or_url(_handco
         assert page.get_by_role("button", name="Roll back").count() == 0
         assert "Read-only" in page.locator('[data-testid="stSidebar"]').inner_text()
         page.close()
+
+
+@pytest.mark.parametrize("ref, words", [("XFD1048576", "cell XFD1048576"), ("GR1000000", "needs more memory")])
+def test_a_crafted_workbook_uploaded_through_the_page_is_refused_and_the_server_keeps_serving(served, page, tmp_path, ref, words):
+    """A 5 KB workbook with one far cell once killed the Streamlit process: every session lost its connection."""
+    from test_parse_limits import one_value_at
+
+    _, url, browser = served
+    path = one_value_at(tmp_path / "crafted.xlsx", ref)
+    open_page(page, f"{url}/upload")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.get_by_text(words).first.wait_for(timeout=30000)
+    assert page.get_by_role("button", name="into the store").count() == 0
+    other = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        open_page(other, f"{url}/?as_of=2023-06-30")
+        assert metric(other, "EoIs") == "6"  # another session still gets its figures
+    finally:
+        other.close()
