@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                     indent=2,
                 )
             )
-        print(str(rejected), file=sys.stderr)
+        print(_printable(str(rejected)).replace("\\x0a", "\n"), file=sys.stderr)
         return 1
     except AllianceError as error:
         if getattr(args, "json", False) and args.command == "load":
@@ -157,7 +157,7 @@ def _run(args, store: Store) -> int:
         else:
             print(f"load {result.load_id}: {result.file_name}: " + _counts_line(result.sheets))
         for notice in result.notices:
-            print(notice, file=sys.stderr)
+            print(_printable(notice), file=sys.stderr)
         return 0
     if args.command == "kpis":
         store.ensure()

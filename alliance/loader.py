@@ -18,7 +18,7 @@ from alliance.readers import RawSheet, read_upload
 from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
 from alliance.store import Store, derive
-from alliance.validate import Problem, SheetData, Validation, reference_problems, validate
+from alliance.validate import Problem, SheetData, Validation, reference_problems, validate, visible
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -104,7 +104,7 @@ def check(
 ) -> Validation:
     """Read and validate a file against the store's reference data; write nothing."""
     path = Path(path)
-    name = name or path.name
+    name = visible(name or path.name)  # a file name is text from outside: no control character
     # The file is parsed in a child process with memory and time limits (alliance.sandbox); the
     # store's reference data is read beside it.
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
@@ -186,10 +186,21 @@ def apply(
     user: str | None = None,
     kind: str = "load",
     demo: bool = False,
+    expected_snapshot: str | None = None,
 ) -> LoadResult:
-    """Write validated sheets as one published snapshot and record the load."""
+    """Write validated sheets as one published snapshot and record the load.
+
+    With expected_snapshot (the state in which someone confirmed the rows a replace removes),
+    refuse when the store has changed since: the removals confirmed are no longer the ones made.
+    """
+    file_name = visible(file_name)  # recorded in the history and printed: no control character
     result = LoadResult(file_name, sha256, notices=list(validation.notices))
     with gc_paused(), store.write() as con:
+        if expected_snapshot and store.snapshot_name() != expected_snapshot:
+            raise AllianceError(
+                "The store changed since you confirmed the removals (another load was made). Nothing was loaded: "
+                "look at the preview again and confirm what it removes now."
+            )
         # If the store changed since the file was checked, check references again, inside the lock.
         if validation.snapshot != str(store.current()):
             stored_eois = {e for (e,) in con.execute("select eoi_id from eois").fetchall()}
@@ -204,7 +215,9 @@ def apply(
         for table in LOAD_ORDER:
             if table in validation.sheets:
                 data = validation.sheets[table]
-                _stage(con, data, f"upload: {file_name}", demo)
+                # Rows without a source name their load, not the file: a file name can name its uploader,
+                # and rows are shown to viewers (the history keeps the file name for analysts).
+                _stage(con, data, f"upload (load {load_id})", demo)
                 result.sheets[table] = _merge(con, data, replace)
         if replace and {"initiatives", "outcomes"} & validation.sheets.keys():
             derive(con)  # the plan cycles of rows this same upload brings

@@ -38,7 +38,8 @@ MAX_SHARED_STRINGS = MAX_CELLS
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+# A cell's content stops at its </c>, never past the next <c: an unclosed tag cannot make the scan quadratic.
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>((?:(?!<c\b).)*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
 # A reference beyond column GR (200) or row 999,999: three letters, two letters after GR, or seven
@@ -448,7 +449,9 @@ def _far_reference(window: bytes, at: int) -> tuple[str, int, int] | None:
     ref = _REF_VALUE.match(window, at)
     if not ref or not ref.group(2) or (local == b"row" and ref.group(1)):
         return None
-    column, row = _column_number(ref.group(1)), int(ref.group(2)[-12:])
+    digits = ref.group(2)
+    # More digits than any sheet has rows is far, however the number ends.
+    column, row = _column_number(ref.group(1)), int(digits) if len(digits) <= 12 else 10**12
     if column <= MAX_COLUMNS and row <= MAX_ROWS:
         return None
     if local == b"row":

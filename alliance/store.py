@@ -20,8 +20,9 @@ import duckdb
 
 from alliance import DATA_DIR, AllianceError
 
-SCHEMA_VERSION = "2"
-# Columns added since schema 1 (a store made before gains them, blank, on its next start).
+SCHEMA_VERSION = "3"
+# Columns added since schema 1 (a store made before gains them, blank, on its next start; schema 2
+# lacked milestones.completed_precision).
 _ADDED_COLUMNS = (
     ("centers", "selected_on", "date"),
     ("centers", "exists_from", "date"),
@@ -106,7 +107,10 @@ class Store:
         gives up saying who holds the lock and since when (the holder writes that into the lock file).
         """
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        wait = float(os.environ.get("ALLIANCE_LOCK_WAIT_S") or 60)
+        try:
+            wait = float(os.environ.get("ALLIANCE_LOCK_WAIT_S") or 60)
+        except ValueError:
+            wait = 60.0  # a wrong setting must not stop every write
         with open(self.lock_path, "a+") as handle:
             deadline = time.monotonic() + wait
             while True:
@@ -352,7 +356,7 @@ def upgrade_tables(con: duckdb.DuckDBPyConnection) -> None:
             _insert(con, f"shipped_{table}", shipped)
             # A shipped row an analyst never replaced (its source is not an upload) takes the shipped text.
             con.execute(
-                f"delete from {table} t where coalesce(t.source, '') not like 'upload:%' "
+                f"delete from {table} t where coalesce(t.source, '') not like 'upload%' "
                 f"and exists (select 1 from shipped_{table} s where {match})"
             )
             con.execute(
@@ -362,6 +366,10 @@ def upgrade_tables(con: duckdb.DuckDBPyConnection) -> None:
         elif table != "targets":
             con.execute(f"delete from {table}")
             _insert(con, table, _shipped_rows(con, table))
+    # Rows loaded before named their file in source ("upload: <file>"), which viewers see; the load
+    # history keeps the file name for analysts.
+    for table in ("eois", "centers", "events", "activities", "milestones", "resources", "initiatives", "outcomes", "targets"):
+        con.execute(f"update {table} set source = 'upload' where source like 'upload: %'")
     con.execute("delete from meta where key = 'schema_version'")
     con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
 

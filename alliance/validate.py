@@ -57,6 +57,14 @@ PROBLEMS_LISTED = 1000
 PROBLEMS_PER_COLUMN = 100
 
 
+def _cut(text, limit: int):
+    """Control characters shown as escapes, then at most `limit` characters ('...' marks a cut)."""
+    text = visible(text)
+    if isinstance(text, str) and len(text) > limit:
+        return text[: limit - 3] + "..."
+    return text
+
+
 def visible(text: str) -> str:
     """Show control characters as escapes (\\x0b), so that a message never carries one."""
     if not isinstance(text, str) or not _CONTROL.search(text):
@@ -77,8 +85,10 @@ class Problem:
 
     def __post_init__(self):
         # A problem quotes cells and headers: what it shows or prints never carries a control character.
-        self.sheet, self.column, self.value = visible(self.sheet), visible(self.column), visible(self.value)
-        self.problem, self.suggestion = visible(self.problem), visible(self.suggestion)
+        # A cell can hold 32,767 characters and a crafted file repeats it in every row: each part is
+        # cut to a length a person reads, so a rejection stays small whatever the file holds.
+        self.sheet, self.column, self.value = _cut(self.sheet, 100), _cut(self.column, 100), _cut(self.value, 200)
+        self.problem, self.suggestion = _cut(self.problem, 400), _cut(self.suggestion, 200)
 
     def __str__(self) -> str:
         where = f"{self.sheet} row {self.row}" if self.row else self.sheet
@@ -229,7 +239,7 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
                     )
                 )
             else:
-                result.notices.append(f"Sheet '{raw.name}' is not part of the upload format and was ignored.")
+                result.notices.append(f"Sheet '{visible(raw.name)}' is not part of the upload format and was ignored.")
             continue
         if sheet.table in seen:
             result.problems.append(
@@ -259,7 +269,7 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
             f"Sheet{'' if one else 's'} {names} {'has' if one else 'have'} a header but no rows: "
             f"{'it changes' if one else 'they change'} nothing, even with replace."
         )
-    result.problems.extend(reference_problems(result, ref.existing_eois, ref.existing_center_eois, replace))
+    reference_problems(result, ref.existing_eois, ref.existing_center_eois, replace, into=result.problems)
     return result
 
 
@@ -729,14 +739,15 @@ def _check_initiative(label, number, column, code, day, ref: Reference, result: 
 
 
 def reference_problems(
-    result: Validation, stored_eois: set[str], stored_centers: dict[str, str | None], replace: bool
+    result: Validation, stored_eois: set[str], stored_centers: dict[str, str | None], replace: bool, into=None
 ) -> list[Problem]:
     """A center's eoi_id must name an EoI in the store or in the same upload, after the load.
 
     With replace, an uploaded EoIs sheet becomes the whole set: the centers that stay must name
     one of its EoIs. Called again inside the writer's transaction, against the store as it is then.
+    Problems go into `into` (another list's count and cap) when given.
     """
-    problems = Problems()
+    problems = Problems() if into is None else into
     eois, centers = result.sheets.get("eois"), result.sheets.get("centers")
     uploaded_eois = set(eois.values["eoi_id"]) if eois else set()
     known = uploaded_eois if (replace and eois) else stored_eois | uploaded_eois

@@ -10,6 +10,9 @@ _LINE_BREAKS = re.compile(r"\r\n?|\n|[\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto|www)(?=[:.])")
+
+
 def plain(text) -> str:
     """Escape Markdown so that text from an upload or a link (names, file names, codes) shows literally.
 
@@ -17,4 +20,7 @@ def plain(text) -> str:
     """
     text = _LINE_BREAKS.sub(" ", str(text))
     text = _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+    # Markdown turns a bare address (https://..., www....) into a link even when escaped; a word
+    # joiner inside the scheme keeps it text and looks the same.
+    text = _AUTOLINK.sub(lambda match: match.group()[0] + "\u2060" + match.group()[1:], text)
     return _PUNCTUATION.sub(r"\\\1", text)

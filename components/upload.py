@@ -215,6 +215,10 @@ def render_preview(result: loader.LoadResult, replace: bool) -> None:
             render_downloads(frame, f"{label} changes", f"upload_changes_{table}")
 
 
+def _remember_snapshot(key: str, version: str) -> None:
+    st.session_state[f"{key}_seen"] = version.split(":")[0]
+
+
 def render_commit(store: Store, checked: dict, result: loader.LoadResult, replace: bool) -> None:
     """The one button that writes; on success record the confirmation and start afresh."""
     validation = checked["validation"]
@@ -228,13 +232,21 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
         removed = _join(removals)
         label = f"Remove {removed} and load {_plural(rows, 'row')}"
         st.error(f"Replace will remove {removed} that this file does not hold.", icon=":material/delete_forever:")
-        confirmed = st.checkbox(f"Yes, remove {removed} from the store", key=f"confirm_removal_{st.session_state.get(_NONCE, 0)}")
+        # The key names what is confirmed: other removals are a new question. Ticking records the
+        # state of the store the person saw; the load is refused if it changed before the click.
+        key = f"confirm_removal_{st.session_state.get(_NONCE, 0)}_{removed}"
+        confirmed = st.checkbox(
+            f"Yes, remove {removed} from the store", key=key, on_change=_remember_snapshot, args=(key, checked["version"])
+        )
     if not st.button(label, type="primary", key="commit", icon=":material/upload:", disabled=not confirmed):
         return
     with st.status("Loading into the store...", expanded=False) as status:
         try:
             auth.require("analyst")
-            loaded = loader.apply(store, validation, checked["name"], checked["sha256"], replace=replace, user=auth.who())
+            seen = st.session_state.get(f"{key}_seen") if removals else None
+            loaded = loader.apply(
+                store, validation, checked["name"], checked["sha256"], replace=replace, user=auth.who(), expected_snapshot=seen
+            )
         except AllianceError as error:
             status.update(label="The load failed: nothing was written.", state="error")
             st.error(plain(str(error)), icon=":material/error:")

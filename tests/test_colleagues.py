@@ -129,3 +129,52 @@ def test_report_writes_a_title_with_a_control_character_loaded_before_the_load_r
         con.execute("update events set title = 'Regional forum' || chr(11) || ' session 2' where event_id = 'V1'")
     done = cli("report", "--db", store.path, "--as-of", "2023-06-30", "--out", tmp_path / "r.docx", "--no-images")
     assert done.returncode == 0, done.stderr
+
+
+def test_a_replace_confirmed_before_a_colleagues_load_is_refused(store, tmp_path):
+    """A replace removed rows a colleague loaded between the tick and the click, which nobody confirmed."""
+    from alliance.loader import apply, check
+
+    path = tmp_path / "eois.csv"
+    path.write_text(
+        "eoi_id,received_on,country,organization,request,status\nE1,2023-02-01,KOR,Ministry A,establish_center,validated\n"
+    )
+    validation = check(store, path, replace=True)
+    seen = store.snapshot_name()
+    (tmp_path / "colleague").mkdir()
+    _add_eoi(store, tmp_path / "colleague", "X1")
+    with pytest.raises(AllianceError, match="changed since you confirmed the removals"):
+        apply(store, validation, "eois.csv", "", replace=True, expected_snapshot=seen)
+    con = store.connect()
+    assert con.execute("select count(*) from eois where eoi_id = 'X1'").fetchall() == [(1,)]
+    con.close()
+
+
+def test_rows_loaded_without_a_source_name_their_load_not_the_file(store, tmp_path):
+    """A file named after its uploader ("events (maria.lopez@itu.int).csv") reached viewers through every row's source."""
+    path = tmp_path / "eois (maria.lopez@itu.int).csv"
+    path.write_text("eoi_id,received_on,country,organization,request,status\nX1,2023-02-01,KEN,Org,other,received\n")
+    load_file(store, path, name="eois.csv")
+    con = store.connect()
+    assert con.execute("select source from eois where eoi_id = 'X1'").fetchall() == [("upload (load 2)",)]
+    con.close()
+
+
+def test_a_rejection_counts_every_problem_of_the_cross_sheet_check(store, tmp_path, monkeypatch):
+    monkeypatch.setattr("alliance.validate.PROBLEMS_PER_COLUMN", 10)
+    path = tmp_path / "centers.csv"
+    rows = "".join(f"C{i},Center,KEN,TAC,national,selected,NOPE{i}\n" for i in range(30))
+    path.write_text("center_id,name,country,center_type,scope,status,eoi_id\n" + rows)
+    with pytest.raises(AllianceError, match=r"rejected, 30 problem\(s\) found") as refused:
+        load_file(store, path)
+    assert "... and 20 more problems in this column" in str(refused.value)
+
+
+def test_a_problem_quotes_at_most_a_readable_length_of_a_cell(store, tmp_path):
+    path = tmp_path / "eois.csv"
+    path.write_text(
+        "eoi_id,received_on,country,organization,request,status\nX1,2023-02-01," + "Z" * 100_000 + ",Org,other,received\n"
+    )
+    with pytest.raises(AllianceError) as refused:
+        load_file(store, path)
+    assert len(str(refused.value)) < 2_000

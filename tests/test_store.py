@@ -114,7 +114,7 @@ def test_a_store_made_before_schema_2_gains_the_new_columns_and_reference_rows(s
     con = store.connect()
     assert "selected_on" in [c[0] for c in con.execute("describe centers").fetchall()]
     assert con.execute("select count(*) from initiatives where cycle = 'WTDC-25'").fetchall()[0][0] > 0
-    assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [("2",)]
+    assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [("3",)]
     assert con.execute("select count(*) from centers").fetchall() == [(4,)]
     con.close()
     # Back to a snapshot of the older schema: its rows return, and the reference data stays current.
