@@ -104,7 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "json", False):
             print(
                 json.dumps(
-                    {"status": "rejected", "file": rejected.file_name, "problems": [p.as_dict() for p in rejected.problems]},
+                    {
+                        "status": "rejected",
+                        "file": rejected.file_name,
+                        # Past the listing cap, `problems` ends with a line per column counting the rest.
+                        "total": getattr(rejected.problems, "total", len(rejected.problems)),
+                        "problems": [p.as_dict() for p in rejected.problems],
+                    },
                     indent=2,
                 )
             )

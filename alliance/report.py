@@ -96,13 +96,20 @@ def figures(report: Report) -> dict:
 
     eois = report.tables["EoIs by region"].rename(columns={"eois": "eois_total"})
     period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)
-    return {
-        f"EoIs received by region, {period}": kpi_by_region(eois, "eois_total", "EoIs"),
-        f"Capability demand (EoIs received {period}) against supply (centers {at})": demand_supply_bars(
-            report.tables["Capability demand and supply"]
+    supply = report.tables["Capability demand and supply"]
+    charts = {
+        f"EoIs received by region, {period}": (eois["eois_total"].any(), lambda: kpi_by_region(eois, "eois_total", "EoIs")),
+        f"Capability demand (EoIs received {period}) against supply (centers {at})": (
+            supply[["eois", "centers"]].to_numpy().any(),
+            lambda: demand_supply_bars(supply),
         ),
-        f"Milestone timeline, {at} (Alliance-wide)": milestone_timeline_as_of(report.tables["Milestone timeline"], report.as_of),
+        f"Milestone timeline, {at} (Alliance-wide)": (
+            not report.tables["Milestone timeline"].empty,
+            lambda: milestone_timeline_as_of(report.tables["Milestone timeline"], report.as_of),
+        ),
     }
+    # A chart of nothing but zeros says less than a sentence: the report leaves it out (write_docx says so).
+    return {title: draw() for title, (has_data, draw) in charts.items() if has_data}
 
 
 def render_images(figs: dict, width: int = 1000, height: int = 520) -> dict[str, bytes]:
@@ -227,6 +234,8 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         "regional initiative (else of its country), in the layout of the 2019 TDAG report on ITU-D Innovation."
     ).italic = True
 
+    if images and len(images) < 3:
+        doc.add_paragraph("Charts with nothing to show for this period are left out.").italic = True
     for title, png in images.items():
         doc.add_heading(title, level=2)
         doc.add_picture(io.BytesIO(png), width=Cm(16.5))

@@ -127,12 +127,13 @@ def render_report(checked: dict) -> bool:
         return False
     validation = checked["validation"]
     if validation.problems:
+        total = getattr(validation.problems, "total", len(validation.problems))
         rows = len({(p.sheet, p.row) for p in validation.problems if p.row})
-        in_rows = f" in {_plural(rows, 'row')}" if rows else ""
+        # Past the listing cap the rows of the problems not listed are unknown: say how many are listed.
+        in_rows = f" in {_plural(rows, 'row')}" if rows and total == len(validation.problems) else ""
+        listed = f" (the first {len(validation.problems):,} listed below)" if total > len(validation.problems) else ""
         st.error(
-            f"{_plural(getattr(validation.problems, 'total', len(validation.problems)), 'problem')}{in_rows}: "
-            "nothing will be written. "
-            "Correct the file and upload it again.",
+            f"{_plural(total, 'problem')}{in_rows}{listed}: nothing will be written. Correct the file and upload it again.",
             icon=":material/error:",
         )
     else:

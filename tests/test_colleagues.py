@@ -178,3 +178,12 @@ def test_a_problem_quotes_at_most_a_readable_length_of_a_cell(store, tmp_path):
     with pytest.raises(AllianceError) as refused:
         load_file(store, path)
     assert len(str(refused.value)) < 2_000
+
+
+def test_load_json_rejection_counts_every_problem(store, tmp_path, monkeypatch):
+    path = tmp_path / "centers.csv"
+    rows = "".join(f"C{i},Center,KEN,TAC,national,selected,NOPE{i}\n" for i in range(120))
+    path.write_text("center_id,name,country,center_type,scope,status,eoi_id\n" + rows)
+    done = cli("load", path, "--json", "--db", store.path)
+    result = json.loads(done.stdout)
+    assert done.returncode == 1 and result["total"] == 120 and len(result["problems"]) == 101  # 100 and one line

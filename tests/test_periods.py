@@ -327,3 +327,12 @@ def test_report_prints_a_date_the_seed_does_not_state_as_not_stated(builtin_stor
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "date not stated (by 10 May 2023): A voluntary contribution of USD 304,000" in text
     assert "2018 (month not stated)" not in text  # nothing from 2018 in a 2023 report
+
+
+def test_report_leaves_out_charts_with_nothing_to_show_for_its_period(builtin_store):
+    from alliance.report import figures, gather
+
+    con = builtin_store.connect()
+    empty = figures(gather(con, date(2026, 11, 28), date(2026, 1, 1)))
+    assert not any(title.startswith("EoIs received by region") for title in empty)
+    assert any(title.startswith("Milestone timeline") for title in empty)
