@@ -85,6 +85,8 @@ def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = N
         "Capabilities": frame(con, "capabilities_list"),
         "KPI definitions": frame(con, "kpi_definitions"),
     }
+    # The annex and the document are read by delegates: sources name documents, not our files.
+    report.tables = {title: words.cite_sources(table) for title, table in report.tables.items()}
     return report
 
 

@@ -1,5 +1,6 @@
 """Dates and periods in words, written the same way in tiles, charts, tables, downloads and the report."""
 
+import re
 from datetime import date
 
 LAUNCH = date(2023, 1, 25)
@@ -44,3 +45,34 @@ def count(value: int | float, over: bool = False) -> str:
     """A count with thousands separators; 'over 300' when the source gives a lower bound."""
     text = f"{value:,.0f}"
     return f"over {text}" if over else text
+
+
+# Sources in the reference and built-in data cite the seed documents by file number and section, and
+# our own notes by file name (data/README.md explains them). What a reader sees names the documents.
+_DOCUMENTS = {
+    "000": "TDAG report on the Innovation and Entrepreneurship Alliance (2023)",
+    "001": "TDAG report on ITU-D Innovation (2019)",
+    "002": "WTDC Resolution 90 (Kigali, 2022)",
+    "003": "ITU-D Innovation brochure",
+    "004": "ITU contribution to the UN CSTD priority theme (2023)",
+}
+_SEED = re.compile(r"\bseeds? (00[0-4])(?:\s*(?:§\s*[\d.]+|section [\d.]+)(?:\s*(?:,|and|to)\s*§?\s*[\d.]+)*)?")
+_SECTION = re.compile(r"\s*§\s*[\d.]+(?:\s*(?:and|to)\s*§?\s*[\d.]+)*")
+_OWN_FILES = re.compile(r"`?\b(?:[\w-]+/)*[\w-]+\.(?:csv|md|py)\b`?(?:\s*(?:section|§)\s*[\d.]+)?")
+
+
+def cite(source):
+    """A row's source as a reader should see it: documents by their titles, none of our own files."""
+    if not isinstance(source, str):
+        return source
+    text = _SEED.sub(lambda m: _DOCUMENTS[m.group(1)], source)
+    text = _SECTION.sub("", text).replace("alliance/demo.py", "the dashboard's demo generator")
+    text = re.sub(r"(?i)\bdata[ -]contract(?:\.md)?(?:\s*section\s*[\d.]+)?", "the Alliance's data rules", text)
+    return _OWN_FILES.sub("the dashboard's reference notes", text)
+
+
+def cite_sources(frame):
+    """The frame with its `source` column (if any) cited for readers."""
+    if "source" in getattr(frame, "columns", ()):
+        frame = frame.assign(source=frame["source"].map(cite))
+    return frame

@@ -32,25 +32,42 @@ VEHICLES = [
         "regional and international organizations, and helps mobilize resources and partnerships.",
     ),
 ]
-# data/README.md, summarised: the reference tables and where each comes from.
+# The reference tables and where each comes from, by the documents' titles (data/README.md has the detail).
 REFERENCE_SOURCES = [
-    ("ITU-D regions", "the six regions, and GLB for events with no country", "data contract §2"),
+    ("ITU-D regions", "the six regions, and Global for events with no country", "ITU-D regional office pages"),
     (
         "Countries and aliases",
         "the 194 ITU Member States: ISO alpha-3, ITU, UN and ISO names, ITU-D region; other spellings analysts type",
         "ISO 3166-1; UN M49; ITU-D regional office pages (Georgia, Moldova and Ukraine counted in Europe)",
     ),
-    ("Strategic capabilities", "the five capabilities and their descriptions", "seed 000 §2.1 (TDAG report, 2023)"),
-    ("Center types", "the four types of acceleration center: ownership, scope, resources", "seed 000 §2.3"),
+    (
+        "Strategic capabilities",
+        "the five capabilities and their descriptions",
+        "TDAG report on the Innovation and Entrepreneurship Alliance for Digital Development (2023)",
+    ),
+    (
+        "Center types",
+        "the four types of acceleration center: ownership, scope, resources",
+        "TDAG report on the Innovation and Entrepreneurship Alliance for Digital Development (2023)",
+    ),
     ("Plan cycles", "WTDC-17 (2018-2022), WTDC-22 (2023-2025), WTDC-25 (2026-2029)", "WTDC Final Reports"),
     (
         "Regional initiatives",
-        "WTDC-22 initiatives of the six regions and the WTDC-17 ones older records need; many titles unverified",
-        "seed 000 references line; public ITU regional pages",
+        "every regional initiative of the six regions in WTDC-17, WTDC-22 and WTDC-25; titles not found in a public "
+        "source are marked so",
+        "ITU-D regional pages (Regional Initiatives per period); the Alliance's own from the TDAG report on the Innovation and Entrepreneurship Alliance for Digital Development (2023)",
     ),
-    ("KAP priorities and outcomes", "the Kigali Action Plan's priorities; the outcomes KPIs report against", "seed 000 §2"),
-    ("Resolution 90", "Resolution 90 (Kigali, 2022), resolves 1 to 7, verbatim", "seed 002"),
-    ("KPIs and targets", "every KPI's definition; targets analysts upload", "data contract §3; Targets sheet"),
+    (
+        "Action-plan priorities and outcomes",
+        "each plan cycle's priorities; the outcomes KPIs report against (Baku's were not found in public text)",
+        "WTDC-22 Final Report; TDAG report on the Innovation and Entrepreneurship Alliance for Digital Development (2023)",
+    ),
+    ("Resolution 90", "Resolution 90 (Kigali, 2022), resolves 1 to 7, verbatim", "WTDC Resolution 90 (Kigali, 2022)"),
+    (
+        "KPIs and targets",
+        "every KPI's definition; targets analysts upload",
+        "the Alliance's upload and KPI rules; Targets sheets",
+    ),
 ]
 
 
@@ -91,7 +108,9 @@ def render_alliance(capabilities: pd.DataFrame, center_types: pd.DataFrame) -> N
         "each expression of interest and advises on the capabilities and scope that suit the requester."
     )
     render_text_table(center_types.drop(columns="source"), {"center_type_code": "code", "center_type_name": "center type"})
-    st.caption("Sources: seed 000 (TDAG report on the Alliance, 2023) §1 to §2.3; seed 003 (ITU-D Innovation brochure).")
+    st.caption(
+        "Sources: TDAG report on the Innovation and Entrepreneurship Alliance for Digital Development (2023); ITU-D Innovation brochure."
+    )
 
 
 def render_kpi_definitions(kpis: pd.DataFrame) -> None:
@@ -151,28 +170,29 @@ def render_initiatives(initiatives: pd.DataFrame, region_label: str) -> None:
 def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     """Where the data comes from: reference tables, built-in records, the demo set, the store and its last load."""
     st.subheader("Where the data comes from")
-    st.markdown("**Reference tables** ship with the app as CSV files in `data/`, each row naming its source:")
+    st.markdown("**Reference tables** ship with the app, each row naming its source:")
     render_text_table(pd.DataFrame(REFERENCE_SOURCES, columns=["table", "what it holds", "source"]))
     builtin = [load for load in loads if load["kind"] == "builtin"]
     loaded = f" They came in as load {builtin[-1]['load_id']}." if builtin else ""
     st.markdown(
         "**Built-in records**: every dated fact of the seed documents (the TDAG reports of 2019 and 2023, the ITU "
         "contribution to the UN CSTD, 2023) as milestones, events, resources, the New Delhi innovation center and "
-        "activities, each with its source; the assumptions made (dates given only as a year, counts like "
-        f"*over 300*) are listed in `data/README.md`.{loaded}"
+        "activities, each with its source; a date or count the documents give only roughly is shown as they give it "
+        f'(a year alone, "date not stated", "over 300").{loaded}'
     )
     demo_rows = int(demo.iloc[0]["demo_rows"])
     if demo_rows:
         st.markdown(
-            f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers and activities made "
-            "by `alliance/demo.py`, not real data), marked as demo. Remove them on the History page, or with "
-            "`python -m alliance remove-demo`; the removal is recorded and can be rolled back."
+            f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers and activities "
+            "generated for trying the dashboard, not real data), marked as demo. An admin removes them on the History "
+            "page; the removal is recorded and can be rolled back."
         )
     else:
         st.markdown("**Demo set**: the store holds no demo rows.")
     st.markdown("**Uploads**: everything else comes from the registers analysts load on the Upload page.")
-    st.markdown("**The store** this app reads:")
-    st.code(f"{store.path}\n(snapshot {store.snapshot_name()})", language=None)
+    if auth.may("analyst"):  # where the store lives on the server is for the people who keep it
+        st.markdown("**The store** this app reads:")
+        st.code(f"{store.path}\n(snapshot {store.snapshot_name()})", language=None)
     if loads:
         last = loads[0]
         # Who loaded and which file are for analysts and admins.

@@ -14,6 +14,7 @@ import streamlit as st
 from alliance import kpis, queries
 from alliance.history import history
 from alliance.store import Store, default_path
+from alliance.words import cite_sources
 
 
 def store() -> Store:
@@ -43,7 +44,8 @@ def _cursor(data_version: str) -> duckdb.DuckDBPyConnection:
 
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _frame(name: str, data_version: str, params: tuple) -> pd.DataFrame:
-    return queries.frame(_cursor(data_version), name, **dict(params))
+    # A row's source is shown to readers: documents by their titles, never our own files.
+    return cite_sources(queries.frame(_cursor(data_version), name, **dict(params)))
 
 
 def frame(name: str, **params) -> pd.DataFrame:

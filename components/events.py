@@ -121,7 +121,7 @@ def select_year(years: pd.DataFrame, as_of: date) -> int:
 
 
 def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_label: str) -> None:
-    """The actions-by-region table in the layout of seed 001 §3.1, with downloads and how it is counted."""
+    """The actions-by-region table in the layout of the 2019 TDAG report on ITU-D Innovation, with downloads and how it is counted."""
     title = f"Actions by region and product line in {year}"
     st.markdown(f"##### {title}")
     if year < as_of.year or (as_of.month, as_of.day) == (12, 31):

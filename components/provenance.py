@@ -19,6 +19,6 @@ def render_provenance(last_load: dict | None, scope: str, demo_rows: int, identi
     if demo_rows:
         st.warning(
             f"This store holds {demo_rows} demo rows (generated EoIs, centers and activities, not real data). "
-            "Figures that count them are illustrative. An analyst removes them with `python -m alliance remove-demo`.",
+            "Figures that count them are illustrative. An admin removes them on the History page.",
             icon=":material/science:",
         )

@@ -336,3 +336,27 @@ def test_report_leaves_out_charts_with_nothing_to_show_for_its_period(builtin_st
     empty = figures(gather(con, date(2026, 11, 28), date(2026, 1, 1)))
     assert not any(title.startswith("EoIs received by region") for title in empty)
     assert any(title.startswith("Milestone timeline") for title in empty)
+
+
+@pytest.mark.parametrize("page", ["about", "events", "milestones", "overview"])
+def test_what_a_viewer_reads_cites_documents_not_our_files(builtin_store, monkeypatch, page):
+    """Sources and banners named "seed 000 §3", "data/README.md" and `python -m alliance remove-demo` to delegates."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(builtin_store.path))
+    monkeypatch.setenv("ALLIANCE_READ_ONLY", "1")
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(as_of="2018-12-31", **{"from": "2018-01-01"})
+    at.run()
+    at = at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    texts = [e.value for kind in ("markdown", "caption", "info", "warning", "text") for e in at.get(kind)]
+    for element in [*at.dataframe, *at.table]:
+        texts += [str(v) for v in element.value.astype(str).to_numpy().ravel()]
+    shown = "\n".join(map(str, texts))
+    for own in ("seed 0", "§", ".csv", ".md", "python -m", "alliance/"):
+        assert own not in shown, own
