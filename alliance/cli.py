@@ -13,6 +13,8 @@ from alliance.history import history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
 from alliance.loader import Rejected, load_file
 from alliance.store import Store
+from alliance.validate import visible
+from alliance.words import LAUNCH
 
 
 def _date(text: str) -> date:
@@ -81,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
         "--from",
         dest="period_start",
         type=_date,
-        default=date(2023, 1, 25),
+        default=LAUNCH,
         help="period start (default: the launch, 2023-01-25)",
     )
     p.add_argument("--region", type=_region, default=None)
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                     indent=2,
                 )
             )
-        print(_printable(str(rejected)).replace("\\x0a", "\n"), file=sys.stderr)
+        print(visible(str(rejected)), file=sys.stderr)  # lines kept, control characters shown as escapes
         return 1
     except AllianceError as error:
         if getattr(args, "json", False) and args.command == "load":

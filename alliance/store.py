@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from alliance import DATA_DIR, AllianceError
+from alliance.schema import SHEETS
 
 SCHEMA_VERSION = "3"
 # Columns added since schema 1 (a store made before gains them, blank, on its next start; schema 2
@@ -40,7 +41,6 @@ _ADDED_COLUMNS = (
 _ADDED_REFERENCE = {"initiatives": ("cycle", "code"), "outcomes": ("cycle", "code"), "kap_priorities": ("cycle", "code")}
 # Built-in rows shipped by an earlier version and since withdrawn (the audit against the seeds).
 RETIRED_BUILTIN = {"events": ("EV-2022-01",), "activities": ("ACT-2018-08", "ACT-2022-02", "ACT-2022-03", "ACT-2022-04")}
-SHEET_KEYS = {"events": "event_id", "activities": "activity_id"}
 _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _DERIVED_SQL = Path(__file__).with_name("derived.sql")
 
@@ -225,7 +225,7 @@ class Store:
             with self.write() as con:  # the write upgrades the copy before this block runs
                 had_builtin = con.execute("select count(*) from loads where kind = 'builtin'").fetchall()[0][0] > 0
                 for table, ids in RETIRED_BUILTIN.items():
-                    key = SHEET_KEYS[table]
+                    key = SHEETS[table].key[0]
                     for row_id in ids:
                         con.execute(f"delete from {table} where {key} = ? and source like 'seed %'", [row_id])
         except OSError as error:

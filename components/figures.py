@@ -3,6 +3,7 @@
 import csv
 import html
 from datetime import date
+from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,10 +26,11 @@ def plain_label(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _cycle_starts() -> list[tuple[pd.Timestamp, str]]:
+@cache
+def _cycle_starts() -> tuple[tuple[pd.Timestamp, str], ...]:
     """Where each plan cycle begins, from the shipped reference data (cycles cannot be uploaded)."""
     with open(DATA_DIR / "cycles.csv", newline="", encoding="utf-8") as handle:
-        return [(pd.Timestamp(r["starts_on"]), r["cycle"]) for r in csv.DictReader(handle)]
+        return tuple((pd.Timestamp(r["starts_on"]), r["cycle"]) for r in csv.DictReader(handle))
 
 
 def mark_cycle_breaks(fig: go.Figure, start, end) -> go.Figure:
