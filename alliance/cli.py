@@ -1,4 +1,5 @@
-"""The command line: load, kpis, history, rollback, export, template, report, init, remove-demo."""
+"""The command line: load, kpis, history, rollback, export, template, report, init, remove-demo, and the
+editions: publish, approve, editions, revisions, prune."""
 
 import argparse
 import errno
@@ -9,7 +10,8 @@ from datetime import date
 import duckdb
 
 from alliance import AllianceError
-from alliance.history import history, remove_demo, rollback
+from alliance import editions
+from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
 from alliance.loader import Rejected, load_file
 from alliance.store import Store
@@ -22,6 +24,16 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form 2023-06-30") from None
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = -1
+    if not days >= 0 or days == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
+    return days
 
 
 def _region(text: str) -> str:
@@ -62,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--as-of", type=_date, default=None, help="flows count up to this date, stocks are at it (default today)")
     p.add_argument("--region", type=_region, default=None)
+    p.add_argument("--edition", help="the figures of this edition, frozen when it was approved (its own period)")
     p.add_argument("--json", action="store_true", required=True)
 
     p = command("history", "List loads, rollbacks and demo removals.")
@@ -78,20 +91,44 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
 
     p = command("report", "Write the TDAG report (.docx) and its annex of tables (.xlsx).")
-    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--as-of", type=_date, help="required unless --edition gives the period")
     p.add_argument(
         "--from",
         dest="period_start",
         type=_date,
-        default=LAUNCH,
+        default=None,
         help="period start (default: the launch, 2023-01-25)",
     )
+    p.add_argument("--edition", help="the report of this edition: its stored state and its period")
     p.add_argument("--region", type=_region, default=None)
     p.add_argument("--out", required=True, help="the .docx to write")
     p.add_argument("--annex", help="the .xlsx annex (default: OUT-annex.xlsx)")
     p.add_argument("--no-images", action="store_true", help="leave the charts out (no Chromium needed)")
 
     p = command("remove-demo", "Delete every demo row.")
+    p.add_argument("--user")
+
+    p = command("publish", "Prepare an edition (a draft) of the data as it is now, for a period.")
+    p.add_argument("name", help="a name such as TDAG-26 (letters, digits, spaces, . - _)")
+    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--from", dest="period_start", type=_date, default=None, help="period start (default: no start)")
+    p.add_argument("--note", default="")
+    p.add_argument("--user", help="who prepares it (default: $ALLIANCE_USER, else the OS user)")
+
+    p = command("approve", "Approve (publish) an edition another person prepared.")
+    p.add_argument("name")
+    p.add_argument("--user", help="who approves it (default: $ALLIANCE_USER, else the OS user)")
+
+    p = command("editions", "List the editions, newest first.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("revisions", "List an edition's figures that the data as it is now gives differently.")
+    p.add_argument("name")
+    p.add_argument("--region", type=_region, default=None, help="compare this region's figures (default: the Alliance's)")
+    p.add_argument("--json", action="store_true")
+
+    p = command("prune", "Delete stored states older than N days that no edition and not the newest state needs.")
+    p.add_argument("--keep-days", type=_days, required=True)
     p.add_argument("--user")
     return top
 
@@ -171,6 +208,15 @@ def _run(args, store: Store) -> int:
         store.ensure()
         con = store.connect()
         try:
+            if args.edition:
+                if args.as_of or args.period_start:
+                    print("--edition gives the period: leave out --from and --as-of.", file=sys.stderr)
+                    return 2
+                edition = editions.get(con, args.edition)
+                if edition["status"] != "published":
+                    print(f"Note: the edition {args.edition!r} is a draft, not approved yet.", file=sys.stderr)
+                print(json.dumps(editions.figures(con, args.edition, args.region), indent=2))
+                return 0
             as_of = args.as_of or date.today()
             if args.period_start and args.period_start > as_of:
                 print(f"--from {args.period_start.isoformat()} is after --as-of {as_of.isoformat()}.", file=sys.stderr)
@@ -186,13 +232,16 @@ def _run(args, store: Store) -> int:
             loads = history(con)
         finally:
             con.close()
+        for h in loads:
+            h["can_roll_back"] = can_roll_back(store, h)
         if args.json:
             print(json.dumps(loads, indent=2, default=str))
         else:
             for h in loads:
+                gone = "" if h["can_roll_back"] or h["kind"] not in ROLLBACK_KINDS else "  (can no longer be rolled back: pruned)"
                 print(
                     f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {_printable(h['loaded_by']):<12} "
-                    f"{_printable(h['file_name'])}  [{h['sheets'] or ''}]"
+                    f"{_printable(h['file_name'])}  [{h['sheets'] or ''}]{gone}"
                 )
         return 0
     if args.command == "rollback":
@@ -224,27 +273,96 @@ def _run(args, store: Store) -> int:
 
         from alliance.report import build
 
-        if args.period_start > args.as_of:
-            print(f"--from {args.period_start.isoformat()} is after --as-of {args.as_of.isoformat()}.", file=sys.stderr)
-            return 2
-        con = store.ensure().connect()
+        edition = None
+        if args.edition:
+            if args.as_of or args.period_start:
+                print("--edition gives the period: leave out --from and --as-of.", file=sys.stderr)
+                return 2
+            con = store.ensure().connect()
+            try:
+                edition = editions.get(con, args.edition)
+            finally:
+                con.close()
+            period_start, as_of = editions.period(edition)
+            con = duckdb.connect(str(store.snapshot_path(edition["snapshot"])), read_only=True)
+        else:
+            if not args.as_of:
+                print("Give --as-of DATE, or --edition NAME.", file=sys.stderr)
+                return 2
+            period_start, as_of = args.period_start or LAUNCH, args.as_of
+            if period_start > as_of:
+                print(f"--from {period_start.isoformat()} is after --as-of {as_of.isoformat()}.", file=sys.stderr)
+                return 2
+            con = store.ensure().connect()
         try:
             build(
                 con,
                 Path(args.out),
-                args.as_of,
-                args.period_start,
+                as_of,
+                period_start,
                 args.region,
                 Path(args.annex) if args.annex else None,
                 images=not args.no_images,
+                edition=edition,
             )
         finally:
             con.close()
-        print(f"wrote {args.out}")
+        print(f"wrote {args.out}" + (f" (edition {edition['name']}, {edition['status']})" if edition else ""))
         return 0
     if args.command == "remove-demo":
         new_id = remove_demo(store, args.user)
         print(f"load {new_id}: demo rows removed")
+        return 0
+    if args.command == "publish":
+        if args.period_start and args.period_start > args.as_of:
+            print(f"--from {args.period_start.isoformat()} is after --as-of {args.as_of.isoformat()}.", file=sys.stderr)
+            return 2
+        edition = editions.publish(store, args.name, args.as_of, args.period_start, args.note, args.user)
+        print(
+            f"edition {edition['name']} prepared by {edition['prepared_by']}: a draft of the data as at "
+            f"{edition['prepared_at']}; another person approves it with `python -m alliance approve {edition['name']!r}`"
+        )
+        return 0
+    if args.command == "approve":
+        edition = editions.approve(store, args.name, args.user)
+        print(f"edition {edition['name']} approved by {edition['approved_by']}: {editions.permalink(edition['name'])}")
+        return 0
+    if args.command == "editions":
+        con = store.ensure().connect()
+        try:
+            found = editions.editions(con)
+        finally:
+            con.close()
+        if args.json:
+            print(json.dumps(found, indent=2))
+        else:
+            for e in found:
+                approved = f"approved by {_printable(e['approved_by'])} at {e['approved_at']}" if e["approved_by"] else "not approved"
+                print(
+                    f"{_printable(e['name']):<20} {e['status']:<9} {e['from'] or 'no start'} to {e['as_of']}  "
+                    f"prepared by {_printable(e['prepared_by'])} at {e['prepared_at']}, {approved}"
+                )
+        return 0
+    if args.command == "revisions":
+        store.ensure()
+        found = editions.revisions(store, args.name, args.region)
+        if args.json:
+            print(json.dumps(found, indent=2))
+        elif not found:
+            print(f"The data as it is now gives every figure of {args.name} as the edition does.")
+        else:
+            for r in found:
+                loads = ", ".join(f"load {x['load_id']} ({_printable(x['file_name'])})" for x in r["loads"]) or "load not found"
+                print(f"{r['kpi']:<40} edition {r['edition']:>12,}  now {r['now']:>12,}  {r['change']:+,}  {loads}")
+        return 0
+    if args.command == "prune":
+        result = editions.prune(store, args.keep_days, args.user)
+        if not result["deleted"]:
+            print("nothing to prune: every stored state is newer, the newest, or an edition's")
+            return 0
+        print(f"load {result['load_id']}: deleted {len(result['deleted'])} stored states")
+        if result["unrollbackable"]:
+            print("loads that can no longer be rolled back: " + ", ".join(map(str, result["unrollbackable"])))
         return 0
     raise AssertionError(args.command)
 

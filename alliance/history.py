@@ -7,8 +7,8 @@ from alliance.loader import current_user
 from alliance.schema import DATA_TABLES
 from alliance.store import SCHEMA_VERSION, Store, upgrade_tables
 
-# Tables a rollback restores: everything but the history itself.
-_KEPT = {"loads", "load_sheets", "meta"}
+# Tables a rollback restores: everything but the history itself and the editions.
+_KEPT = {"loads", "load_sheets", "meta", "editions"}
 
 
 def history(con) -> list[dict]:
@@ -16,7 +16,7 @@ def history(con) -> list[dict]:
     result = con.execute(
         """
         select l.load_id, l.kind, l.file_name, l.sha256, l.loaded_at, l.loaded_by, l.replace_sheets,
-               l.rolled_back_load_id, l.note,
+               l.rolled_back_load_id, l.note, l.snapshot_before,
                coalesce(sum(s.inserted), 0) as inserted, coalesce(sum(s.updated), 0) as updated,
                coalesce(sum(s.removed), 0) as removed, coalesce(sum(s.unchanged), 0) as unchanged,
                string_agg(s.sheet || ': +' || s.inserted || ' ~' || s.updated || ' -' || s.removed
@@ -28,6 +28,15 @@ def history(con) -> list[dict]:
     )
     names = [d[0] for d in result.description]
     return [dict(zip(names, row)) for row in result.fetchall()]
+
+
+# What a rollback can undo: changes of records (a publish, an approval or a prune changes none).
+ROLLBACK_KINDS = ("load", "rollback", "remove_demo", "builtin", "demo")
+
+
+def can_roll_back(store: Store, load: dict) -> bool:
+    """Whether a load can still be rolled back: it changed records and the state before it is kept."""
+    return load["kind"] in ROLLBACK_KINDS and bool(load["snapshot_before"]) and store.snapshot_path(load["snapshot_before"]).exists()
 
 
 def rollback(store: Store, load_id: int, user: str | None = None, expected_snapshot: str | None = None) -> int:
@@ -50,9 +59,14 @@ def rollback(store: Store, load_id: int, user: str | None = None, expected_snaps
         found = found[0] if found else None
         if found is None:
             raise AllianceError(f"There is no load {load_id}: see `python -m alliance history`.")
+        if found[1] not in ROLLBACK_KINDS:
+            raise AllianceError(f"Load {load_id} ({found[1]}) changed no records, so there is nothing to roll back.")
         before = store.snapshot_path(found[0])
         if not before.exists():
-            raise AllianceError(f"The snapshot before load {load_id} ({found[0]}) is missing; it cannot be restored.")
+            raise AllianceError(
+                f"The stored state before load {load_id} ({found[0]}) is no longer kept (pruned), so load {load_id} "
+                "can no longer be rolled back."
+            )
         quoted = str(before).replace("'", "''")
         con.execute(f"attach '{quoted}' as before_load (read_only)")
         tables = [

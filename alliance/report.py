@@ -3,7 +3,7 @@
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
 from alliance import DATA_DIR, AllianceError, words
+from alliance.editions import permalink
 from alliance.kpis import KPI_COLUMNS, REGION_NAMES, summary
 from alliance.queries import frame
 from alliance.words import LAUNCH
@@ -46,10 +47,15 @@ class Report:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     source: str = ""
     demo_rows: int = 0
+    # The edition the figures come from (alliance/editions.py), with its permalink; None: live data.
+    edition: dict | None = None
 
 
-def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = None) -> Report:
-    """Read every figure and table the report shows, for one period and region."""
+def gather(con, as_of: date, period_start: date | None = LAUNCH, region: str | None = None, edition: dict | None = None) -> Report:
+    """Read every figure and table the report shows, for one period (None: no start) and region.
+
+    With an edition, con reads the edition's stored state and the period is the edition's.
+    """
     params = {"as_of": as_of, "period_start": period_start, "region": region, "capability": None}
     if not con.execute(
         "select exists(select 1 from eois) or exists(select 1 from centers) or exists(select 1 from events) "
@@ -59,14 +65,18 @@ def gather(con, as_of: date, period_start: date = LAUNCH, region: str | None = N
             "The store holds no records yet, so there is nothing to report. Load the built-in records or a register first."
         )
     report = Report(as_of, period_start, region, summary(con, as_of, region, period_start=period_start, detail=True))
-    if period_start != LAUNCH and as_of >= LAUNCH:
+    if period_start not in (LAUNCH, None) and as_of >= LAUNCH:
         report.since_launch = summary(con, as_of, region, period_start=LAUNCH, detail=True)
     last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
     report.source = f"Alliance store, load {last[0][0]} of {last[0][1]:%d %B %Y}" if last else "Alliance store, no load yet"
+    if edition:
+        report.edition = {**edition, "permalink": permalink(edition["name"])}
+        report.source = f"Edition {edition['name']} of the Alliance store (load {last[0][0]} of {last[0][1]:%d %B %Y})" if last else report.source
     report.demo_rows = int(frame(con, "demo_rows")["demo_rows"].iloc[0])
     milestones = frame(con, "milestones_status", as_of=as_of, limit=100_000)
     reached = milestones[
-        (milestones["status"] == "done") & (pd.to_datetime(milestones["completed_on"]) >= pd.Timestamp(period_start))
+        (milestones["status"] == "done")
+        & (pd.to_datetime(milestones["completed_on"]) >= pd.Timestamp(period_start or date.min.replace(year=1900)))
     ]
     report.tables = {
         "Milestones reached": reached[["completed_on", "completed_precision", "title", "kap_outcome", "source"]].sort_values(
@@ -144,11 +154,12 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     for label, value in (
         (
             "Period",
-            f"{report.period_start:%d %B %Y} to {report.as_of:%d %B %Y} (every count of EoIs, events, activities, launches and resources)",
+            f"{_span(report)} (every count of EoIs, events, activities, launches and resources)",
         ),
         ("Region", region),
         ("As at", f"{report.as_of:%d %B %Y} (the network of centers and the milestones)"),
         ("Data source", report.source),
+        *((("Edition", edition_text(report.edition)),) if report.edition else ()),
     ):
         cells = header.add_row().cells
         cells[0].text, cells[1].text = label, value
@@ -256,6 +267,25 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     doc.save(str(out))
 
 
+def _span(report: Report) -> str:
+    """The report's period in full: '25 January 2023 to 30 June 2023', or 'up to 30 June 2023' with no start."""
+    if report.period_start is None:
+        return f"up to {report.as_of:%d %B %Y}"
+    return f"{report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}"
+
+
+def edition_text(edition: dict) -> str:
+    """What the report's header says of its edition: name, approval, permalink, and that it does not move."""
+    if edition["status"] == "published":
+        approved = f"approved by {edition['approved_by']} on {datetime.fromisoformat(edition['approved_at']):%d %B %Y}"
+    else:
+        approved = "a DRAFT, not approved yet: do not quote"
+    return (
+        f"{edition['name']}, {approved}. The figures of an edition are frozen: this edition gives the same figures "
+        f"every time. Permalink: {edition['permalink']}"
+    )
+
+
 def summary_text(report: Report) -> str:
     """The Summary paragraph, written from the figures."""
     k = report.kpis
@@ -263,7 +293,7 @@ def summary_text(report: Report) -> str:
     participants = words.count(k["events"]["participants"], k["events"].get("participants_over", False))
     return (
         f"This document reports progress of the Innovation and Entrepreneurship Alliance for Digital Development{where} "
-        f"in the period {report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}. In the period, "
+        f"{'in the period ' if report.period_start else ''}{_span(report)}. In the period, "
         f"{k['eois']['total']:,} expressions of interest were received from {k['eois']['countries']:,} countries, "
         f"including {k['eois']['center_requests']:,} requests to establish or strengthen an acceleration center, and "
         f"{k['centers']['launched']:,} centers were launched; as at {report.as_of:%d %B %Y} the network counts "
@@ -318,10 +348,11 @@ def build(
     region: str | None = None,
     annex: Path | None = None,
     images: bool = True,
+    edition: dict | None = None,
 ) -> Report:
     """Write the report (.docx) and its annex (.xlsx); return what they hold."""
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    report = gather(con, as_of, period_start, region)
+    report = gather(con, as_of, period_start, region, edition)
     pngs = render_images(figures(report)) if images else {}
     write_docx(report, pngs, Path(out))
     annex = annex or Path(out).with_name(Path(out).stem + "-annex.xlsx")

@@ -64,6 +64,13 @@ create table loads (
     loaded_by varchar, replace_sheets boolean, rolled_back_load_id integer,
     snapshot_before varchar, note varchar
 );
+-- Editions (alliance/editions.py): named, approved states whose figures are handed to TDAG.
+-- A rollback leaves this table as it is. figures holds the frozen summary as JSON.
+create table if not exists editions (
+    name varchar, period_start date, as_of date, status varchar, prepared_by varchar,
+    prepared_at timestamp, approved_by varchar, approved_at timestamp, note varchar,
+    snapshot varchar, last_load_id integer, figures varchar
+);
 create table load_sheets (
     load_id integer, sheet varchar, inserted integer, updated integer, removed integer,
     unchanged integer, ignored_columns varchar

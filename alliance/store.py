@@ -21,9 +21,10 @@ import duckdb
 from alliance import DATA_DIR, AllianceError
 from alliance.schema import SHEETS
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Columns added since schema 1 (a store made before gains them, blank, on its next start; schema 2
-# lacked milestones.completed_precision).
+# lacked milestones.completed_precision). Schema 4 added the editions table (schema.sql's
+# "create table if not exists" statements are run again by an upgrade).
 _ADDED_COLUMNS = (
     ("centers", "selected_on", "date"),
     ("centers", "exists_from", "date"),
@@ -345,6 +346,10 @@ def upgrade_tables(con: duckdb.DuckDBPyConnection) -> None:
     Tables analysts cannot upload are replaced from their CSV; the uploadable ones (initiatives,
     outcomes, priorities) gain the shipped rows they lack, and shipped rows take the shipped text.
     """
+    schema = "\n".join(line for line in _SCHEMA_SQL.read_text().splitlines() if not line.lstrip().startswith("--"))
+    for statement in schema.split(";"):
+        if "create table if not exists" in statement:
+            con.execute(statement)
     for table, column, kind in _ADDED_COLUMNS:
         con.execute(f"alter table {table} add column if not exists {column} {kind}")
     for table in REFERENCE_FILES:

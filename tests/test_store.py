@@ -10,7 +10,7 @@ from handcount import AS_OF
 
 from alliance.history import rollback
 from alliance.kpis import summary
-from alliance.store import Store
+from alliance.store import SCHEMA_VERSION, Store
 
 HERE = Path(__file__).resolve().parent
 
@@ -108,13 +108,15 @@ def test_a_store_made_before_schema_2_gains_the_new_columns_and_reference_rows(s
         old.execute("alter table centers drop column selected_on")
         old.execute("delete from initiatives where cycle = 'WTDC-25'")
         old.execute("update meta set value = '1' where key = 'schema_version'")
+        old.execute("drop table editions")
         old.execute("create view centers_regional as select * from centers")
         old.close()
     store.ensure()
     con = store.connect()
     assert "selected_on" in [c[0] for c in con.execute("describe centers").fetchall()]
     assert con.execute("select count(*) from initiatives where cycle = 'WTDC-25'").fetchall()[0][0] > 0
-    assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [("3",)]
+    assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(SCHEMA_VERSION,)]
+    assert con.execute("select count(*) from editions").fetchall() == [(0,)]  # the upgrade made the table
     assert con.execute("select count(*) from centers").fetchall() == [(4,)]
     con.close()
     # Back to a snapshot of the older schema: its rows return, and the reference data stays current.

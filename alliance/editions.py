@@ -1,0 +1,335 @@
+"""Editions: named, approved, kept snapshots whose figures are handed to TDAG and never move.
+
+An edition is prepared (status draft) from the data as it is at that moment: it names the
+snapshot file the store's pointer named then, and its period. A second person approves it
+(status published). Snapshot files are never written again, so every page, the report and the
+KPI summary give the edition's figures for ever; the figures are also kept, as the contract's
+JSON for the whole Alliance and each region, in the edition's row. Loads, rollbacks and
+prunes leave editions alone: a rollback restores every table but the history and the editions,
+and a prune keeps every snapshot an edition names.
+"""
+
+import json
+import os
+import re
+import time
+from datetime import date, datetime
+
+import duckdb
+
+from alliance import AllianceError
+from alliance.history import ROLLBACK_KINDS, _record
+from alliance.kpis import REGIONS, summary
+from alliance.loader import current_user
+from alliance.store import Store
+
+STATUSES = ("draft", "published")
+# Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,59}$")
+# The figures kept with an edition: the whole Alliance ("all") and each region, GLB included.
+FIGURE_SCOPES = ("all", *REGIONS, "GLB")
+_DATA_KINDS_SQL = ", ".join(f"'{k}'" for k in ROLLBACK_KINDS)
+# The tables behind each top-level figure of the summary, to name the loads that may have changed
+# a figure when the states between them were pruned.
+_TABLES = {
+    "eois": {"eois"},
+    "centers": {"centers", "eois"},
+    "capabilities": {"centers", "eois"},
+    "events": {"events"},
+    "activities": {"activities", "initiatives"},
+    "milestones": {"milestones"},
+    "resources_usd": {"resources"},
+}
+_COLUMNS = (
+    "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id"
+)
+
+
+def check_name(name: str) -> str:
+    """The name, stripped; refuse one that would not make a clean link."""
+    name = (name or "").strip()
+    if not _NAME.match(name):
+        raise AllianceError(
+            f"{name[:80]!r} is not a usable edition name: 1 to 60 letters, digits, spaces, dots, dashes or underscores, "
+            "starting with a letter or digit (for example TDAG-26)."
+        )
+    return name
+
+
+def editions(con, include_drafts: bool = True) -> list[dict]:
+    """Every edition, newest first, in the contract's shape (plus its snapshot and last load)."""
+    where = "" if include_drafts else "where status = 'published'"
+    result = con.execute(f"select {_COLUMNS} from editions {where} order by prepared_at desc, name desc")
+    return [_shape(dict(zip([d[0] for d in result.description], row))) for row in result.fetchall()]
+
+
+def get(con, name: str) -> dict:
+    """One edition by name; an AllianceError naming the editions there are when there is none."""
+    found = [e for e in editions(con) if e["name"] == name]
+    if not found:
+        known = ", ".join(e["name"] for e in editions(con)) or "none yet"
+        raise AllianceError(f"There is no edition called {name[:80]!r} (editions: {known}).")
+    return found[0]
+
+
+def latest_published(con) -> dict | None:
+    """The edition approved last, or None."""
+    found = [e for e in editions(con, include_drafts=False)]
+    return max(found, key=lambda e: e["approved_at"]) if found else None
+
+
+def _shape(row: dict) -> dict:
+    stamp = lambda value: value.isoformat(sep=" ") if value else None  # noqa: E731
+    return {
+        "name": row["name"],
+        "from": row["period_start"].isoformat() if row["period_start"] else None,
+        "as_of": row["as_of"].isoformat(),
+        "status": row["status"],
+        "prepared_by": row["prepared_by"],
+        "prepared_at": stamp(row["prepared_at"]),
+        "approved_by": row["approved_by"],
+        "approved_at": stamp(row["approved_at"]),
+        "note": row["note"] or "",
+        "snapshot": row["snapshot"],
+        "last_load_id": row["last_load_id"],
+    }
+
+
+def period(edition: dict) -> tuple[date | None, date]:
+    """An edition's period start (None: no start) and as-of date, as dates."""
+    start = date.fromisoformat(edition["from"]) if edition["from"] else None
+    return start, date.fromisoformat(edition["as_of"])
+
+
+def _figures(snapshot_path, as_of: date, period_start: date | None) -> dict:
+    """The contract's summary for the Alliance and each region, read from one snapshot file."""
+    con = duckdb.connect(str(snapshot_path), read_only=True)
+    try:
+        return {
+            scope: summary(con, as_of, None if scope == "all" else scope, period_start=period_start) for scope in FIGURE_SCOPES
+        }
+    finally:
+        con.close()
+
+
+def publish(
+    store: Store, name: str, as_of: date, period_start: date | None = None, note: str = "", user: str | None = None
+) -> dict:
+    """Prepare an edition (a draft) of the data as it is now, for the period given; return it."""
+    name = check_name(name)
+    if period_start and period_start > as_of:
+        raise AllianceError(f"The period start {period_start.isoformat()} is after the as-of date {as_of.isoformat()}.")
+    note = (note or "").strip()[:500]
+    user = (user or current_user()).strip()
+    with store.write() as con:
+        if con.execute("select count(*) from editions where lower(name) = lower(?)", [name]).fetchall()[0][0]:
+            raise AllianceError(f"An edition called {name!r} exists already: an edition's name is given once.")
+        snapshot = store.snapshot_name()  # the state being copied: the edition's data, never written again
+        last_load = con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
+        figures = _figures(store.snapshot_path(snapshot), as_of, period_start)
+        now = datetime.now().replace(microsecond=0)
+        con.execute(
+            f"insert into editions ({_COLUMNS}, figures) values (?, ?, ?, 'draft', ?, ?, null, null, ?, ?, ?, ?)",
+            [name, period_start, as_of, user, now, note, snapshot, last_load, json.dumps(figures)],
+        )
+        _record(con, store, last_load + 1, "publish", f"edition {name} prepared", user, [])
+    return _get_from(store, name)
+
+
+def approve(store: Store, name: str, user: str | None = None) -> dict:
+    """Publish a draft; refused, changing nothing, when the approver prepared it or it is published already."""
+    user = (user or current_user()).strip()
+    with store.write() as con:
+        edition = get(con, name)
+        if edition["status"] == "published":
+            raise AllianceError(
+                f"The edition {name!r} was approved already, by {edition['approved_by']} at {edition['approved_at']}."
+            )
+        if edition["prepared_by"].strip().casefold() == user.casefold():
+            raise AllianceError(
+                f"{user} prepared the edition {name!r}, so cannot approve it: another person must check and approve it."
+            )
+        start, as_of = period(edition)
+        path = store.snapshot_path(edition["snapshot"])
+        if not path.exists():
+            raise AllianceError(f"The stored state of the edition {name!r} ({edition['snapshot']}) is missing; prepare it again.")
+        # Frozen as approved: the figures of the edition's snapshot, read again now.
+        figures = _figures(path, as_of, start)
+        con.execute(
+            "update editions set status = 'published', approved_by = ?, approved_at = ?, figures = ? where name = ?",
+            [user, datetime.now().replace(microsecond=0), json.dumps(figures), name],
+        )
+        last_load = con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
+        _record(con, store, last_load + 1, "approve", f"edition {name} approved", user, [])
+    return _get_from(store, name)
+
+
+def _get_from(store: Store, name: str) -> dict:
+    con = store.connect()
+    try:
+        return get(con, name)
+    finally:
+        con.close()
+
+
+def figures(con, name: str, region: str | None = None) -> dict:
+    """The edition's figures in the shape of `kpis --json`, as frozen when it was approved."""
+    get(con, name)
+    stored = con.execute("select figures from editions where name = ?", [name]).fetchall()[0][0]
+    return json.loads(stored)[region or "all"]
+
+
+def flatten(figures_: dict, prefix: str = "") -> dict:
+    """A summary as dotted paths to numbers: {"eois.total": 62, "eois.by_region.AFR": 20, ...}."""
+    flat = {}
+    for key, value in figures_.items():
+        if key in ("as_of", "from", "region") and not prefix:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, path + "."))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            flat[path] = value
+    return flat
+
+
+def differences(before: dict, after: dict) -> dict:
+    """The dotted paths whose value differs between two flattened summaries (missing counts 0)."""
+    return {k: (before.get(k, 0), after.get(k, 0)) for k in sorted(set(before) | set(after)) if before.get(k, 0) != after.get(k, 0)}
+
+
+def revisions(store: Store, name: str, region: str | None = None) -> list[dict]:
+    """The edition's figures that the data as it is now gives differently for the same period and region.
+
+    Each names the loads since the edition that changed it: found by reading the figure in the
+    state after each load; where those states were pruned, the loads in between that touched the
+    figure's tables.
+    """
+    con = store.connect()
+    try:
+        edition = get(con, name)
+        frozen = flatten(figures(con, name, region))
+        start, as_of = period(edition)
+        now = flatten(summary(con, as_of, region, period_start=start))
+        later = con.execute(
+            "select load_id, kind, file_name, loaded_by, loaded_at, snapshot_before from loads where load_id > ? order by load_id",
+            [edition["last_load_id"]],
+        ).fetchall()
+        touched = {}
+        for load_id, sheet, n in con.execute(
+            "select load_id, sheet, inserted + updated + removed from load_sheets where load_id > ?", [edition["last_load_id"]]
+        ).fetchall():
+            if n:
+                touched.setdefault(load_id, set()).add(sheet)
+    finally:
+        con.close()
+    changed = differences(frozen, now)
+    if not changed:
+        return []
+    blame = _blame(store, later, touched, as_of, start, region, set(changed))
+    return [
+        {"kpi": kpi, "edition": old, "now": new, "change": _number(new - old), "loads": blame.get(kpi, [])}
+        for kpi, (old, new) in changed.items()
+    ]
+
+
+def _blame(store, later, touched, as_of, start, region, kpis) -> dict:
+    """For each figure, the loads after the edition that changed it (see revisions)."""
+    cache = {}
+
+    def state(snapshot: str):
+        if snapshot not in cache:
+            path = store.snapshot_path(snapshot)
+            if not path.exists():
+                cache[snapshot] = None
+            else:
+                con = duckdb.connect(str(path), read_only=True)
+                try:
+                    cache[snapshot] = flatten(summary(con, as_of, region, period_start=start))
+                finally:
+                    con.close()
+        return cache[snapshot]
+
+    current = store.snapshot_name()
+    blame: dict[str, list[dict]] = {}
+    for i, (load_id, kind, file_name, loaded_by, loaded_at, before) in enumerate(later):
+        if kind not in ROLLBACK_KINDS:
+            continue
+        after = later[i + 1][5] if i + 1 < len(later) else current
+        s_before, s_after = state(before), state(after)
+        who = {"load_id": load_id, "kind": kind, "file_name": file_name, "loaded_by": loaded_by, "loaded_at": str(loaded_at)}
+        if s_before is not None and s_after is not None:
+            found = [k for k in differences(s_before, s_after) if k in kpis]
+        else:  # the states around it were pruned: name it where it touched the figure's tables
+            found = [k for k in kpis if _TABLES.get(k.split(".")[0], set()) & touched.get(load_id, set())]
+            who["found_by"] = "tables touched (the states around this load were pruned)"
+        for k in found:
+            blame.setdefault(k, []).append(who)
+    return blame
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def prune(store: Store, keep_days: float, user: str | None = None, now: float | None = None) -> dict:
+    """Delete stored states older than keep_days, keeping the newest and every edition's; record it.
+
+    Returns {"deleted": [snapshot names], "unrollbackable": [ids of loads that can no longer be rolled
+    back], "load_id": the history record's id}. Nothing to delete writes nothing (load_id None).
+    """
+    if keep_days < 0:
+        raise AllianceError("--keep-days must be 0 or more.")
+    cutoff = (time.time() if now is None else now) - keep_days * 86400
+    store.ensure()
+    result = {"deleted": [], "unrollbackable": [], "load_id": None}
+    try:
+        with store.write() as con:
+            kept = {store.snapshot_name()} | {s for (s,) in con.execute("select snapshot from editions").fetchall()}
+            doomed = sorted(p for p in store.snapshots.glob("snap-*.duckdb") if p.name not in kept and p.stat().st_mtime < cutoff)
+            if not doomed:
+                raise _Unchanged()  # leaves the store as it was: no new state for an empty prune
+            names = {p.name for p in doomed}
+            lost = [
+                load_id
+                for load_id, before in con.execute(
+                    f"select load_id, snapshot_before from loads where kind in ({_DATA_KINDS_SQL}) order by load_id"
+                ).fetchall()
+                if before in names
+            ]
+            load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
+            cut = datetime.fromtimestamp(cutoff).replace(microsecond=0)
+            _record(con, store, load_id, "prune", f"{len(doomed)} stored states from before {cut:%d %b %Y %H:%M} deleted", user, [])
+            if lost:
+                con.execute(
+                    "update loads set note = ? where load_id = ?",
+                    ["loads that can no longer be rolled back: " + ", ".join(map(str, lost)), load_id],
+                )
+            for path in doomed:  # under the writer lock: no writer is copying an old state now
+                path.unlink(missing_ok=True)
+            result = {"deleted": sorted(names), "unrollbackable": lost, "load_id": load_id}
+    except _Unchanged:
+        pass
+    return result
+
+
+class _Unchanged(Exception):
+    """Raised inside a write to leave the store as it was."""
+
+
+def permalink(name: str, base: str | None = None) -> str:
+    """The link that opens the dashboard on an edition: $ALLIANCE_PUBLIC_URL (or base) + ?edition=NAME."""
+    from urllib.parse import quote
+
+    base = (base or os.environ.get("ALLIANCE_PUBLIC_URL") or "http://localhost:8501").rstrip("/")
+    return f"{base}/?edition={quote(name)}"
+
+
+def changed_since(con, edition: dict) -> int:
+    """How many records-changing loads the store has had since the edition was prepared."""
+    return con.execute(
+        f"select count(*) from loads where load_id > ? and kind in ({_DATA_KINDS_SQL})",
+        [edition["last_load_id"]],
+    ).fetchall()[0][0]
+
+
