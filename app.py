@@ -4,8 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import auth, upload_guard
-from components.filters import sidebar_filters
+from alliance.roles import published_only
+from components import auth, editions, upload_guard
+from components.filters import remember_url, restore_url, sidebar_filters
 
 PAGES = Path(__file__).parent / "pages"
 SECTIONS = {
@@ -19,6 +20,8 @@ SECTIONS = {
     ],
     "Data": [
         ("report.py", "TDAG report", ":material/description:"),
+        ("revisions.py", "Revisions", ":material/difference:"),
+        ("publish.py", "Publish", ":material/verified:"),
         ("upload.py", "Upload", ":material/upload_file:"),
         ("history.py", "History", ":material/history:"),
         ("about.py", "About", ":material/info:"),
@@ -26,20 +29,26 @@ SECTIONS = {
 }
 
 # Pages a role may not use are left out of the navigation, so their URLs do not open them either.
-NEEDS = {"upload.py": "analyst"}
+NEEDS = {"upload.py": "analyst", "publish.py": "analyst"}
+# Pages that show unreviewed data, left out when the app serves approved editions only.
+NOT_PUBLISHED = {"revisions.py"}
 
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
 if auth.needs_sign_in():
     upload_guard.guard(False)
     st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")]).run()
     st.stop()
-st.session_state["filters"] = sidebar_filters()
+restore_url()
+edition = editions.choose()
+st.session_state["edition_chosen"] = edition
+st.session_state["filters"] = sidebar_filters(edition)
+remember_url()
 auth.render_identity()
 pages = {
     section: [
         st.Page(PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
         for file, title, icon in items
-        if auth.may(NEEDS.get(file, "viewer"))
+        if auth.may(NEEDS.get(file, "viewer")) and not (published_only() and file in NOT_PUBLISHED)
     ]
     for section, items in SECTIONS.items()
 }

@@ -9,8 +9,7 @@ from datetime import date
 
 import duckdb
 
-from alliance import AllianceError
-from alliance import editions
+from alliance import AllianceError, editions
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
 from alliance.loader import Rejected, load_file
@@ -337,7 +336,9 @@ def _run(args, store: Store) -> int:
             print(json.dumps(found, indent=2))
         else:
             for e in found:
-                approved = f"approved by {_printable(e['approved_by'])} at {e['approved_at']}" if e["approved_by"] else "not approved"
+                approved = (
+                    f"approved by {_printable(e['approved_by'])} at {e['approved_at']}" if e["approved_by"] else "not approved"
+                )
                 print(
                     f"{_printable(e['name']):<20} {e['status']:<9} {e['from'] or 'no start'} to {e['as_of']}  "
                     f"prepared by {_printable(e['prepared_by'])} at {e['prepared_at']}, {approved}"

@@ -40,9 +40,7 @@ _TABLES = {
     "milestones": {"milestones"},
     "resources_usd": {"resources"},
 }
-_COLUMNS = (
-    "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id"
-)
+_COLUMNS = "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id"
 
 
 def check_name(name: str) -> str:
@@ -194,8 +192,9 @@ def flatten(figures_: dict, prefix: str = "") -> dict:
 
 
 def differences(before: dict, after: dict) -> dict:
-    """The dotted paths whose value differs between two flattened summaries (missing counts 0)."""
-    return {k: (before.get(k, 0), after.get(k, 0)) for k in sorted(set(before) | set(after)) if before.get(k, 0) != after.get(k, 0)}
+    """The dotted paths whose value differs between two flattened summaries (missing counts 0), in order."""
+    keys = [*before, *(k for k in after if k not in before)]  # in the summary's order: totals first
+    return {k: (before.get(k, 0), after.get(k, 0)) for k in keys if before.get(k, 0) != after.get(k, 0)}
 
 
 def revisions(store: Store, name: str, region: str | None = None) -> list[dict]:
@@ -299,7 +298,9 @@ def prune(store: Store, keep_days: float, user: str | None = None, now: float | 
             ]
             load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
             cut = datetime.fromtimestamp(cutoff).replace(microsecond=0)
-            _record(con, store, load_id, "prune", f"{len(doomed)} stored states from before {cut:%d %b %Y %H:%M} deleted", user, [])
+            _record(
+                con, store, load_id, "prune", f"{len(doomed)} stored states from before {cut:%d %b %Y %H:%M} deleted", user, []
+            )
             if lost:
                 con.execute(
                     "update loads set note = ? where load_id = ?",
@@ -333,3 +334,41 @@ def changed_since(con, edition: dict) -> int:
     ).fetchall()[0][0]
 
 
+_LABELS = {
+    "eois.total": "EoIs received",
+    "eois.countries": "Countries with EoIs",
+    "eois.center_requests": "Center requests",
+    "eois.by_region": "EoIs received, {}",
+    "eois.by_status": "EoIs with status {}",
+    "centers.total": "Centers (as at the as-of date)",
+    "centers.launched": "Centers launched",
+    "centers.by_region": "Centers, {} (as at the as-of date)",
+    "centers.by_type": "Centers of type {} (as at the as-of date)",
+    "events.total": "Events",
+    "events.participants": "Event participants",
+    "events.trained_certified": "People trained or certified",
+    "events.by_region": "Events, {}",
+    "activities.total": "Regional-initiative activities",
+    "activities.completed": "Activities completed",
+    "activities.by_initiative": "Activities under {}",
+    "milestones.total": "Milestones (as at the as-of date)",
+    "milestones.done": "Milestones done",
+    "milestones.overdue": "Milestones overdue (as at the as-of date)",
+    "resources_usd": "Resources mobilized (USD)",
+}
+
+
+def label(kpi: str) -> str:
+    """A figure's dotted path in words: 'eois.by_region.AFR' -> 'EoIs received, Africa'."""
+    from alliance.kpis import CAPABILITY_NAMES, REGION_NAMES
+
+    if kpi in _LABELS:
+        return _LABELS[kpi]
+    parts = kpi.split(".")
+    if parts[0] == "capabilities" and len(parts) == 3:
+        what = "EoIs listing" if parts[2] == "eois" else "Centers offering"
+        return f"{what} {CAPABILITY_NAMES.get(parts[1], parts[1])}" + (" (as at the as-of date)" if parts[2] == "centers" else "")
+    head, tail = ".".join(parts[:2]), ".".join(parts[2:])
+    if head in _LABELS and tail:
+        return _LABELS[head].format(REGION_NAMES.get(tail, tail).replace("_", " "))
+    return kpi

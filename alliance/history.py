@@ -36,7 +36,9 @@ ROLLBACK_KINDS = ("load", "rollback", "remove_demo", "builtin", "demo")
 
 def can_roll_back(store: Store, load: dict) -> bool:
     """Whether a load can still be rolled back: it changed records and the state before it is kept."""
-    return load["kind"] in ROLLBACK_KINDS and bool(load["snapshot_before"]) and store.snapshot_path(load["snapshot_before"]).exists()
+    return (
+        load["kind"] in ROLLBACK_KINDS and bool(load["snapshot_before"]) and store.snapshot_path(load["snapshot_before"]).exists()
+    )
 
 
 def rollback(store: Store, load_id: int, user: str | None = None, expected_snapshot: str | None = None) -> int:

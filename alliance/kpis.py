@@ -16,6 +16,14 @@ REGION_NAMES = {
     "EUR": "Europe",
     "GLB": "Global (no country)",
 }
+# The five strategic capabilities, as data/capabilities.csv names them.
+CAPABILITY_NAMES = {
+    "TRR": "Trends research readiness",
+    "OTI": "Open technology innovation",
+    "ESM": "Entrepreneurship and SMEs growth",
+    "PEX": "Policy experimentation",
+    "EIA": "Ecosystem initiatives acceleration",
+}
 
 
 # The queries behind the summary, one per result. They are independent, and at this size DuckDB

@@ -51,7 +51,9 @@ class Report:
     edition: dict | None = None
 
 
-def gather(con, as_of: date, period_start: date | None = LAUNCH, region: str | None = None, edition: dict | None = None) -> Report:
+def gather(
+    con, as_of: date, period_start: date | None = LAUNCH, region: str | None = None, edition: dict | None = None
+) -> Report:
     """Read every figure and table the report shows, for one period (None: no start) and region.
 
     With an edition, con reads the edition's stored state and the period is the edition's.
@@ -70,8 +72,12 @@ def gather(con, as_of: date, period_start: date | None = LAUNCH, region: str | N
     last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
     report.source = f"Alliance store, load {last[0][0]} of {last[0][1]:%d %B %Y}" if last else "Alliance store, no load yet"
     if edition:
-        report.edition = {**edition, "permalink": permalink(edition["name"])}
-        report.source = f"Edition {edition['name']} of the Alliance store (load {last[0][0]} of {last[0][1]:%d %B %Y})" if last else report.source
+        report.edition = {**edition, "permalink": edition.get("permalink") or permalink(edition["name"])}
+        report.source = (
+            f"Edition {edition['name']} of the Alliance store (load {last[0][0]} of {last[0][1]:%d %B %Y})"
+            if last
+            else report.source
+        )
     report.demo_rows = int(frame(con, "demo_rows")["demo_rows"].iloc[0])
     milestones = frame(con, "milestones_status", as_of=as_of, limit=100_000)
     reached = milestones[

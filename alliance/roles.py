@@ -6,9 +6,24 @@ ROLES = ("viewer", "analyst", "admin")
 RANK = {role: i for i, role in enumerate(ROLES)}
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def read_only() -> bool:
-    """True when the app was started with ALLIANCE_READ_ONLY=1: nobody may change the data."""
-    return os.environ.get("ALLIANCE_READ_ONLY", "").strip().lower() in ("1", "true", "yes", "on")
+    """True when the app was started with ALLIANCE_READ_ONLY=1 (or published-only): nobody may change the data."""
+    return _flag("ALLIANCE_READ_ONLY") or published_only()
+
+
+def published_only() -> bool:
+    """True when the app was started with ALLIANCE_PUBLISHED_ONLY=1: it shows approved editions and nothing else."""
+    return _flag("ALLIANCE_PUBLISHED_ONLY")
+
+
+def local_role() -> str:
+    """The role of whoever uses an app without sign-in: $ALLIANCE_ROLE when it names a role, else admin."""
+    role = os.environ.get("ALLIANCE_ROLE", "").strip().lower()
+    return role if role in RANK else "admin"
 
 
 def role_of(email: str | None, role_map: dict) -> str:

@@ -83,3 +83,44 @@ def time_floor(store_path: Path, calls: list[tuple[str, dict]], repeats: int = 5
         timings.append((time.perf_counter() - started) * 1000)
     con.close()
     return statistics.median(timings)
+
+
+def time_edition(store_path: Path, runs: int = 9) -> dict:
+    """Median milliseconds of the Overview on the live data and at ?edition= (an approved edition of the
+    same store), rerun alternately after a filter change each time (a region and capability not seen yet)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from alliance import editions
+    from alliance.store import Store
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from apptest import navigation_as_served
+
+    navigation_as_served()
+    store = Store(store_path)
+    start = date(2023, 1, 25)
+    editions.publish(store, "BENCH", AS_OF, start, user="bench-analyst")
+    editions.approve(store, "BENCH", user="bench-admin")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    os.environ["ALLIANCE_DB"] = str(store_path)
+    sessions = {}
+    for kind, query in (("live", {"as_of": AS_OF.isoformat(), "from": start.isoformat()}), ("edition", {"edition": "BENCH"})):
+        sessions[kind] = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        sessions[kind].query_params.update(query)
+        sessions[kind].run()
+    regions = ["all", "AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
+    capabilities = ["all", "TRR", "OTI", "ESM", "PEX", "EIA"]
+    timings = {k: [] for k in sessions}
+    for i in range(1, runs + 1):
+        for kind in list(sessions)[:: 1 if i % 2 else -1]:
+            at = sessions[kind]
+            at.selectbox(key="region").set_value(regions[i % len(regions)])
+            at.selectbox(key="capability").set_value(capabilities[(i // len(regions)) % len(capabilities)])
+            started = time.perf_counter()
+            at.run()
+            timings[kind].append((time.perf_counter() - started) * 1000)
+            if at.exception:
+                raise RuntimeError(f"overview ({kind}): {at.exception[0].message}")
+    return {f"{k}_ms": round(statistics.median(v), 1) for k, v in timings.items()}

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from alliance import AllianceError, loader
-from alliance.roles import allows, read_only, role_of
+from alliance.roles import allows, local_role, published_only, read_only, role_of
 
 
 def sign_in_configured() -> bool:
@@ -27,15 +27,16 @@ def needs_sign_in() -> bool:
 
 
 def role() -> str:
-    """This session's role: from the role map when sign-in is configured; else admin on a local desktop.
+    """This session's role: from the role map when sign-in is configured; else $ALLIANCE_ROLE (default
+    admin) on a local desktop.
 
-    Started with ALLIANCE_READ_ONLY=1, everyone is a viewer.
+    Started with ALLIANCE_READ_ONLY=1 or ALLIANCE_PUBLISHED_ONLY=1, everyone is a viewer.
     """
     if read_only():
         return "viewer"
     if sign_in_configured():
         return role_of(st.user.get("email") if st.user.get("is_logged_in") else None, _role_map())
-    return "admin"
+    return local_role()
 
 
 def may(needed: str) -> bool:
@@ -60,7 +61,9 @@ def who() -> str:
 def render_identity() -> None:
     """Say in the sidebar who is signed in, with what role, and offer to sign out."""
     with st.sidebar:
-        if read_only():
+        if published_only():
+            st.caption(":material/verified: Approved editions only: figures reviewed and approved for TDAG.")
+        elif read_only():
             st.caption(":material/lock: Read-only: nobody can upload or roll back.")
         if sign_in_configured() and st.user.get("is_logged_in"):
             st.caption(f"Signed in as {st.user.get('email')} ({role()})")

@@ -3,6 +3,9 @@
 A page never holds a connection. Each call checks which snapshot the store's pointer names (one
 stat), so a load from the command line or another session is visible on the next rerun, and
 results are cached under that snapshot's name: new data, new cache entries.
+
+A session viewing an edition (components/editions.py) reads the edition's snapshot instead: the
+same queries and caches, under that snapshot's name, so an edition link costs what a live page does.
 """
 
 from datetime import date
@@ -11,8 +14,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from alliance import editions as store_editions
 from alliance import kpis, queries
-from alliance.history import history
+from alliance.history import can_roll_back, history
 from alliance.store import Store, default_path
 from alliance.words import cite_sources
 
@@ -27,9 +31,37 @@ def _store(path: str) -> Store:
     return Store(path).ensure()
 
 
-def version() -> str:
-    """Name the data the app shows now; it changes with every load."""
+_VIEW = "_edition_view"
+
+
+def live_version() -> str:
+    """Name the store's data as it is now; it changes with every load."""
     return store().version()
+
+
+def version() -> str:
+    """Name the data this page shows: the edition's stored state when one is viewed, else the live data."""
+    view = st.session_state.get(_VIEW)
+    return view["version"] if view else live_version()
+
+
+def edition_version(edition: dict) -> str:
+    """The data version of an edition's stored state (never written again, so it never changes)."""
+    path = store().snapshot_path(edition["snapshot"])
+    return f"{path.name}:{path.stat().st_mtime_ns}"
+
+
+def view(edition: dict | None) -> None:
+    """Make this page read the edition's stored state (None: the live data)."""
+    if edition:
+        st.session_state[_VIEW] = {**edition, "version": edition_version(edition)}
+    else:
+        st.session_state.pop(_VIEW, None)
+
+
+def viewed() -> dict | None:
+    """The edition this page reads, or None for the live data."""
+    return st.session_state.get(_VIEW)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -63,19 +95,67 @@ def summary(as_of: date, region: str | None = None, capability: str | None = Non
     return _summary(version(), as_of, region, capability, period_start)
 
 
+def summary_in(edition: dict, as_of: date, region=None, capability=None, period_start=None) -> dict:
+    """The same summary read from an edition's stored state: what the figure was when it was prepared."""
+    return _summary(edition_version(edition), as_of, region, capability, period_start)
+
+
+@st.cache_data(max_entries=20, show_spinner=False)
+def _editions(data_version: str) -> list[dict]:
+    return _editions_list(_cursor(data_version))
+
+
+def _editions_list(con) -> list[dict]:
+    try:
+        return store_editions.editions(con)
+    except duckdb.CatalogException:  # a store not yet upgraded to schema 4 has no editions
+        return []
+
+
+def editions() -> list[dict]:
+    """Every edition in the live store, newest first (drafts included: callers decide who sees them)."""
+    return _editions(live_version())
+
+
+@st.cache_data(max_entries=50, show_spinner=False)
+def _edition_figures(data_version: str, name: str, region: str | None) -> dict:
+    return store_editions.figures(_cursor(data_version), name, region)
+
+
+def edition_figures(name: str, region: str | None = None) -> dict:
+    """An edition's figures as frozen (the shape of `kpis --json`)."""
+    return _edition_figures(live_version(), name, region)
+
+
+@st.cache_data(max_entries=50, show_spinner="Comparing the edition with the data as it is now...")
+def _revisions(data_version: str, name: str, region: str | None) -> list[dict]:
+    return store_editions.revisions(store(), name, region)
+
+
+def revisions(name: str, region: str | None = None) -> list[dict]:
+    """The edition's figures that the live data gives differently (alliance.editions.revisions)."""
+    return _revisions(live_version(), name, region)
+
+
 @st.cache_data(max_entries=20, show_spinner=False)
 def _history(data_version: str) -> list[dict]:
     return history(_cursor(data_version))
 
 
 def loads() -> list[dict]:
-    """Every load, rollback and demo removal, newest first."""
-    return _history(version())
+    """Every load, rollback and demo removal, newest first, each saying whether it can still be rolled back."""
+    return [{**load, "can_roll_back": can_roll_back(store(), load)} for load in _history(version())]
+
+
+def live_loads() -> list[dict]:
+    """The live store's loads, newest first, whatever this page reads."""
+    return _history(live_version())
 
 
 def clear() -> None:
     """Forget cached results (after this app itself wrote to the store)."""
     _history.clear()
+    _editions.clear()
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

@@ -6,24 +6,17 @@ from datetime import date
 import streamlit as st
 
 from alliance import words
-from alliance.kpis import REGION_NAMES
+from alliance.kpis import CAPABILITY_NAMES, REGION_NAMES  # noqa: F401 (CAPABILITY_NAMES: also for pages)
 from alliance.words import LAUNCH
 from components.escape import plain
 
 ALL = "all"
-CAPABILITY_NAMES = {
-    "TRR": "Trends research readiness",
-    "OTI": "Open technology innovation",
-    "ESM": "Entrepreneurship and SMEs growth",
-    "PEX": "Policy experimentation",
-    "EIA": "Ecosystem initiatives acceleration",
-}
 
 
 @dataclass(frozen=True)
 class Filters:
     as_of: date
-    period_start: date
+    period_start: date | None  # None: no start (an edition prepared without one)
     region: str | None
     capability: str | None
 
@@ -65,6 +58,30 @@ class Filters:
         return f"{self.where_label}, {self.stock_label}"
 
 
+# URL parameters of the sidebar, carried from page to page: Streamlit's page navigation starts the
+# new page with an empty query string, which would reset the bound widgets (and leave an edition).
+SIDEBAR_PARAMS = ("edition", "as_of", "from", "region", "capability")
+_KEPT = "_sidebar_params"
+
+
+def restore_url() -> None:
+    """After a page switch (the URL has none of the sidebar's parameters), put back the session's choices."""
+    kept = st.session_state.get(_KEPT)
+    if kept and not any(name in st.query_params for name in SIDEBAR_PARAMS):
+        params, values = kept
+        st.query_params.update(params)
+        for key, value in values.items():
+            st.session_state[key] = value
+
+
+def remember_url() -> None:
+    """Keep the sidebar's choices and their URL parameters of this run for the next page switch."""
+    st.session_state[_KEPT] = (
+        {name: st.query_params[name] for name in SIDEBAR_PARAMS if name in st.query_params},
+        {name: st.session_state[name] for name in SIDEBAR_PARAMS if name in st.session_state},
+    )
+
+
 def _quoted(value: str, limit: int = 200) -> str:
     """A value from the link, in quotes, as text: st.warning reads Markdown, and a link is anyone's to write."""
     value = value if len(value) <= limit else value[: limit - 1] + "…"
@@ -100,31 +117,24 @@ def _check_url() -> list[str]:
     return notices
 
 
-def sidebar_filters() -> Filters:
-    """Draw the filters in the sidebar and return what they say."""
+def sidebar_filters(edition: dict | None = None) -> Filters:
+    """Draw the filters in the sidebar and return what they say; an edition fixes the period to its own."""
     notices = _check_url()
     with st.sidebar:
         st.markdown("**Filters**")
+        if edition:
+            region, capability = _places()
+            for notice in notices:
+                st.warning(notice, icon=":material/link_off:")
+            start = date.fromisoformat(edition["from"]) if edition["from"] else None
+            return Filters(date.fromisoformat(edition["as_of"]), start, region, capability)
         as_of = st.date_input(
             "As of", value=date.today(), min_value=date(2015, 1, 1), key="as_of", bind="query-params", format="YYYY-MM-DD"
         )
         start = st.date_input(
             "Period start", value=LAUNCH, min_value=date(2015, 1, 1), key="from", bind="query-params", format="YYYY-MM-DD"
         )
-        region = st.selectbox(
-            "Region",
-            [ALL, *[c for c in REGION_NAMES if c != "GLB"]],
-            format_func=lambda c: "All regions" if c == ALL else REGION_NAMES[c],
-            key="region",
-            bind="query-params",
-        )
-        capability = st.selectbox(
-            "Strategic capability",
-            [ALL, *CAPABILITY_NAMES],
-            format_func=lambda c: "All capabilities" if c == ALL else CAPABILITY_NAMES[c],
-            key="capability",
-            bind="query-params",
-        )
+        region, capability = _places()
         if start > as_of:
             # The launch, or for an as-of date before it, the start of that year.
             fallback = LAUNCH if LAUNCH <= as_of else date(as_of.year, 1, 1)
@@ -135,4 +145,23 @@ def sidebar_filters() -> Filters:
             start = fallback
         for notice in notices:
             st.warning(notice, icon=":material/link_off:")
-    return Filters(as_of, start, None if region == ALL else region, None if capability == ALL else capability)
+    return Filters(as_of, start, region, capability)
+
+
+def _places() -> tuple[str | None, str | None]:
+    """The region and capability select boxes; None for all."""
+    region = st.selectbox(
+        "Region",
+        [ALL, *[c for c in REGION_NAMES if c != "GLB"]],
+        format_func=lambda c: "All regions" if c == ALL else REGION_NAMES[c],
+        key="region",
+        bind="query-params",
+    )
+    capability = st.selectbox(
+        "Strategic capability",
+        [ALL, *CAPABILITY_NAMES],
+        format_func=lambda c: "All capabilities" if c == ALL else CAPABILITY_NAMES[c],
+        key="capability",
+        bind="query-params",
+    )
+    return (None if region == ALL else region), (None if capability == ALL else capability)

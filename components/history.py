@@ -6,14 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from alliance import AllianceError
-from alliance.history import remove_demo, rollback
+from alliance.history import ROLLBACK_KINDS, remove_demo, rollback
 from alliance.schema import SHEETS
 from alliance.store import Store
 from components import auth, data
 from components.charts import render_downloads
 from components.escape import plain
 
-KINDS = {"load": "upload", "rollback": "rollback", "remove_demo": "demo removal", "builtin": "built-in data", "demo": "demo data"}
+KINDS = {
+    "load": "upload",
+    "rollback": "rollback",
+    "remove_demo": "demo removal",
+    "builtin": "built-in data",
+    "demo": "demo data",
+    "publish": "edition prepared",
+    "approve": "edition approved",
+    "prune": "old states deleted",
+}
 # history() writes each sheet as "eois: +1 ~2 -0 =3"; table names hold no ':' or ';'.
 _SHEET = re.compile(r"^(\w+): \+(\d+) ~(\d+) -(\d+) =(\d+)$")
 _DONE = "history_done"
@@ -49,11 +58,18 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
                 "sha256": (load["sha256"] or "")[:12],
                 "replace": bool(load["replace_sheets"]),
                 "note": load["note"] or "",
+                "rollback": _rollback_word(load),
             }
             for load in loads
         ]
     )
     return table if identities else table.drop(columns=["by", "file", "note"], errors="ignore")
+
+
+def _rollback_word(load: dict) -> str:
+    if load["kind"] not in ROLLBACK_KINDS:
+        return ""
+    return "possible" if load.get("can_roll_back", True) else "no longer (state deleted)"
 
 
 def sheets_table(load: dict) -> pd.DataFrame:
@@ -92,7 +108,7 @@ def _confirm(label: str, key: str) -> bool:
 
 
 def _remember_version(key: str) -> None:
-    st.session_state[f"{key}_seen"] = data.version().split(":")[0]
+    st.session_state[f"{key}_seen"] = data.live_version().split(":")[0]
 
 
 def _finish(message: str) -> None:
@@ -114,15 +130,29 @@ def render_done() -> None:
 def render_rollback(store: Store, loads: list[dict]) -> None:
     """Pick a load, see what it changed, confirm, and return the store to its state before it."""
     st.markdown("##### Roll back a load")
-    by_id = {load["load_id"]: load for load in loads}
+    # Preparing, approving an edition or deleting old states changed no records: nothing to undo.
+    by_id = {load["load_id"]: load for load in loads if load["kind"] in ROLLBACK_KINDS}
+    if not by_id:
+        st.caption("No load changed records yet.")
+        return
     # A fresh key after each rollback, so the newest load is offered again.
     load_id = st.selectbox(
         "Load to roll back",
         list(by_id),
-        format_func=lambda i: f"Load {i}: {_kind(by_id[i])}, {by_id[i]['file_name']}, {by_id[i]['loaded_at']:%d %b %Y %H:%M}",
+        format_func=lambda i: (
+            f"Load {i}: {_kind(by_id[i])}, {by_id[i]['file_name']}, {by_id[i]['loaded_at']:%d %b %Y %H:%M}"
+            + ("" if by_id[i]["can_roll_back"] else " (can no longer be rolled back)")
+        ),
         key=f"rollback_load_{st.session_state.get(_NONCE, 0)}",
     )
     load = by_id[load_id]
+    if not load["can_roll_back"]:
+        st.caption(
+            f"Load {load_id} can no longer be rolled back: the stored state before it was deleted when old states "
+            "were pruned (editions keep theirs)."
+        )
+        st.button("Roll back", type="primary", key="rollback", disabled=True, icon=":material/undo:")
+        return
     changes = sheets_table(load)
     if changes.empty:
         st.caption("This load changed no sheet.")

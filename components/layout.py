@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from alliance.roles import published_only
 from components import auth, data
+from components.editions import render_banner, render_notice
 from components.filters import Filters
 from components.first_start import render_first_start
 from components.provenance import render_provenance
@@ -22,16 +24,24 @@ def _run_through_app() -> None:
     st.rerun()
 
 
-def page_start(title: str, intro: str | None = None, needs_data: bool = True) -> Filters:
+def page_start(title: str, intro: str | None = None, needs_data: bool = True, live: bool = False) -> Filters:
     """Draw the page title and where its numbers come from; return the sidebar filters.
 
-    On a store with no records yet, say so (and offer an analyst the first loads); a page that
+    The page reads the edition chosen in the sidebar, with a banner naming it; a live page (one
+    that changes the store or compares with it) reads the store as it is, except in published-only
+    mode. On a store with no records yet, say so (and offer an analyst the first loads); a page that
     only shows figures stops there.
     """
     if "filters" not in st.session_state:
         _run_through_app()
     filters: Filters = st.session_state["filters"]
+    edition = st.session_state.get("edition_chosen")
+    data.view(None if live and not published_only() else edition)
     st.title(title)
+    if data.viewed():
+        render_banner(data.viewed())
+    else:
+        render_notice()
     if intro:
         st.markdown(intro)
     loads = data.loads()

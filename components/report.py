@@ -14,16 +14,18 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def render_build(con, as_of, period_start, region, stem: str) -> None:
-    """Build the report with a progress indicator, then offer the .docx and the .xlsx annex."""
+def render_build(con, as_of, period_start, region, stem: str, edition: dict | None = None) -> None:
+    """Build the report with a progress indicator, then offer the .docx and the .xlsx annex (of an edition: naming it)."""
     from components import data
+    from components.publish import link
 
     key = (stem, as_of, period_start, region, data.version())
     if st.button("Build the report", type="primary", icon=":material/description:"):
         try:
             with st.status("Building the report...", expanded=True) as status:
                 st.write("Reading the figures and tables from the store...")
-                report = gather(con, as_of, period_start, region)
+                named = {**edition, "permalink": link(edition["name"])} if edition else None
+                report = gather(con, as_of, period_start, region, named)
                 st.write("Drawing the charts...")
                 images = render_images(figures(report))
                 st.write("Writing the Word document and the annex...")

@@ -15,7 +15,9 @@ def render_tiles(
     stocks = ", ".join(t["label"] for t in tiles if t["stock"])
     st.caption(
         f"{flows}: {period_label}. {stocks}: {stock_label}. "
-        f"Under each figure: the change since {compare_label}. Hover on (?) for the definition."
+        f"Under each figure: the change since {compare_label}"
+        + (" (the same figure counted on the data that edition holds)" if not compare_label[:1].isdigit() else "")
+        + ". Hover on (?) for the definition."
     )
     for start in range(0, len(tiles), per_row):
         columns = st.columns(per_row)
@@ -26,7 +28,7 @@ def render_tiles(
                 st.metric(
                     tile["label"],
                     count(tile["value"], tile["over"]),
-                    delta=f"{change:+,.0f}",
+                    delta=f"{change:+,.0f} since {compare_label}",
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",
                     help=definitions.get(tile["kpi"]),

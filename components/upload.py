@@ -92,7 +92,7 @@ def check_upload(store: Store, file, replace: bool = False) -> dict:
     """Validate an upload once per content, name and store version; keep it in the session for reruns."""
     content = file.getvalue()
     sha256 = hashlib.sha256(content).hexdigest()
-    version = data.version()
+    version = data.live_version()
     checked = st.session_state.get(_CHECKED, {}).get(sha256)
     if checked and checked["name"] == file.name and checked["version"] == version and checked.get("replace") == replace:
         return checked

@@ -11,6 +11,7 @@ page_start(
     "Every load, rollback and demo removal, newest first. Any of them can be undone: a rollback "
     "returns the store to its state before the load you pick.",
     needs_data=False,
+    live=True,
 )
 render_done()
 loads = data.loads()

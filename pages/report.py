@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import data
+from components.escape import plain
 from components.layout import page_start
 from components.report import render_build
 
@@ -10,8 +11,13 @@ f = page_start(
     "TDAG report",
     "A Word document in the shape of the TDAG contributions (summary, background, objectives, key actions and results, "
     "results and actions by region, charts, way forward, action required), with an Excel annex of every table behind it. "
-    "It uses the period, region and as-of date in the sidebar; the capability filter does not apply.",
+    "It uses the period, region and as-of date in the sidebar (an edition's own period when an edition is chosen); "
+    "the capability filter does not apply.",
 )
-st.markdown(f"**Period:** {f.period_start:%d %B %Y} to {f.as_of:%d %B %Y} · **Region:** {f.region_label}")
-stem = f"alliance-report-{f.region or 'all'}-{f.as_of:%Y%m%d}"
-render_build(data.cursor(), f.as_of, f.period_start, f.region, stem)
+edition = data.viewed()
+st.markdown(
+    f"**Period:** {f.period_label.removeprefix('in the period ')} · **Region:** {f.region_label}"
+    + (f" · **Edition:** {plain(edition['name'])}" if edition else "")
+)
+stem = f"alliance-report-{f.region or 'all'}-{f.as_of:%Y%m%d}" + (f"-{edition['name'].replace(' ', '_')}" if edition else "")
+render_build(data.cursor(), f.as_of, f.period_start, f.region, stem, edition)

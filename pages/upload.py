@@ -20,6 +20,7 @@ page_start(
     "Load the register kept in Excel. The file is checked first and nothing is written until you "
     "press the load button below the preview. Every load is recorded and can be undone on the History page.",
     needs_data=False,
+    live=True,
 )
 store = data.store()
 render_done()

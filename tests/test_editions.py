@@ -163,7 +163,12 @@ def test_publish_refuses_a_name_given_before_and_a_name_unfit_for_a_link(store):
 
 def test_editions_json_lists_newest_first_in_the_contract_shape(store):
     _published(store, "TDAG-23")
-    assert cli("publish", "TDAG-24", "--as-of", "2023-12-31", "--note", "draft for review", "--user", "ana", "--db", store.path).returncode == 0
+    assert (
+        cli(
+            "publish", "TDAG-24", "--as-of", "2023-12-31", "--note", "draft for review", "--user", "ana", "--db", store.path
+        ).returncode
+        == 0
+    )
     listed = json.loads(cli("editions", "--json", "--db", store.path).stdout)
     assert [e["name"] for e in listed] == ["TDAG-24", "TDAG-23"]
     keys = {"name", "from", "as_of", "status", "prepared_by", "prepared_at", "approved_by", "approved_at", "note"}

@@ -17,7 +17,7 @@ def test_overview_shows_hand_counted_tiles(app):
     assert values["USD mobilized"] == "304,000"
     assert values["Milestones overdue"] == "1"
     deltas = {m.label: m.proto.delta for m in at.metric}
-    assert deltas["EoIs"] == "+3"
+    assert deltas["EoIs"] == "+3 since 31 Mar 2023"
     assert "change since 31 Mar 2023" in " ".join(c.value for c in at.caption)
 
 
@@ -33,7 +33,7 @@ def test_overview_bad_url_values_fall_back_with_a_notice(app):
     assert not at.exception
     notices = " ".join(w.value for w in at.sidebar.warning)
     assert "not a date" in notices and "'XYZ' is unknown" in notices
-    assert at.sidebar.selectbox[0].value == "all"
+    assert at.selectbox(key="region").value == "all"
 
 
 def test_overview_eoi_chart_marks_the_first_deadline(app):

@@ -1,0 +1,159 @@
+"""Which figures a session sees: the live data or an edition (frozen, approved figures), and the banner.
+
+The choice is a sidebar select box kept in the URL (?edition=TDAG-26), so an edition has a
+permalink. Started with ALLIANCE_PUBLISHED_ONLY=1 the app offers approved editions only, the
+latest by default. Drafts are listed for analysts and admins only.
+"""
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from alliance import words
+from alliance.history import ROLLBACK_KINDS
+from alliance.roles import published_only
+from components import auth, data
+from components.escape import plain
+
+LIVE = "Live data"
+# Pages that show the store as it is, whatever edition is chosen: they change it or compare with it.
+LIVE_PAGES = ("upload", "history", "publish", "revisions")
+
+
+def approved(listed: list[dict]) -> list[dict]:
+    """The published editions, approved last first."""
+    return sorted((e for e in listed if e["status"] == "published"), key=lambda e: e["approved_at"], reverse=True)
+
+
+def offered() -> list[dict]:
+    """The editions this session may open: approved ones, and drafts for analysts and admins."""
+    listed = data.editions()
+    drafts = [e for e in listed if e["status"] == "draft"] if auth.may("analyst") and not published_only() else []
+    return approved(listed) + drafts
+
+
+def choose() -> dict | None:
+    """Draw the sidebar choice of figures; return the edition chosen (None: live data).
+
+    In published-only mode with no approved edition, say so and stop: nothing else is shown.
+    """
+    editions = offered()
+    by_name = {e["name"]: e for e in editions}
+    only = published_only()
+    options = list(by_name) if only else [LIVE, *by_name]
+    asked = st.query_params.get("edition")
+    if asked is not None and asked not in options:
+        kind = "approved edition" if only or not auth.may("analyst") else "edition"
+        st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
+            "the latest approved edition." if only else "the live data."
+        )
+        del st.query_params["edition"]
+        st.session_state.pop("edition", None)
+    if only and not editions:
+        st.title("Alliance Dashboard")
+        st.info(
+            "No edition of the Alliance's figures has been approved yet. This dashboard shows approved figures only: "
+            "come back once BDT has approved the first edition.",
+            icon=":material/hourglass_empty:",
+        )
+        st.stop()
+    with st.sidebar:
+        choice = st.selectbox(
+            "Figures",
+            options,
+            index=0,
+            key="edition",
+            bind="query-params",
+            help="Live data: every load as it is now. An edition: the figures approved for TDAG, frozen, "
+            "with a link that always gives the same figures.",
+        )
+        edition = by_name.get(choice)
+        if edition:
+            status = "approved" if edition["status"] == "published" else "DRAFT, not approved"
+            st.caption(f"Edition {plain(edition['name'])} ({status}): {_period(edition)}.")
+    return edition
+
+
+def _period(edition: dict) -> str:
+    start = date.fromisoformat(edition["from"]) if edition["from"] else None
+    return words.period(start, date.fromisoformat(edition["as_of"]))
+
+
+def _when(stamp: str | None) -> str:
+    return words.day(datetime.fromisoformat(stamp).date()) if stamp else ""
+
+
+def render_banner(edition: dict) -> None:
+    """Name the edition shown: its period, who approved it and when, and whether the live data changed since."""
+    name = plain(edition["name"])
+    if edition["status"] == "published":
+        who = f" by {plain(edition['approved_by'])}" if auth.may("analyst") else ""
+        head = f"**Edition {name}**, approved{who} on {_when(edition['approved_at'])}"
+    else:
+        head = f"**Draft edition {name}**, prepared by {plain(edition['prepared_by'])} on {_when(edition['prepared_at'])}: not approved, not for quoting"
+    changed = _loads_since(edition)
+    since = (
+        "The data have not changed since it was prepared."
+        if not changed
+        else f"The data have changed since it was prepared ({changed} load{'s' if changed != 1 else ''}); these figures do not."
+    )
+    text = f"{head}. Figures {_period(edition)}, frozen as approved: this link always gives the same figures. {since}"
+    if edition["status"] == "published":
+        st.info(text, icon=":material/verified:")
+    else:
+        st.warning(text, icon=":material/edit_note:")
+    notice = st.session_state.pop("_edition_notice", None)
+    if notice:
+        st.warning(notice, icon=":material/link_off:")
+
+
+def render_notice() -> None:
+    """Say once that a link named an edition this session cannot open."""
+    notice = st.session_state.pop("_edition_notice", None)
+    if notice:
+        st.warning(notice, icon=":material/link_off:")
+
+
+def _loads_since(edition: dict) -> int:
+    later = [load for load in data.live_loads() if load["load_id"] > edition["last_load_id"] and load["kind"] in ROLLBACK_KINDS]
+    return len(later)
+
+
+A_DATE = "A date"
+
+
+def choose_comparison(f) -> tuple[dict, str]:
+    """The Overview's 'Compare with': the latest approved edition by default (or a date); return the
+    figures of the same view there, and how to name them ("TDAG-26" or "30 Jun 2025").
+
+    Against an edition, a figure's change is what the data gained since it was prepared: the same
+    period, region and capability counted on the edition's stored state.
+    """
+    from datetime import timedelta
+
+    viewing = data.viewed()
+    editions = [e for e in approved(data.editions()) if not viewing or e["approved_at"] < (viewing["approved_at"] or "9")]
+    by_name = {e["name"]: e for e in editions}
+    left, right = st.columns([1, 1], width=460)
+    choice = left.selectbox(
+        "Compare with",
+        [*by_name, A_DATE],
+        key="compare_with",
+        bind="query-params",
+        help="An approved edition: the change since its figures were prepared. A date: the change since that date.",
+    )
+    if choice in by_name:
+        edition = by_name[choice]
+        return data.summary_in(edition, f.as_of, f.region, f.capability, f.period_start), edition["name"]
+    default = f.as_of - timedelta(days=365)
+    compare = right.date_input("Date", value=default, key="compare", bind="query-params", format="YYYY-MM-DD")
+    if compare > f.as_of:
+        # A change "since" a later date would subtract figures the as-of date does not know yet.
+        st.warning(
+            f"The comparison date {words.day(compare)} is after the as-of date {words.day(f.as_of)}; comparing with "
+            f"{words.day(default)} instead.",
+            icon=":material/event_busy:",
+        )
+        compare = default
+    # The same period cut at the comparison date: a flow's change is what the days after it added.
+    return data.summary(compare, f.region, f.capability, f.period_start), words.day(compare)

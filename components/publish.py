@@ -1,0 +1,240 @@
+"""The Publish and Revisions pages' parts: prepare an edition, approve one, list them, and what changed since."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from alliance import AllianceError, words
+from alliance.editions import approve, label, permalink, publish
+from alliance.kpis import REGION_NAMES
+from alliance.store import Store
+from components import auth, data
+from components.charts import render_downloads
+from components.escape import plain
+
+_DONE = "publish_done"
+
+
+def link(name: str) -> str:
+    """The edition's permalink on this server (the address the browser used), else $ALLIANCE_PUBLIC_URL."""
+    try:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(st.context.url or "")
+        base = f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else None
+    except Exception:  # no browser context (tests)
+        base = None
+    return permalink(name, base)
+
+
+def editions_table(editions: list[dict], identities: bool) -> pd.DataFrame:
+    """One row per edition: name, status, period, who prepared and approved it and when, and its link."""
+    rows = [
+        {
+            "edition": e["name"],
+            "status": "approved" if e["status"] == "published" else "draft",
+            "period start": e["from"] or "no start",
+            "as of": e["as_of"],
+            "prepared by": e["prepared_by"],
+            "prepared": e["prepared_at"],
+            "approved by": e["approved_by"] or "",
+            "approved": e["approved_at"] or "",
+            "note": e["note"],
+            "link": link(e["name"]),
+        }
+        for e in editions
+    ]
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "edition",
+            "status",
+            "period start",
+            "as of",
+            "prepared by",
+            "prepared",
+            "approved by",
+            "approved",
+            "note",
+            "link",
+        ],
+    )
+    return table if identities else table.drop(columns=["prepared by", "approved by", "note"])
+
+
+def render_editions(editions: list[dict], identities: bool = True) -> None:
+    """The editions, newest first, each with its permalink; downloads of the list."""
+    st.markdown(f"##### Editions ({len(editions)})")
+    if not editions:
+        st.caption("No edition yet.")
+        return
+    table = editions_table(editions, identities)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"link": st.column_config.LinkColumn("link", display_text="open", help="The edition's permalink")},
+    )
+    render_downloads(table, "Editions of the Alliance's figures", "editions")
+
+
+def render_done() -> None:
+    message = st.session_state.pop(_DONE, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def _finish(message: str) -> None:
+    data.clear()
+    st.session_state[_DONE] = message
+    st.rerun()
+
+
+def render_prepare(store: Store) -> None:
+    """A form to prepare an edition (a draft) of the data as it is now, for a period."""
+    st.markdown("##### Prepare an edition")
+    st.caption(
+        "An edition keeps the data exactly as they are now, for the period you give. It stays a draft, seen by analysts "
+        "and admins only, until an admin who did not prepare it approves it; then its figures never change."
+    )
+    with st.form("prepare", border=True):
+        name = st.text_input(
+            "Name", max_chars=60, placeholder="TDAG-26", help="Letters, digits, spaces, dots, dashes, underscores"
+        )
+        left, right = st.columns(2)
+        start = left.date_input("Period start", value=words.LAUNCH, min_value=date(2015, 1, 1), format="YYYY-MM-DD")
+        as_of = right.date_input("As of", value=date.today(), min_value=date(2015, 1, 1), format="YYYY-MM-DD")
+        note = st.text_area("Note (optional)", max_chars=500, placeholder="For the TDAG meeting of ...")
+        submitted = st.form_submit_button("Prepare the draft", type="primary", icon=":material/edit_note:")
+    if submitted:
+        if start > as_of:
+            st.error(f"The period start {words.day(start)} is after the as-of date {words.day(as_of)}.", icon=":material/error:")
+            return
+        try:
+            auth.require("analyst")
+            edition = publish(store, name, as_of, start, note, user=auth.who())
+        except AllianceError as error:
+            st.error(plain(str(error)), icon=":material/error:")
+            return
+        _finish(
+            f"Draft edition {edition['name']} prepared, {words.period(start, as_of)}. Check it with the link in the list, "
+            "then ask an admin who did not prepare it to approve it."
+        )
+
+
+def render_approve(store: Store, drafts: list[dict]) -> None:
+    """Pick a draft, see its key figures, and approve it (an admin who did not prepare it)."""
+    st.markdown("##### Approve a draft")
+    if not drafts:
+        st.caption("No draft waits for approval.")
+        return
+    by_name = {e["name"]: e for e in drafts}
+    name = st.selectbox("Draft", list(by_name), key="approve_name")
+    edition = by_name[name]
+    start = date.fromisoformat(edition["from"]) if edition["from"] else None
+    st.caption(
+        f"Prepared by {plain(edition['prepared_by'])} at {edition['prepared_at']}; figures {words.period(start, date.fromisoformat(edition['as_of']))}."
+    )
+    figures = data.edition_figures(name)
+    st.dataframe(_key_figures(figures), hide_index=True, width="stretch")
+    st.link_button("Open the draft", link(name), icon=":material/open_in_new:")
+    if not auth.may("admin"):
+        st.caption("Approving needs the admin role.")
+        return
+    if edition["prepared_by"].strip().casefold() == auth.who().strip().casefold():
+        st.caption(f"You ({plain(auth.who())}) prepared this edition: another admin must check and approve it.")
+        st.button("Approve and publish", disabled=True, key="approve", icon=":material/verified:")
+        return
+    confirmed = st.checkbox(f"I have checked the figures of {plain(name)}: publish them", key=f"approve_confirm_{name}")
+    if st.button("Approve and publish", type="primary", disabled=not confirmed, key="approve", icon=":material/verified:"):
+        try:
+            auth.require("admin")
+            approve(store, name, user=auth.who())
+        except AllianceError as error:
+            st.error(plain(str(error)), icon=":material/error:")
+            return
+        _finish(f"Edition {name} approved: its figures are frozen, and its link is {link(name)}.")
+
+
+_KEY_FIGURES = (
+    "eois.total",
+    "eois.countries",
+    "centers.launched",
+    "centers.total",
+    "events.total",
+    "events.participants",
+    "resources_usd",
+    "milestones.done",
+    "milestones.overdue",
+)
+
+
+def _key_figures(figures: dict) -> pd.DataFrame:
+    from alliance.editions import flatten
+
+    flat = flatten(figures)
+    return pd.DataFrame([{"figure": label(k), "value": words.count(flat.get(k, 0))} for k in _KEY_FIGURES])
+
+
+def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
+    """One row per figure the data as it is now gives differently: edition, now, change, and the loads behind it."""
+
+    def loads(found: list[dict]) -> str:
+        if not found:
+            return "not found"
+        parts = []
+        for x in found:
+            when = str(x["loaded_at"])[:16]
+            what = f"load {x['load_id']} ({x['kind'].replace('_', ' ')}"
+            what += f", {x['file_name']}, by {x['loaded_by']}" if identities else ""
+            parts.append(what + f", {when})" + (" probably" if x.get("found_by") else ""))
+        return "; ".join(parts)
+
+    return pd.DataFrame(
+        [
+            {
+                "figure": label(r["kpi"]),
+                "edition": r["edition"],
+                "now": r["now"],
+                "change": r["change"],
+                "changed by": loads(r["loads"]),
+                "key": r["kpi"],
+            }
+            for r in revisions
+        ],
+        columns=["figure", "edition", "now", "change", "changed by", "key"],
+    )
+
+
+def render_revisions(edition: dict, region: str | None, identities: bool) -> None:
+    """The edition's figures that the data as it is now gives differently, for its period and the region chosen."""
+    start = date.fromisoformat(edition["from"]) if edition["from"] else None
+    period = words.period(start, date.fromisoformat(edition["as_of"]))
+    where = REGION_NAMES[region] if region else "the whole Alliance"
+    found = data.revisions(edition["name"], region)
+    title = f"Figures of edition {edition['name']} ({where}, {period}) that the data as they are now give differently"
+    st.markdown(f"##### {plain(title)}")
+    if not found:
+        st.success(
+            f"No revision: the data as they are now give every figure of {plain(edition['name'])} for {where} as the edition does.",
+            icon=":material/check_circle:",
+        )
+        return
+    table = revisions_table(found, identities)
+    st.caption(
+        f'{len(table)} figure{"s" if len(table) != 1 else ""} differ. "Changed by" names the loads since the edition '
+        'that changed each figure ("probably": the stored states around that load were deleted, so it is named because '
+        "it changed the figure's sheet)."
+    )
+    st.dataframe(
+        table.drop(columns=["key"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "figure": st.column_config.TextColumn("figure", width="medium"),
+            "change": st.column_config.NumberColumn("change", format="%+d"),
+            "changed by": st.column_config.TextColumn("changed by", width="large"),
+        },
+    )
+    render_downloads(table, title, f"revisions_{edition['name']}")

@@ -1,0 +1,28 @@
+"""Revisions: which figures of an edition the data as they are now give differently, and which load changed them."""
+
+import streamlit as st
+
+from components import auth
+from components.editions import approved, offered
+from components.layout import page_start
+from components.publish import render_revisions
+
+f = page_start(
+    "Revisions",
+    "Figures handed to TDAG in an edition can be revised later: an EoI reported late, an event corrected. Here are "
+    "the figures of an edition that the data as they are now give differently for the same period and region.",
+    needs_data=False,
+    live=True,
+)
+editions = offered()
+if not editions:
+    st.info("No edition has been prepared yet, so there is nothing to compare.", icon=":material/info:")
+    if auth.may("analyst"):
+        st.page_link("pages/publish.py", label="Prepare one on the Publish page", icon=":material/verified:")
+else:
+    chosen = st.session_state.get("edition_chosen")
+    names = [e["name"] for e in editions]
+    latest = approved(editions)
+    default = chosen["name"] if chosen else (latest[0]["name"] if latest else names[0])
+    name = st.selectbox("Edition", names, index=names.index(default), key="revisions_edition", width=320)
+    render_revisions(next(e for e in editions if e["name"] == name), f.region, identities=auth.may("analyst"))

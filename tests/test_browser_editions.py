@@ -1,0 +1,78 @@
+"""Editions in Chromium: an edition link shows frozen figures after a later load, and published-only serving."""
+
+import shutil
+from datetime import date
+
+import pytest
+from browser import CHROMIUM, launch, open_page, serve
+from conftest import cli, copy_store
+from test_editions import _late_eoi
+
+from alliance import editions
+
+pytest.importorskip("playwright")
+pytestmark = pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not __import__("os").path.exists(CHROMIUM), reason="Debian chromium is not installed"
+)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def edition_store(_handcount_store, tmp_path_factory):
+    """The hand-counted store, edition TDAG-23 approved, then a late EoI loaded (the data now give 7 EoIs, the edition 6)."""
+    folder = tmp_path_factory.mktemp("edition")
+    store = copy_store(_handcount_store, folder)
+    editions.publish(store, "TDAG-23", date(2023, 6, 30), date(2023, 1, 25), user="ana")
+    editions.approve(store, "TDAG-23", user="boss")
+    assert cli("load", _late_eoi(folder), "--db", store.path).returncode == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
+def _eois(page) -> str:
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text="EoIs").first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_an_edition_link_shows_the_frozen_figures_and_keeps_them_on_other_pages(edition_store, browser):
+    with serve(edition_store.path) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(page, f"{url}/?edition=TDAG-23&region=Europe")
+        assert _eois(page) == "1"  # E7, Germany
+        open_page(page, f"{url}/?edition=TDAG-23")
+        assert _eois(page) == "6"
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Edition TDAG-23" in main and "approved by boss" in main and "25 Jan 2023 to 30 Jun 2023" in main
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Regions").click()
+        page.wait_for_url("**/regions**")
+        open_page(page, page.url)
+        assert "edition=TDAG-23" in page.url
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "Edition TDAG-23" in main and "Session State" not in main
+        open_page(page, f"{url}/?as_of=2023-06-30&from=2023-01-25")
+        assert _eois(page) == "7"  # the live data
+        page.close()
+
+
+def test_published_only_serving_shows_the_latest_approved_edition_and_hides_unreviewed_pages(edition_store, browser):
+    with serve(edition_store.path, env={"ALLIANCE_PUBLISHED_ONLY": "1"}) as url:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        open_page(page, f"{url}/")
+        assert _eois(page) == "6"
+        assert "Edition TDAG-23" in page.locator('[data-testid="stMain"]').inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        open_page(page, f"{url}/revisions")
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Overview" in nav and "Revisions" not in nav and "Upload" not in nav and "Publish" not in nav
+        assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() != "Revisions"
+        page.close()
