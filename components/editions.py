@@ -122,9 +122,10 @@ def _loads_since(edition: dict) -> int:
 A_DATE = "A date"
 
 
-def choose_comparison(f) -> tuple[dict, str]:
+def choose_comparison(f) -> tuple[dict, str, bool]:
     """The Overview's 'Compare with': the latest approved edition by default (or a date); return the
-    figures of the same view there, and how to name them ("TDAG-26" or "30 Jun 2025").
+    figures of the same view there, how to name them ("TDAG-26" or "30 Jun 2025"), and whether that
+    is an edition.
 
     Against an edition, a figure's change is what the data gained since it was prepared: the same
     period, region and capability counted on the edition's stored state.
@@ -144,7 +145,7 @@ def choose_comparison(f) -> tuple[dict, str]:
     )
     if choice in by_name:
         edition = by_name[choice]
-        return data.summary_in(edition, f.as_of, f.region, f.capability, f.period_start), edition["name"]
+        return data.summary_in(edition, f.as_of, f.region, f.capability, f.period_start), edition["name"], True
     default = f.as_of - timedelta(days=365)
     compare = right.date_input("Date", value=default, key="compare", bind="query-params", format="YYYY-MM-DD")
     if compare > f.as_of:
@@ -156,4 +157,4 @@ def choose_comparison(f) -> tuple[dict, str]:
         )
         compare = default
     # The same period cut at the comparison date: a flow's change is what the days after it added.
-    return data.summary(compare, f.region, f.capability, f.period_start), words.day(compare)
+    return data.summary(compare, f.region, f.capability, f.period_start), words.day(compare), False

@@ -23,4 +23,6 @@ def plain(text) -> str:
     # Markdown turns a bare address (https://..., www....) into a link even when escaped; a word
     # joiner inside the scheme keeps it text and looks the same.
     text = _AUTOLINK.sub(lambda match: match.group()[0] + "\u2060" + match.group()[1:], text)
+    # An e-mail address becomes a mailto link even with its @ escaped; a word joiner before it does not.
+    text = text.replace("@", "\u2060@")
     return _PUNCTUATION.sub(r"\\\1", text)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from alliance.history import ROLLBACK_KINDS
 from alliance.roles import published_only
 from components import auth, data
 from components.editions import render_banner, render_notice
@@ -44,7 +45,8 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True, li
         render_notice()
     if intro:
         st.markdown(intro)
-    loads = data.loads()
+    # The last load that changed records (preparing or approving an edition changes none).
+    loads = [load for load in data.loads() if load["kind"] in ROLLBACK_KINDS]
     demo = int(data.frame("demo_rows")["demo_rows"].iloc[0])
     render_provenance(
         loads[0] if loads else None,

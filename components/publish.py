@@ -34,32 +34,18 @@ def editions_table(editions: list[dict], identities: bool) -> pd.DataFrame:
         {
             "edition": e["name"],
             "status": "approved" if e["status"] == "published" else "draft",
+            "link": link(e["name"]),
             "period start": e["from"] or "no start",
             "as of": e["as_of"],
-            "prepared by": e["prepared_by"],
-            "prepared": e["prepared_at"],
-            "approved by": e["approved_by"] or "",
             "approved": e["approved_at"] or "",
+            "approved by": e["approved_by"] or "",
+            "prepared": e["prepared_at"],
+            "prepared by": e["prepared_by"],
             "note": e["note"],
-            "link": link(e["name"]),
         }
         for e in editions
     ]
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "edition",
-            "status",
-            "period start",
-            "as of",
-            "prepared by",
-            "prepared",
-            "approved by",
-            "approved",
-            "note",
-            "link",
-        ],
-    )
+    table = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["edition"])
     return table if identities else table.drop(columns=["prepared by", "approved by", "note"])
 
 

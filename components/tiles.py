@@ -7,16 +7,23 @@ from alliance.words import count
 
 
 def render_tiles(
-    tiles: list[dict], compare_label: str, kpi_definitions: pd.DataFrame, period_label: str, stock_label: str, per_row: int = 5
+    tiles: list[dict],
+    compare_label: str,
+    kpi_definitions: pd.DataFrame,
+    period_label: str,
+    stock_label: str,
+    per_row: int = 5,
+    edition: bool = False,
 ) -> None:
-    """Draw KPI tiles in rows; each says when it counts, its definition on hover and its change since compare_label."""
+    """Draw KPI tiles in rows; each says when it counts, its definition on hover and its change since compare_label
+    (an edition's name, shown on every tile: "+3 since TDAG-26"; or a date, said once above them)."""
     definitions = dict(zip(kpi_definitions["kpi_code"], kpi_definitions["definition"]))
     flows = ", ".join(t["label"] for t in tiles if not t["stock"])
     stocks = ", ".join(t["label"] for t in tiles if t["stock"])
     st.caption(
         f"{flows}: {period_label}. {stocks}: {stock_label}. "
         f"Under each figure: the change since {compare_label}"
-        + (" (the same figure counted on the data that edition holds)" if not compare_label[:1].isdigit() else "")
+        + (" (the same figure counted on the data that edition holds)" if edition else "")
         + ". Hover on (?) for the definition."
     )
     for start in range(0, len(tiles), per_row):
@@ -28,7 +35,7 @@ def render_tiles(
                 st.metric(
                     tile["label"],
                     count(tile["value"], tile["over"]),
-                    delta=f"{change:+,.0f} since {compare_label}",
+                    delta=f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",
                     help=definitions.get(tile["kpi"]),

@@ -15,9 +15,16 @@ f = page_start(
     "and which milestones are late.",
 )
 current = data.summary(f.as_of, f.region, f.capability, f.period_start)
-previous, since = choose_comparison(f)
+previous, since, against_edition = choose_comparison(f)
 targets = data.frame("kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
-render_tiles(tiles(current, previous, targets), since, data.frame("kpi_definitions"), f.period_label, f.stock_label)
+render_tiles(
+    tiles(current, previous, targets),
+    since,
+    data.frame("kpi_definitions"),
+    f.period_label,
+    f.stock_label,
+    edition=against_edition,
+)
 
 eois = data.frame("eois_cumulative", **f.params)
 if eois.empty:
