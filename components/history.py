@@ -47,6 +47,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
             {
                 "load": load["load_id"],
                 "kind": _kind(load),
+                "rollback": _rollback_word(load),
                 "by": load["loaded_by"],
                 "when": load["loaded_at"],
                 "file": load["file_name"],
@@ -58,7 +59,6 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
                 "sha256": (load["sha256"] or "")[:12],
                 "replace": bool(load["replace_sheets"]),
                 "note": load["note"] or "",
-                "rollback": _rollback_word(load),
             }
             for load in loads
         ]
@@ -87,7 +87,7 @@ def sheets_table(load: dict) -> pd.DataFrame:
 def render_history(loads: list[dict], identities: bool = True) -> None:
     """Draw every load as a table with CSV and Excel downloads (who and which file only with identities)."""
     table = history_table(loads, identities)
-    st.markdown(f"##### Loads, rollbacks and demo removals ({len(table)})")
+    st.markdown(f"##### Loads, rollbacks, editions and prunes ({len(table)})")
     st.dataframe(
         table,
         hide_index=True,

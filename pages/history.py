@@ -8,8 +8,8 @@ from components.layout import page_start
 
 page_start(
     "History",
-    "Every load, rollback and demo removal, newest first. Any of them can be undone: a rollback "
-    "returns the store to its state before the load you pick.",
+    "Every load, rollback, demo removal, edition and prune, newest first. A load can be undone while the state "
+    "before it is kept: a rollback returns the store to its state before the load you pick.",
     needs_data=False,
     live=True,
 )
