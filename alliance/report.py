@@ -108,9 +108,9 @@ def gather(
 
 def figures(report: Report) -> dict:
     """The three charts, from the same figure functions the pages use."""
-    from components.figures_capabilities import demand_supply_bars
-    from components.figures_milestones import milestone_timeline_as_of
-    from components.figures_regions import kpi_by_region
+    from alliance.figures.capabilities import demand_supply_bars
+    from alliance.figures.milestones import milestone_timeline_as_of
+    from alliance.figures.regions import kpi_by_region
 
     eois = report.tables["EoIs by region"].rename(columns={"eois": "eois_total"})
     period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from alliance.figures.capabilities import MEASURES, demand_supply_bars, region_capability_heatmap
 from components.charts import render_chart
-from components.figures_capabilities import MEASURES, demand_supply_bars, region_capability_heatmap
 
 TABLE_COLUMNS = {"capability_name": "Capability", "eois": "Demand (EoIs)", "centers": "Supply (centers)", "gap": "Gap"}
 REGION_COLUMNS = {"region_name": "Region", **TABLE_COLUMNS}

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
+from alliance.figures.centers import LEFT, PIPELINE, centers_by_type_bars, centers_scope_status_bars, eoi_pipeline
 from components.charts import render_chart, render_empty, render_table_downloads
-from components.figures_centers import LEFT, PIPELINE, centers_by_type_bars, centers_scope_status_bars, eoi_pipeline
 
 DIRECTORY_LIMIT = 500
 DIRECTORY_COLUMNS = {

@@ -5,9 +5,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from alliance.figures.events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
 from alliance.words import count, dated
 from components.charts import date_columns, render_chart, render_downloads, render_empty
-from components.figures_events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
 
 # The column headers of seed 001 §3.1, in its order.
 SEED_COLUMNS = {

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from alliance import words
+from alliance.figures.milestones import milestone_timeline_as_of, outcome_progress
 from alliance.scorecard import RULE
 from components.charts import date_columns, render_chart, render_downloads, render_empty
 from components.escape import plain
-from components.figures_milestones import milestone_timeline_as_of, outcome_progress
 
 BADGES = {
     "on track": ("green", ":material/check_circle:"),

@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from alliance.figures.regions import kpi_by_region
 from alliance.kpis import KPI_COLUMNS
 from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table_downloads
 from components.escape import plain
-from components.figures_regions import kpi_by_region
 from components.filters import CAPABILITY_NAMES
 
 COUNTRY_KEY = "country"

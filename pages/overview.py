@@ -1,10 +1,10 @@
 """Overview, for BDT management: is the Alliance on track, where is it behind, what changed?"""
 
+from alliance.figures import eois_over_time
 from alliance.kpis import tiles
 from components import data
 from components.charts import render_chart, render_empty
 from components.editions import choose_comparison
-from components.figures import eois_over_time
 from components.layout import page_start
 from components.milestones import render_milestone_lists
 from components.tiles import render_tiles

@@ -2,9 +2,9 @@
 
 from dataclasses import replace
 
+from alliance.figures.regions import world_map
 from components import data
 from components.charts import render_empty
-from components.figures_regions import world_map
 from components.layout import page_start
 from components.regions import (
     MEASURES,

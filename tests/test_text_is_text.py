@@ -225,7 +225,12 @@ def strings(value):
 
 
 def figures_from_hostile_frames():
-    from components import figures, figures_capabilities, figures_centers, figures_events, figures_milestones, figures_regions
+    import alliance.figures as figures
+    from alliance.figures import capabilities as figures_capabilities
+    from alliance.figures import centers as figures_centers
+    from alliance.figures import events as figures_events
+    from alliance.figures import milestones as figures_milestones
+    from alliance.figures import regions as figures_regions
 
     day = pd.Timestamp("2023-06-30")
     milestones = pd.DataFrame(
@@ -289,7 +294,7 @@ def test_figure_labels_from_data_are_html_escaped(name):
 
 
 def test_milestone_hover_text_shows_the_whole_title_escaped():
-    from components.figures_milestones import milestone_timeline_as_of
+    from alliance.figures.milestones import milestone_timeline_as_of
 
     title = "<i>A</i>" + " long words" * 8
     day = pd.Timestamp("2023-06-30")

@@ -5,8 +5,8 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import plain_label
-from components.theme import PALETTE
+from alliance.figures import plain_label
+from alliance.figures.theme import PALETTE
 
 DEMAND_COLOR, SUPPLY_COLOR, GAP_COLOR = PALETTE[0], PALETTE[2], PALETTE[5]
 MEASURES = {

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from alliance import DATA_DIR
-from components.theme import STATUS_COLORS
+from alliance.figures.theme import STATUS_COLORS
 
 FIRST_DEADLINE = date(2023, 4, 15)
 

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import plain_label
-from components.theme import REGION_COLORS
+from alliance.figures import plain_label
+from alliance.figures.theme import REGION_COLORS
 
 # Single-hue blues (ColorBrewer), starting from a blue that still stands out from the grey land,
 # so a country with one EoI is visibly coloured; readable with every common colour-vision deficiency.

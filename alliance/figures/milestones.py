@@ -5,8 +5,8 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import mark_cycle_breaks, milestone_timeline, plain_label
-from components.theme import STATUS_COLORS
+from alliance.figures import mark_cycle_breaks, milestone_timeline, plain_label
+from alliance.figures.theme import STATUS_COLORS
 
 
 def _short(text: str, limit: int = 38) -> str:
@@ -21,7 +21,7 @@ def _short(text: str, limit: int = 38) -> str:
 def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
     """The shared milestone time line (done, due, overdue) with word-shortened labels and the as-of date marked.
 
-    components.figures.milestone_timeline cuts titles at 60 characters mid-word and merges two milestones whose
+    alliance.figures.milestone_timeline cuts titles at 60 characters mid-word and merges two milestones whose
     first 60 characters agree; here each label ends at a word with an ellipsis, and carries the id when two agree.
     """
     labels = frame["title"].map(_short)

@@ -3,8 +3,8 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.figures import mark_cycle_breaks, plain_label
-from components.theme import PALETTE, REGION_COLORS
+from alliance.figures import mark_cycle_breaks, plain_label
+from alliance.figures.theme import PALETTE, REGION_COLORS
 
 MEASURES = {"participants": "Participants", "trained_certified": "Trained or certified", "events": "Events"}
 PRODUCT_LABELS = {
