@@ -40,6 +40,10 @@ if auth.needs_sign_in():
     st.stop()
 restore_url()
 edition = editions.choose()
+if edition is editions.NO_EDITION:
+    upload_guard.guard(False)
+    st.navigation([st.Page(editions.no_edition_page, title="Alliance Dashboard", icon=":material/hourglass_empty:")]).run()
+    st.stop()
 st.session_state["edition_chosen"] = edition
 st.session_state["filters"] = sidebar_filters(edition)
 remember_url()

@@ -4,6 +4,7 @@ editions: publish, approve, editions, revisions, prune."""
 import argparse
 import errno
 import json
+import os
 import sys
 from datetime import date
 
@@ -138,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.db)
     try:
         return _run(args, store)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): say nothing more, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Rejected as rejected:
         if getattr(args, "json", False):
             print(
@@ -207,14 +212,19 @@ def _run(args, store: Store) -> int:
         store.ensure()
         con = store.connect()
         try:
-            if args.edition:
-                if args.as_of or args.period_start:
-                    print("--edition gives the period: leave out --from and --as-of.", file=sys.stderr)
+            if args.edition is not None:
+                if args.as_of or args.period_start or not args.edition.strip():
+                    print("--edition NAME gives the period: name an edition, and leave out --from and --as-of.", file=sys.stderr)
                     return 2
                 edition = editions.get(con, args.edition)
                 if edition["status"] != "published":
-                    print(f"Note: the edition {args.edition!r} is a draft, not approved yet.", file=sys.stderr)
-                print(json.dumps(editions.figures(con, args.edition, args.region), indent=2))
+                    print(
+                        f"The edition {edition['name']!r} is a draft, not approved: it has no figures to quote yet "
+                        "(kpis --from and --as-of give the data's).",
+                        file=sys.stderr,
+                    )
+                    return 1
+                print(json.dumps(editions.figures(con, edition["name"], args.region), indent=2))
                 return 0
             as_of = args.as_of or date.today()
             if args.period_start and args.period_start > as_of:
@@ -353,7 +363,13 @@ def _run(args, store: Store) -> int:
             print(f"The data as it is now gives every figure of {args.name} as the edition does.")
         else:
             for r in found:
-                loads = ", ".join(f"load {x['load_id']} ({_printable(x['file_name'])})" for x in r["loads"]) or "load not found"
+                loads = (
+                    ", ".join(
+                        f"load {x['load_id']} ({_printable(x['file_name'])}){' probably' if x.get('found_by') else ''}"
+                        for x in r["loads"]
+                    )
+                    or "load not found"
+                )
                 print(f"{r['kpi']:<40} edition {r['edition']:>12,}  now {r['now']:>12,}  {r['change']:+,}  {loads}")
         return 0
     if args.command == "prune":

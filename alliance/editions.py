@@ -13,6 +13,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from datetime import date, datetime
 
 import duckdb
@@ -40,12 +41,30 @@ _TABLES = {
     "milestones": {"milestones"},
     "resources_usd": {"resources"},
 }
-_COLUMNS = "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id"
+_COLUMNS = (
+    "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id, "
+    "prepared_seq, approved_seq"
+)
+# Labels of the app's own choices beside the editions (components/editions.py): no edition may take them.
+RESERVED = ("live data", "a date")
+
+
+def person(name: str | None) -> str:
+    """Who acts, as recorded and compared: Unicode-normalised (NFKC), invisible characters dropped,
+    spaces collapsed. Refuses a blank name: an approval must say who gave it."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc"))
+    text = " ".join(text.split())
+    if not text:
+        raise AllianceError("Say who you are (--user, or $ALLIANCE_USER): an edition records who prepared and approved it.")
+    return text
 
 
 def check_name(name: str) -> str:
     """The name, stripped; refuse one that would not make a clean link."""
     name = (name or "").strip()
+    if name.casefold() in RESERVED:
+        raise AllianceError(f"{name!r} is a label of the dashboard's own choices; give the edition another name.")
     if not _NAME.match(name):
         raise AllianceError(
             f"{name[:80]!r} is not a usable edition name: 1 to 60 letters, digits, spaces, dots, dashes or underscores, "
@@ -57,13 +76,13 @@ def check_name(name: str) -> str:
 def editions(con, include_drafts: bool = True) -> list[dict]:
     """Every edition, newest first, in the contract's shape (plus its snapshot and last load)."""
     where = "" if include_drafts else "where status = 'published'"
-    result = con.execute(f"select {_COLUMNS} from editions {where} order by prepared_at desc, name desc")
+    result = con.execute(f"select {_COLUMNS} from editions {where} order by prepared_seq desc")
     return [_shape(dict(zip([d[0] for d in result.description], row))) for row in result.fetchall()]
 
 
 def get(con, name: str) -> dict:
     """One edition by name; an AllianceError naming the editions there are when there is none."""
-    found = [e for e in editions(con) if e["name"] == name]
+    found = [e for e in editions(con) if e["name"].casefold() == (name or "").strip().casefold()]
     if not found:
         known = ", ".join(e["name"] for e in editions(con)) or "none yet"
         raise AllianceError(f"There is no edition called {name[:80]!r} (editions: {known}).")
@@ -72,8 +91,8 @@ def get(con, name: str) -> dict:
 
 def latest_published(con) -> dict | None:
     """The edition approved last, or None."""
-    found = [e for e in editions(con, include_drafts=False)]
-    return max(found, key=lambda e: e["approved_at"]) if found else None
+    found = editions(con, include_drafts=False)
+    return max(found, key=lambda e: e["approved_seq"]) if found else None
 
 
 def _shape(row: dict) -> dict:
@@ -90,6 +109,8 @@ def _shape(row: dict) -> dict:
         "note": row["note"] or "",
         "snapshot": row["snapshot"],
         "last_load_id": row["last_load_id"],
+        "prepared_seq": row["prepared_seq"],
+        "approved_seq": row["approved_seq"],
     }
 
 
@@ -118,7 +139,8 @@ def publish(
     if period_start and period_start > as_of:
         raise AllianceError(f"The period start {period_start.isoformat()} is after the as-of date {as_of.isoformat()}.")
     note = (note or "").strip()[:500]
-    user = (user or current_user()).strip()
+    user = person(user or current_user())
+    store.ensure()  # an older store is upgraded (and its built-in records refreshed) before its state is kept
     with store.write() as con:
         if con.execute("select count(*) from editions where lower(name) = lower(?)", [name]).fetchall()[0][0]:
             raise AllianceError(f"An edition called {name!r} exists already: an edition's name is given once.")
@@ -127,8 +149,8 @@ def publish(
         figures = _figures(store.snapshot_path(snapshot), as_of, period_start)
         now = datetime.now().replace(microsecond=0)
         con.execute(
-            f"insert into editions ({_COLUMNS}, figures) values (?, ?, ?, 'draft', ?, ?, null, null, ?, ?, ?, ?)",
-            [name, period_start, as_of, user, now, note, snapshot, last_load, json.dumps(figures)],
+            f"insert into editions ({_COLUMNS}, figures) values (?, ?, ?, 'draft', ?, ?, null, null, ?, ?, ?, ?, null, ?)",
+            [name, period_start, as_of, user, now, note, snapshot, last_load, last_load + 1, json.dumps(figures)],
         )
         _record(con, store, last_load + 1, "publish", f"edition {name} prepared", user, [])
     return _get_from(store, name)
@@ -136,28 +158,34 @@ def publish(
 
 def approve(store: Store, name: str, user: str | None = None) -> dict:
     """Publish a draft; refused, changing nothing, when the approver prepared it or it is published already."""
-    user = (user or current_user()).strip()
+    user = person(user or current_user())
+    store.ensure()
     with store.write() as con:
         edition = get(con, name)
+        name = edition["name"]
         if edition["status"] == "published":
             raise AllianceError(
                 f"The edition {name!r} was approved already, by {edition['approved_by']} at {edition['approved_at']}."
             )
-        if edition["prepared_by"].strip().casefold() == user.casefold():
+        if person(edition["prepared_by"]).casefold() == user.casefold():
             raise AllianceError(
                 f"{user} prepared the edition {name!r}, so cannot approve it: another person must check and approve it."
             )
         start, as_of = period(edition)
         path = store.snapshot_path(edition["snapshot"])
         if not path.exists():
-            raise AllianceError(f"The stored state of the edition {name!r} ({edition['snapshot']}) is missing; prepare it again.")
+            raise AllianceError(
+                f"The stored state of the edition {name!r} ({edition['snapshot']}) is missing, so it cannot be approved: "
+                "prepare a new edition under another name."
+            )
         # Frozen as approved: the figures of the edition's snapshot, read again now.
         figures = _figures(path, as_of, start)
-        con.execute(
-            "update editions set status = 'published', approved_by = ?, approved_at = ?, figures = ? where name = ?",
-            [user, datetime.now().replace(microsecond=0), json.dumps(figures), name],
-        )
         last_load = con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
+        con.execute(
+            "update editions set status = 'published', approved_by = ?, approved_at = ?, approved_seq = ?, figures = ? "
+            "where name = ?",
+            [user, datetime.now().replace(microsecond=0), last_load + 1, json.dumps(figures), name],
+        )
         _record(con, store, last_load + 1, "approve", f"edition {name} approved", user, [])
     return _get_from(store, name)
 
@@ -172,7 +200,7 @@ def _get_from(store: Store, name: str) -> dict:
 
 def figures(con, name: str, region: str | None = None) -> dict:
     """The edition's figures in the shape of `kpis --json`, as frozen when it was approved."""
-    get(con, name)
+    name = get(con, name)["name"]
     stored = con.execute("select figures from editions where name = ?", [name]).fetchall()[0][0]
     return json.loads(stored)[region or "all"]
 
@@ -207,6 +235,7 @@ def revisions(store: Store, name: str, region: str | None = None) -> list[dict]:
     con = store.connect()
     try:
         edition = get(con, name)
+        name = edition["name"]
         frozen = flatten(figures(con, name, region))
         start, as_of = period(edition)
         now = flatten(summary(con, as_of, region, period_start=start))
@@ -225,11 +254,30 @@ def revisions(store: Store, name: str, region: str | None = None) -> list[dict]:
     changed = differences(frozen, now)
     if not changed:
         return []
-    blame = _blame(store, later, touched, as_of, start, region, set(changed))
+    blame = _blame(store, _not_undone(later, edition["last_load_id"]), touched, as_of, start, region, set(changed))
     return [
         {"kpi": kpi, "edition": old, "now": new, "change": _number(new - old), "loads": blame.get(kpi, [])}
         for kpi, (old, new) in changed.items()
     ]
+
+
+def _not_undone(later: list[tuple], edition_load: int) -> list[tuple]:
+    """The loads since the edition, those a later rollback undid marked "undone" (and such rollbacks too): a
+    rollback of load L, recorded as load N, undoes loads L to N-1; when L came after the edition, the pair
+    changed nothing the edition counted."""
+    undone = set()
+    for load_id, kind, file_name, *_ in later:
+        target = _rolled_back(file_name) if kind == "rollback" else None
+        if target is not None:
+            undone |= set(range(max(target, edition_load + 1), load_id))
+            if target > edition_load:
+                undone.add(load_id)
+    return [(row[0], "undone", *row[2:]) if row[0] in undone else row for row in later]
+
+
+def _rolled_back(file_name: str) -> int | None:
+    found = re.match(r"rollback of load (\d+)$", file_name or "")
+    return int(found.group(1)) if found else None
 
 
 def _blame(store, later, touched, as_of, start, region, kpis) -> dict:
@@ -252,7 +300,7 @@ def _blame(store, later, touched, as_of, start, region, kpis) -> dict:
     current = store.snapshot_name()
     blame: dict[str, list[dict]] = {}
     for i, (load_id, kind, file_name, loaded_by, loaded_at, before) in enumerate(later):
-        if kind not in ROLLBACK_KINDS:
+        if kind not in ROLLBACK_KINDS:  # a publish, approval or prune, or a load a rollback undid
             continue
         after = later[i + 1][5] if i + 1 < len(later) else current
         s_before, s_after = state(before), state(after)
@@ -306,11 +354,13 @@ def prune(store: Store, keep_days: float, user: str | None = None, now: float | 
                     "update loads set note = ? where load_id = ?",
                     ["loads that can no longer be rolled back: " + ", ".join(map(str, lost)), load_id],
                 )
-            for path in doomed:  # under the writer lock: no writer is copying an old state now
-                path.unlink(missing_ok=True)
             result = {"deleted": sorted(names), "unrollbackable": lost, "load_id": load_id}
     except _Unchanged:
-        pass
+        return result
+    # Only once the record is published, so that a failed write deletes nothing. These states are old and no
+    # edition names them; a rollback racing for one is told the state is no longer kept.
+    for name in result["deleted"]:
+        store.snapshot_path(name).unlink(missing_ok=True)
     return result
 
 

@@ -69,7 +69,7 @@ create table loads (
 create table if not exists editions (
     name varchar, period_start date, as_of date, status varchar, prepared_by varchar,
     prepared_at timestamp, approved_by varchar, approved_at timestamp, note varchar,
-    snapshot varchar, last_load_id integer, figures varchar
+    snapshot varchar, last_load_id integer, figures varchar, prepared_seq integer, approved_seq integer
 );
 create table load_sheets (
     load_id integer, sheet varchar, inserted integer, updated integer, removed integer,

@@ -85,6 +85,11 @@ def frame(name: str, **params) -> pd.DataFrame:
     return _frame(name, version(), tuple(sorted(params.items())))
 
 
+def frame_in(edition: dict, name: str, **params) -> pd.DataFrame:
+    """Rows of the named query read from an edition's stored state."""
+    return _frame(name, edition_version(edition), tuple(sorted(params.items())))
+
+
 @st.cache_data(max_entries=200, show_spinner=False)
 def _summary(data_version: str, as_of: date, region: str | None, capability: str | None, period_start: date | None) -> dict:
     return kpis.summary(_cursor(data_version), as_of, region, capability, period_start, detail=True)

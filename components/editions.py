@@ -16,18 +16,38 @@ from components import auth, data
 from components.escape import plain
 
 LIVE = "Live data"
+NO_EDITION = {"name": None}  # published-only mode, and nothing approved yet
+
+
+def no_edition_page() -> None:
+    """The only page of a published-only app before the first edition is approved."""
+    st.title("Alliance Dashboard")
+    st.info(
+        "No edition of the Alliance's figures has been approved yet. This dashboard shows approved figures only: "
+        "come back once BDT has approved the first edition.",
+        icon=":material/hourglass_empty:",
+    )
+
+
 # Pages that show the store as it is, whatever edition is chosen: they change it or compare with it.
 LIVE_PAGES = ("upload", "history", "publish", "revisions")
 
 
 def approved(listed: list[dict]) -> list[dict]:
     """The published editions, approved last first."""
-    return sorted((e for e in listed if e["status"] == "published"), key=lambda e: e["approved_at"], reverse=True)
+    return sorted((e for e in listed if e["status"] == "published"), key=lambda e: e["approved_seq"], reverse=True)
+
+
+def readable() -> list[dict]:
+    """The editions whose stored state is there to read (a store restored without it keeps their figures
+    for `kpis --edition`, but no page can show them)."""
+    store = data.store()
+    return [e for e in data.editions() if store.snapshot_path(e["snapshot"]).exists()]
 
 
 def offered() -> list[dict]:
     """The editions this session may open: approved ones, and drafts for analysts and admins."""
-    listed = data.editions()
+    listed = readable()
     drafts = [e for e in listed if e["status"] == "draft"] if auth.may("analyst") and not published_only() else []
     return approved(listed) + drafts
 
@@ -35,13 +55,16 @@ def offered() -> list[dict]:
 def choose() -> dict | None:
     """Draw the sidebar choice of figures; return the edition chosen (None: live data).
 
-    In published-only mode with no approved edition, say so and stop: nothing else is shown.
+    In published-only mode with no approved edition, return NO_EDITION: the app then shows nothing else.
     """
     editions = offered()
     by_name = {e["name"]: e for e in editions}
     only = published_only()
     options = list(by_name) if only else [LIVE, *by_name]
     asked = st.query_params.get("edition")
+    canonical = {name.casefold(): name for name in by_name}
+    if asked is not None and asked not in options and asked.strip().casefold() in canonical:
+        st.query_params["edition"] = asked = canonical[asked.strip().casefold()]  # names are unique whatever the case
     if asked is not None and asked not in options:
         kind = "approved edition" if only or not auth.may("analyst") else "edition"
         st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
@@ -50,13 +73,7 @@ def choose() -> dict | None:
         del st.query_params["edition"]
         st.session_state.pop("edition", None)
     if only and not editions:
-        st.title("Alliance Dashboard")
-        st.info(
-            "No edition of the Alliance's figures has been approved yet. This dashboard shows approved figures only: "
-            "come back once BDT has approved the first edition.",
-            icon=":material/hourglass_empty:",
-        )
-        st.stop()
+        return NO_EDITION
     with st.sidebar:
         choice = st.selectbox(
             "Figures",
@@ -87,17 +104,22 @@ def render_banner(edition: dict) -> None:
     """Name the edition shown: its period, who approved it and when, and whether the live data changed since."""
     name = plain(edition["name"])
     if edition["status"] == "published":
-        who = f" by {plain(edition['approved_by'])}" if auth.may("analyst") else ""
-        head = f"**Edition {name}**, approved{who} on {_when(edition['approved_at'])}"
+        # Who approved an edition is part of what it says, for every reader.
+        head = f"**Edition {name}**, approved by {plain(edition['approved_by'])} on {_when(edition['approved_at'])}"
+        frozen = "frozen as approved: this link always gives the same figures"
     else:
-        head = f"**Draft edition {name}**, prepared by {plain(edition['prepared_by'])} on {_when(edition['prepared_at'])}: not approved, not for quoting"
+        head = (
+            f"**Draft edition {name}**, prepared by {plain(edition['prepared_by'])} on {_when(edition['prepared_at'])}: "
+            "not approved, not for quoting"
+        )
+        frozen = "kept as prepared, for review before approval"
     changed = _loads_since(edition)
     since = (
         "The data have not changed since it was prepared."
         if not changed
         else f"The data have changed since it was prepared ({changed} load{'s' if changed != 1 else ''}); these figures do not."
     )
-    text = f"{head}. Figures {_period(edition)}, frozen as approved: this link always gives the same figures. {since}"
+    text = f"{head}. Figures {_period(edition)}, {frozen}. {since}"
     if edition["status"] == "published":
         st.info(text, icon=":material/verified:")
     else:
@@ -133,7 +155,7 @@ def choose_comparison(f) -> tuple[dict, str, bool]:
     from datetime import timedelta
 
     viewing = data.viewed()
-    editions = [e for e in approved(data.editions()) if not viewing or e["approved_at"] < (viewing["approved_at"] or "9")]
+    editions = [e for e in approved(readable()) if not viewing or e["approved_seq"] < (viewing["approved_seq"] or 1 << 62)]
     by_name = {e["name"]: e for e in editions}
     left, right = st.columns([1, 1], width=460)
     choice = left.selectbox(

@@ -63,7 +63,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
             for load in loads
         ]
     )
-    return table if identities else table.drop(columns=["by", "file", "note"], errors="ignore")
+    return table if identities else table.drop(columns=["by", "file", "note", "rollback"], errors="ignore")
 
 
 def _rollback_word(load: dict) -> str:

@@ -84,6 +84,7 @@ def render_prepare(store: Store) -> None:
         "An edition keeps the data exactly as they are now, for the period you give. It stays a draft, seen by analysts "
         "and admins only, until an admin who did not prepare it approves it; then its figures never change."
     )
+    _warn_demo(int(data.frame("demo_rows")["demo_rows"].iloc[0]), "The data now hold")
     with st.form("prepare", border=True):
         name = st.text_input(
             "Name", max_chars=60, placeholder="TDAG-26", help="Letters, digits, spaces, dots, dashes, underscores"
@@ -122,6 +123,8 @@ def render_approve(store: Store, drafts: list[dict]) -> None:
     st.caption(
         f"Prepared by {plain(edition['prepared_by'])} at {edition['prepared_at']}; figures {words.period(start, date.fromisoformat(edition['as_of']))}."
     )
+    if store.snapshot_path(edition["snapshot"]).exists():
+        _warn_demo(int(data.frame_in(edition, "demo_rows")["demo_rows"].iloc[0]), "This draft holds")
     figures = data.edition_figures(name)
     st.dataframe(_key_figures(figures), hide_index=True, width="stretch")
     st.link_button("Open the draft", link(name), icon=":material/open_in_new:")
@@ -141,6 +144,15 @@ def render_approve(store: Store, drafts: list[dict]) -> None:
             st.error(plain(str(error)), icon=":material/error:")
             return
         _finish(f"Edition {name} approved: its figures are frozen, and its link is {link(name)}.")
+
+
+def _warn_demo(rows: int, holder: str) -> None:
+    if rows:
+        st.warning(
+            f"{holder} {words.count_of(rows, 'demo row')} (generated, not real data): an edition of them would hand TDAG "
+            "illustrative figures. Remove the demo rows on the History page first.",
+            icon=":material/science:",
+        )
 
 
 _KEY_FIGURES = (

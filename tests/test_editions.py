@@ -3,6 +3,7 @@
 import json
 import os
 import time
+from datetime import date
 
 import duckdb
 import handcount
@@ -206,3 +207,53 @@ def test_report_from_an_edition_names_it_and_gives_its_figures_after_a_later_loa
     again = tmp_path / "r2.docx"
     cli("report", "--edition", "TDAG-23", "--out", again, "--no-images", "--db", store.path)
     assert [p.text for p in Document(str(again)).paragraphs] == [p.text for p in doc.paragraphs]
+
+
+def test_approval_refuses_a_blank_name_and_the_preparer_written_differently(store):
+    assert cli("publish", "TDAG-23", *PERIOD, "--user", "alice smith", "--db", store.path).returncode == 0
+    for other in ("  ", "ａlice smith", "alice\u200b smith", "alice  smith", "Alice Smith "):
+        refused = cli("approve", "TDAG-23", "--user", other, "--db", store.path)
+        assert refused.returncode == 1, other
+    assert json.loads(cli("editions", "--json", "--db", store.path).stdout)[0]["status"] == "draft"
+    assert cli("publish", "X", *PERIOD, "--user", " ", "--db", store.path).returncode == 1
+
+
+def test_an_edition_cannot_take_the_name_of_the_dashboards_own_choices(store):
+    for name in ("Live data", "a date"):
+        refused = cli("publish", name, *PERIOD, "--user", "ana", "--db", store.path)
+        assert refused.returncode == 1 and "another name" in refused.stderr
+
+
+def test_kpis_of_a_draft_or_of_no_name_is_refused(store):
+    assert cli("publish", "TDAG-23", *PERIOD, "--user", "ana", "--db", store.path).returncode == 0
+    draft = cli("kpis", "--edition", "TDAG-23", "--json", "--db", store.path)
+    assert draft.returncode == 1 and "draft" in draft.stderr and draft.stdout == ""
+    assert cli("kpis", "--edition", "", "--json", "--db", store.path).returncode == 2
+
+
+def test_names_are_found_whatever_their_case(store):
+    assert cli("publish", "TDAG-23", *PERIOD, "--user", "ana", "--db", store.path).returncode == 0
+    assert cli("approve", "tdag-23", "--user", "boss", "--db", store.path).returncode == 0
+    assert _kpis(store, "--edition", "Tdag-23")["eois"]["total"] == 6
+
+
+def test_the_latest_approved_edition_is_the_one_approved_last_even_within_one_second(store):
+    for name in ("A1", "Z9", "B2"):
+        editions.publish(store, name, date(2023, 6, 30), user="ana")
+        editions.approve(store, name, user="boss")
+    con = store.connect()
+    try:
+        assert editions.latest_published(con)["name"] == "B2"
+        assert [e["name"] for e in editions.editions(con)] == ["B2", "Z9", "A1"]
+    finally:
+        con.close()
+
+
+def test_revisions_do_not_blame_a_load_that_a_rollback_undid(store, tmp_path):
+    _published(store)
+    kept = load_file(store, _late_eoi(tmp_path), user="ana")
+    undone = load_file(store, _late_eoi(tmp_path, "E9", "2023-06-20", "ITA"), user="ana")
+    rollback(store, undone.load_id, user="ana")
+    found = {r["kpi"]: r for r in editions.revisions(store, "TDAG-23")}
+    assert (found["eois.total"]["edition"], found["eois.total"]["now"]) == (6, 7)
+    assert [x["load_id"] for x in found["eois.total"]["loads"]] == [kept.load_id]

@@ -139,3 +139,30 @@ def test_history_greys_the_rollback_of_a_load_whose_state_was_pruned(published, 
     assert "old states deleted" in set(table["kind"])
     at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Load to roll back")).set_value(late.load_id).run()
     assert next(b for b in at.button if b.label == "Roll back").disabled
+
+
+def test_an_edition_whose_stored_state_is_missing_breaks_no_page(published, app, monkeypatch):
+    edition = editions.get(published.connect(), "TDAG-23")
+    published.snapshot_path(edition["snapshot"]).unlink()
+    live = app("overview", as_of="2023-06-30")
+    assert not live.exception
+    assert "since" not in _metric(live, "EoIs").delta  # compared with a date: the edition cannot be read
+    monkeypatch.setenv("ALLIANCE_PUBLISHED_ONLY", "1")
+    only = app("overview")
+    assert not only.exception
+    assert "No edition of the Alliance's figures has been approved yet" in " ".join(i.value for i in only.info)
+
+
+def test_the_banner_names_the_approver_to_a_delegate(published, app, monkeypatch):
+    monkeypatch.setenv("ALLIANCE_PUBLISHED_ONLY", "1")
+    at = app("overview")
+    assert "approved by boss" in " ".join(i.value for i in at.info)
+
+
+def test_publish_page_warns_that_demo_rows_would_be_in_the_edition(store, app, monkeypatch):
+    from alliance.builtin import demo_raw
+    from alliance.loader import load_raw
+
+    load_raw(store, demo_raw(), "demo", kind="demo", demo=True)
+    at = app("publish")
+    assert "demo rows" in " ".join(w.value for w in at.warning if "an edition of them" in w.value)
