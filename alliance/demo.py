@@ -242,7 +242,7 @@ def _activities(rng: random.Random) -> list[dict]:
 
 
 def demo_sheets(seed: int = 2023) -> dict[str, list[dict[str, str]]]:
-    """Return deterministic demo rows per sheet ('eois', 'centers', 'activities'), values as text."""
+    """Return deterministic demo rows per sheet ('eois', 'centers', 'activities', 'targets'), values as text."""
     rng = random.Random(seed)
     eois = _eois(rng)
     centers = _centers(rng, eois)
@@ -263,4 +263,23 @@ def demo_sheets(seed: int = 2023) -> dict[str, list[dict[str, str]]]:
         }
         for e in eois
     ]
-    return {"eois": eoi_rows, "centers": centers, "activities": _activities(rng)}
+    return {"eois": eoi_rows, "centers": centers, "activities": _activities(rng), "targets": _targets()}
+
+
+# Demo KPI targets, Alliance-wide, one set per plan cycle, so that progress and the Overview's verdict
+# have something to show. Invented for the demonstration: removed with the demo rows.
+DEMO_TARGETS = (
+    ("eois_total", "2025-12-31", 120),
+    ("centers_launched", "2025-12-31", 12),
+    ("events_total", "2025-12-31", 12),
+    ("eois_total", "2029-12-31", 250),
+    ("centers_launched", "2029-12-31", 30),
+    ("events_total", "2029-12-31", 40),
+)
+
+
+def _targets() -> list[dict]:
+    return [
+        {"kpi": kpi, "period_end": end, "region": "", "target": str(target), "kap_outcome": "", "source": DEMO_SOURCE}
+        for kpi, end, target in DEMO_TARGETS
+    ]

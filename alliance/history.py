@@ -106,7 +106,7 @@ def remove_demo(store: Store, user: str | None = None) -> int:
     with store.write() as con:
         new_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
         counts = []
-        for table in DATA_TABLES:
+        for table in (*DATA_TABLES, "targets"):  # the demo set's targets go with it
             removed = con.execute(f"select count(*) from {table} where is_demo").fetchall()[0][0]
             con.execute(f"delete from {table} where is_demo")
             kept = con.execute(f"select count(*) from {table}").fetchall()[0][0]

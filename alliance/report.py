@@ -172,7 +172,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     if report.demo_rows:
         mark = doc.add_paragraph()
         run = mark.add_run(
-            f"DEMO DATA INCLUDED: the store holds {report.demo_rows} generated demo rows (EoIs, centers, activities). "
+            f"DEMO DATA INCLUDED: the store holds {report.demo_rows} generated demo rows (EoIs, centers, activities, KPI targets). "
             "Figures that count them are illustrative and must not be quoted."
         )
         run.bold = True

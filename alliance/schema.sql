@@ -22,7 +22,7 @@ create table initiatives (code varchar, cycle varchar, region varchar, title var
 create table outcomes (code varchar, cycle varchar, priority varchar, title varchar,
                        res90_resolves varchar, source varchar);
 create table targets (kpi varchar, period_end date, region varchar, target double, kap_outcome varchar,
-                      source varchar);
+                      source varchar, is_demo boolean default false);
 
 create table eois (
     eoi_id varchar, received_on date, country varchar, organization varchar,

@@ -10,14 +10,11 @@ AT_RISK = 0.75
 STATUS_ORDER = ("off track", "at risk", "on track", "no target")
 
 RULE = (
-    "**How the status is decided.** A target (a row of the Targets sheet for the measure's KPI code that names this "
-    "outcome in its kap_outcome column, for the region chosen, or Alliance-wide when no region is chosen) is expected to be reached steadily from the start of the plan "
-    "cycle to the target's period end. The share expected by now is the time elapsed from the cycle start to the as-of "
-    "date, divided by the time from the cycle start to the period end (at most 100%). For each measure with a target: "
-    "**on track** when the actual is at least that share of the target; **at risk** when it is at least 75% of that; "
-    "**off track** when it is below. An outcome takes the worst status of its measures; **no target** when none of its "
-    "measures has a target row. Overdue milestones make an outcome at least **at risk**: an outcome that would be on "
-    "track, or that has no target, is at risk while one of its milestones is overdue."
+    "**How the status is decided.** Each measure with a target is expected to advance steadily over the plan cycle "
+    "(a quarter of the way through the cycle, a quarter of the target): it is **on track** when it has reached at least "
+    "that share, **at risk** when it has reached at least three quarters of it, and **off track** below that. An outcome "
+    "takes the worst status of its measures, is at least **at risk** while one of its milestones is overdue, and shows "
+    "**no target** when none of its measures has one (targets come from the Targets sheet)."
 )
 
 
@@ -74,3 +71,42 @@ def score(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
         overall[(cycle, code)] = outcome_status(part["status"], overdue)
     scored["outcome_status"] = [overall[(c, o)] for c, o in zip(scored["cycle"], scored["outcome_code"])]
     return scored
+
+
+# The Overview's one-line answer to "is the Alliance on track?", from what the store knows.
+VERDICTS = ("on track", "at risk", "behind")
+
+
+def overview_status(tiles: list[dict], milestones: dict, as_of: date, cycles: list[dict]) -> dict:
+    """The verdict and its reasons: overdue milestones, and the tiles' targets for the plan cycle of the as-of date.
+
+    tiles: alliance.kpis.tiles() rows; milestones: the summary's {"total", "done", "overdue"}; cycles:
+    rows of cycles_list.sql. Returns {"verdict", "cycle", "targets": {status: n}, "overdue", "total"}.
+    A target counts when its period ends in the cycle; it is judged like the scorecard's measures.
+    """
+    cycle = next((c for c in cycles if _day(c["starts_on"]) <= as_of <= _day(c["ends_on"])), None)
+    counts = {"on track": 0, "at risk": 0, "off track": 0}
+    if cycle:
+        start, end = _day(cycle["starts_on"]), _day(cycle["ends_on"])
+        for tile in tiles:
+            if tile["target"] is None or not start <= _day(tile["target_period_end"]) <= end:
+                continue
+            status = measure_status(tile["value"], tile["target"], expected_share(as_of, start, _day(tile["target_period_end"])))
+            counts[status] += 1
+    if counts["off track"]:
+        verdict = "behind"
+    elif counts["at risk"] or milestones["overdue"]:
+        verdict = "at risk"
+    else:
+        verdict = "on track"
+    return {
+        "verdict": verdict,
+        "cycle": cycle["cycle"] if cycle else None,
+        "targets": counts,
+        "overdue": milestones["overdue"],
+        "total": milestones["total"],
+    }
+
+
+def _day(value) -> date:
+    return pd.Timestamp(value).date()

@@ -37,6 +37,7 @@ _ADDED_COLUMNS = (
     ("milestones", "date_precision", "varchar"),
     ("milestones", "completed_precision", "varchar"),
     ("resources", "date_precision", "varchar"),
+    ("targets", "is_demo", "boolean default false"),
 )
 # Reference tables analysts extend by upload, by key: an upgrade adds and refreshes shipped rows only.
 _ADDED_REFERENCE = {"initiatives": ("cycle", "code"), "outcomes": ("cycle", "code"), "kap_priorities": ("cycle", "code")}

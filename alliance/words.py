@@ -47,6 +47,11 @@ def count(value: int | float, over: bool = False) -> str:
     return f"over {text}" if over else text
 
 
+def count_of(value: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: '1 center', '3 centers', '0 centers'."""
+    return f"{value:,} {noun if value == 1 else (plural or noun + 's')}"
+
+
 # Sources in the reference and built-in data cite the seed documents by file number and section, and
 # our own notes by file name (data/README.md explains them). What a reader sees names the documents.
 _DOCUMENTS = {

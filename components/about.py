@@ -183,7 +183,7 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     demo_rows = int(demo.iloc[0]["demo_rows"])
     if demo_rows:
         st.markdown(
-            f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers and activities "
+            f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers, activities and KPI targets "
             "generated for trying the dashboard, not real data), marked as demo. An admin removes them on the History "
             "page; the removal is recorded and can be rolled back."
         )

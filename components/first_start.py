@@ -17,7 +17,7 @@ def render_first_start() -> None:
         return
     st.markdown(
         "Load the built-in records (the dated facts of the ITU documents the dashboard was specified from), "
-        "then your own register on the Upload page. The demo set adds generated EoIs, centers and activities "
+        "then your own register on the Upload page. The demo set adds generated EoIs, centers, activities and KPI targets "
         "to try the dashboard with; it is marked as demo everywhere and can be removed."
     )
     left, right = st.columns(2)

@@ -18,7 +18,7 @@ def render_provenance(last_load: dict | None, scope: str, demo_rows: int, identi
         st.caption(f"Showing {scope}. No data has been loaded yet.")
     if demo_rows:
         st.warning(
-            f"This store holds {demo_rows} demo rows (generated EoIs, centers and activities, not real data). "
+            f"This store holds {demo_rows} demo rows (generated EoIs, centers, activities and KPI targets, not real data). "
             "Figures that count them are illustrative. An admin removes them on the History page.",
             icon=":material/science:",
         )

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import count
+from alliance.words import count, count_of
 
 
 def render_tiles(
@@ -46,3 +46,25 @@ def render_tiles(
                     st.progress(
                         progress, text=f"{tile['progress']:.0%} of {tile['target']:,.0f} by {tile['target_period_end']:%b %Y}"
                     )
+
+
+def render_on_track(status: dict, as_at: str, analyst: bool) -> None:
+    """One line: is the Alliance on track? The verdict, then the milestones and targets behind it."""
+    parts = []
+    total, overdue = status["total"], status["overdue"]
+    parts.append(f"{count_of(overdue, 'milestone')} of {total:,} overdue {as_at}" if overdue else f"no milestone overdue {as_at}")
+    targets = status["targets"]
+    cycle = status["cycle"]
+    if cycle and any(targets.values()):
+        judged = [f"{n:,} {state}" for state, n in targets.items() if n]
+        parts.append(f"KPI targets for {cycle}: " + ", ".join(judged))
+    elif cycle:
+        parts.append(f"no KPI targets are set for {cycle}" + (": add them with a Targets sheet" if analyst else ""))
+    text = f"**{status['verdict'].capitalize()}**: " + "; ".join(parts) + "."
+    draw = {"on track": st.success, "at risk": st.warning, "behind": st.error}[status["verdict"]]
+    draw(
+        text,
+        icon={"on track": ":material/check_circle:", "at risk": ":material/warning:", "behind": ":material/error:"}[
+            status["verdict"]
+        ],
+    )

@@ -2,12 +2,13 @@
 
 from alliance.figures import eois_over_time
 from alliance.kpis import tiles
-from components import data
+from alliance.scorecard import overview_status
+from components import auth, data
 from components.charts import render_chart, render_empty
 from components.editions import choose_comparison
 from components.layout import page_start
 from components.milestones import render_milestone_lists
-from components.tiles import render_tiles
+from components.tiles import render_on_track, render_tiles
 
 f = page_start(
     "Overview",
@@ -15,10 +16,19 @@ f = page_start(
     "and which milestones are late.",
 )
 current = data.summary(f.as_of, f.region, f.capability, f.period_start)
-previous, since, against_edition = choose_comparison(f)
 targets = data.frame("kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
+# The verdict first: it needs the figures and their targets, not the comparison.
+render_on_track(
+    overview_status(
+        tiles(current, current, targets), current["milestones"], f.as_of, data.frame("cycles_list").to_dict("records")
+    ),
+    f.stock_label,
+    auth.may("analyst"),
+)
+previous, since, against_edition = choose_comparison(f)
+figures = tiles(current, previous, targets)
 render_tiles(
-    tiles(current, previous, targets),
+    figures,
     since,
     data.frame("kpi_definitions"),
     f.period_label,

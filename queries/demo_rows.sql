@@ -7,12 +7,13 @@ with counts as (
         (select count(*) from activities where is_demo) as activities,
         (select count(*) from milestones where is_demo) as milestones,
         (select count(*) from resources where is_demo) as resources,
+        (select count(*) from targets where is_demo) as targets,
 ),
 
 final as (
     select
         *,
-        eois + centers + events + activities + milestones + resources as demo_rows,
+        eois + centers + events + activities + milestones + resources + targets as demo_rows,
     from counts
 )
 

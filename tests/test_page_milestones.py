@@ -1,6 +1,7 @@
 """The Milestones and outcomes page, the outcome scorecard's rule, and its queries, on the hand-counted store."""
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -145,7 +146,10 @@ def test_milestones_page_shows_the_hand_counted_scorecard(app):
     assert cards(at) == HAND_COUNT
     assert statuses(at) == {"DT1": "no target", "DT2": "at risk", "RM1": "no target"}
     assert RULE in [m.value for m in at.markdown]
-    assert "at least 75% of that" in RULE and "Overdue milestones make an outcome at least **at risk**" in RULE
+    # The rule in two sentences an adviser reads: the thresholds and what an overdue milestone does.
+    body = RULE.removeprefix("**How the status is decided.** ")
+    assert len(re.findall(r"\.(?:\s|$)", body)) == 2
+    assert "three quarters" in body and "is at least **at risk** while one of its milestones is overdue" in body
     assert "No targets for these outcome measures" in " ".join(i.value for i in at.info)
 
 
