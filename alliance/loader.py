@@ -4,10 +4,11 @@ import gc
 import getpass
 import hashlib
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,7 @@ from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
 from alliance.store import Store, derive
 from alliance.validate import Problem, SheetData, Validation, reference_problems, validate, visible
+from alliance.words import day
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -53,7 +55,10 @@ class LoadResult:
     sha256: str
     load_id: int | None = None
     sheets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Preview only, in the file's row order: updated rows (one entry per changed column, old and new)
+    # and removed rows; and the new rows, one entry each with every column as stored and as filed.
     changes: dict[str, list[dict]] = field(default_factory=dict)
+    new_rows: dict[str, list[dict]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -100,9 +105,17 @@ def sha256_of(path: Path) -> str:
 
 
 def check(
-    store: Store, path: str | os.PathLike, name: str | None = None, max_mb: float | None = None, replace: bool = False
+    store: Store,
+    path: str | os.PathLike,
+    name: str | None = None,
+    max_mb: float | None = None,
+    replace: bool = False,
+    keep_file_values: bool = False,
 ) -> Validation:
-    """Read and validate a file against the store's reference data; write nothing."""
+    """Read and validate a file against the store's reference data; write nothing.
+
+    keep_file_values keeps what the file held beside each converted value, for a preview.
+    """
     path = Path(path)
     name = visible(name or path.name)  # a file name is text from outside: no control character
     # The file is parsed in a child process with memory and time limits (alliance.sandbox); the
@@ -119,7 +132,11 @@ def check(
                 con.close()
             raw = reading.result()
             validation = validate(
-                raw, ref, csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path), replace=replace
+                raw,
+                ref,
+                csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path),
+                replace=replace,
+                keep_file_values=keep_file_values,
             )
         finally:
             # Validation has read every row it needs: end the child, whatever happened here.
@@ -307,16 +324,20 @@ def preview(store: Store, validation: Validation, replace: bool = False, limit: 
         for table in LOAD_ORDER:
             if table in validation.sheets:
                 data = validation.sheets[table]
-                _stage(con, data, "preview", False)
+                _stage(con, data, "preview", False, index=True)
                 result.sheets[table] = _counts(con, data, replace)
+                result.new_rows[table] = _new_rows(con, data, limit)
                 result.changes[table] = _changed_values(con, data, replace, limit)
     finally:
         con.close()
     return result
 
 
-def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool) -> None:
-    """Register the sheet's rows as an Arrow table named stage_<table>, typed like the store."""
+def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool, index: bool = False) -> None:
+    """Register the sheet's rows as an Arrow table named stage_<table>, typed like the store.
+
+    With index, a column _i numbers the rows in the file's order (their place in data.values).
+    """
     table = data.sheet.table
     types = _column_types(con, table)
     columns = {}
@@ -331,6 +352,8 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
         columns["source"] = pa.repeat(pa.scalar(source, pa.string()), count)
     if "is_demo" in types:
         columns["is_demo"] = pa.repeat(pa.scalar(demo, pa.bool_()), count)
+    if index:
+        columns["_i"] = pa.array(range(count), type=pa.int64())
     con.register(f"stage_{table}", pa.table(columns))
 
 
@@ -398,32 +421,117 @@ def _merge(con, data: SheetData, replace: bool) -> dict[str, int]:
     return counts
 
 
+def shown(value) -> str:
+    """A stored value as the preview shows it: dates as 15 Apr 2023, lists joined by '; '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def as_filed(cell, value) -> str:
+    """A stored value with what the file said, when it said it otherwise: '15/04/2023 → 15 Apr 2023'."""
+    stored = shown(value)
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return stored
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text in (stored, str(value)):
+            return stored
+        if isinstance(value, list) and [p.strip() for p in re.split(r"[;,]", text) if p.strip()] == value:
+            return stored
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:
+                if float(text.replace(",", "").replace(" ", "").replace("\u00a0", "")) == value:
+                    return stored
+            except ValueError:
+                pass
+    elif isinstance(cell, datetime):
+        if isinstance(value, date) and cell.date() == value and cell.time() == datetime.min.time():
+            return stored
+        text = cell.isoformat(sep=" ")
+    elif isinstance(cell, date) or cell == value:
+        return stored
+    else:
+        text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+    return f"{text} → {stored}"
+
+
+def _filed(data: SheetData, name: str, i: int):
+    """What the file held in column `name` of row i (None when not kept: text, or not asked)."""
+    column = data.file_values.get(name)
+    return column[i] if column is not None else None
+
+
+def _ident(data: SheetData, i: int) -> str:
+    return " / ".join(shown(data.values[k][i]) if k in data.values else "" for k in data.sheet.key)
+
+
+def _new_rows(con, data: SheetData, limit: int) -> list[dict]:
+    """Up to `limit` rows the store does not hold, in the file's order: every column as filed and stored."""
+    table = data.sheet.table
+    indices = [
+        i
+        for (i,) in con.execute(
+            f"select s._i from stage_{table} s where not exists (select 1 from {table} t where {_match(table)}) "
+            f"order by s._i limit {int(limit)}"
+        ).fetchall()
+    ]
+    return [
+        {"row": data.row_numbers[i], **{c: as_filed(_filed(data, c, i), data.values[c][i]) for c in data.columns}}
+        for i in indices
+    ]
+
+
+# Columns the store adds, named for people.
+_COLUMN_WORDS = {"is_demo": "demo row"}
+
+
 def _changed_values(con, data: SheetData, replace: bool, limit: int) -> list[dict]:
-    """Return up to `limit` changes: new, removed, and updated rows with old and new values."""
+    """Up to `limit` updated rows (in the file's order) and removed rows: each changed column, old and new."""
     table = data.sheet.table
     key_cols = SHEETS[table].key
     cols = [c for c in _compared(data, con) if c not in key_cols]
     match = _match(table)
     changes: list[dict] = []
-    ident = " || ' / ' || ".join(f"coalesce(cast(s.{k} as varchar), '')" for k in key_cols)
-    for (row_id,) in con.execute(
-        f"select {ident} from stage_{table} s where not exists (select 1 from {table} t where {match}) limit {limit}"
-    ).fetchall():
-        changes.append({"change": "new", "id": row_id, "column": "", "old": "", "new": ""})
     if cols:
-        pairs = ", ".join(f"cast(t.{c} as varchar), cast(s.{c} as varchar)" for c in cols)
-        for row in con.execute(
-            f"select {ident}, {pairs} from stage_{table} s join {table} t on {match} "
-            f"where ({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)}) limit {limit}"
+        pairs = ", ".join(f"t.{c}, s.{c}" for c in cols)
+        for i, *values in con.execute(
+            f"select s._i, {pairs} from stage_{table} s join {table} t on {match} "
+            f"where ({', '.join('t.' + c for c in cols)}) is distinct from ({', '.join('s.' + c for c in cols)}) "
+            f"order by s._i limit {int(limit)}"
         ).fetchall():
-            for i, c in enumerate(cols):
-                old, new = row[1 + 2 * i], row[2 + 2 * i]
+            for n, c in enumerate(cols):
+                old, new = values[2 * n], values[2 * n + 1]
                 if old != new:
-                    changes.append({"change": "updated", "id": row[0], "column": c, "old": old or "", "new": new or ""})
+                    changes.append(
+                        {
+                            "row": data.row_numbers[i],
+                            "change": "updated",
+                            "id": _ident(data, i),
+                            "column": _COLUMN_WORDS.get(c, c),
+                            # A value cleared or filled in says so: a blank cell would read as unchanged.
+                            "old": shown(old) or "(blank)",
+                            "new": as_filed(_filed(data, c, i), new) or "(blank)",
+                        }
+                    )
     if replace:
-        t_ident = ident.replace("s.", "t.")
+        ident = " || ' / ' || ".join(f"coalesce(cast(t.{k} as varchar), '')" for k in key_cols)
+        order = ", ".join(f"t.{k}" for k in key_cols)
         for (row_id,) in con.execute(
-            f"select {t_ident} from {table} t where not exists (select 1 from stage_{table} s where {match}) limit {limit}"
+            f"select {ident} from {table} t where not exists (select 1 from stage_{table} s where {match}) "
+            f"order by {order} limit {int(limit)}"
         ).fetchall():
-            changes.append({"change": "removed", "id": row_id, "column": "", "old": "", "new": ""})
+            changes.append({"row": None, "change": "removed", "id": row_id, "column": "", "old": "", "new": ""})
     return changes

@@ -1,5 +1,6 @@
 """Validate raw sheets against the upload contract, collecting every problem before reporting."""
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from alliance.readers import HEADER_SEARCH_ROWS, RawSheet
 from alliance.reference import Reference
 from alliance.schema import EXTRA_COLUMNS, LOAD_ORDER, SHEETS, Column, Sheet
 from alliance.text import key, unescape_formula
+from alliance.workbook import TEMPLATE_SHEETS
 
 # Other headers people use for a contract column.
 COLUMN_ALIASES = {
@@ -44,6 +46,7 @@ _LIST_SPLIT = re.compile(r"[;,]")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EMPTY = frozenset({None, ""})
 _BLOCK_ROWS = 512
+_TEMPLATE_KEYS = frozenset(key(name) for name in TEMPLATE_SHEETS)
 # No text may hold these: C0 controls but tab, line feed and carriage return; DEL; C1 controls; lone
 # surrogates; and the two non-characters. XML (so the Word report) refuses most of them, and every view
 # hides them. Each is refused at load, the cell named, rather than removed: nothing changes unseen.
@@ -81,9 +84,13 @@ class Problem:
     column: str
     value: str
     problem: str
-    suggestion: str = ""
+    suggestion: str = ""  # the closest allowed value, or several joined by " or "
+    alternatives: tuple[str, ...] = ()  # the suggested values one by one, when there are several
 
     def __post_init__(self):
+        if isinstance(self.suggestion, (list, tuple)):
+            self.alternatives = tuple(_cut(s, 100) for s in self.suggestion)
+            self.suggestion = " or ".join(self.alternatives)
         # A problem quotes cells and headers: what it shows or prints never carries a control character.
         # A cell can hold 32,767 characters and a crafted file repeats it in every row: each part is
         # cut to a length a person reads, so a rejection stays small whatever the file holds.
@@ -93,6 +100,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.sheet} row {self.row}" if self.row else self.sheet
         text = f"{where}, {self.column}: {self.problem}" if self.column else f"{where}: {self.problem}"
+        if self.alternatives:
+            return text + f" (did you mean {' or '.join(map(repr, self.alternatives))}?)"
         return text + (f" (did you mean {self.suggestion!r}?)" if self.suggestion else "")
 
     def as_dict(self) -> dict:
@@ -168,6 +177,9 @@ class SheetData:
     columns: list[str]
     values: dict[str, list]
     row_numbers: list[int]
+    # What the file held in each converted (not text) column, row by row; kept only when asked
+    # (the Upload page's preview shows it beside the stored value).
+    file_values: dict[str, list] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[tuple]:
@@ -182,10 +194,11 @@ class Validation:
     ignored_columns: dict[str, list[str]] = field(default_factory=dict)
     snapshot: str = ""  # the store snapshot the sheets were checked against
     empty_sheets: list[str] = field(default_factory=list)  # a header and no rows: they change nothing
+    template_sheets: list[str] = field(default_factory=list)  # our template's own sheets, ignored without a notice
 
 
 class _Invalid(Exception):
-    def __init__(self, problem: str, suggestion: str = ""):
+    def __init__(self, problem: str, suggestion: str | tuple[str, ...] = ""):
         self.problem = problem
         self.suggestion = suggestion
 
@@ -221,8 +234,13 @@ def match_sheet(name: str, exact_only: bool = False) -> Sheet | None:
     return prefixed[0] if len(prefixed) == 1 else None
 
 
-def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False, replace: bool = False) -> Validation:
-    """Check every sheet of an upload; return its clean rows and every problem found."""
+def validate(
+    raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False, replace: bool = False, keep_file_values: bool = False
+) -> Validation:
+    """Check every sheet of an upload; return its clean rows and every problem found.
+
+    With keep_file_values, each sheet also keeps what the file held in its converted columns.
+    """
     result = Validation()
     seen: dict[str, str] = {}
     order = {table: i for i, table in enumerate(LOAD_ORDER)}
@@ -238,6 +256,9 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
                         raw.name, None, "", raw.name, f"the file name does not say which sheet it holds; name it one of {names}"
                     )
                 )
+            elif key(raw.name) in _TEMPLATE_KEYS:
+                # Our own template's instructions and drop-down lists: expected, so not worth a notice.
+                result.template_sheets.append(visible(raw.name.strip()))
             else:
                 result.notices.append(f"Sheet '{visible(raw.name)}' is not part of the upload format and was ignored.")
             continue
@@ -249,7 +270,7 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
             )
             continue
         seen[sheet.table] = raw.name
-        _validate_sheet(raw, sheet, ref, result)
+        _validate_sheet(raw, sheet, ref, result, keep_file_values)
     if not seen and not result.problems:
         expected = ", ".join(s.label for s in SHEETS.values())
         found = ", ".join(f"'{raw.name.strip()}'" for raw in raw_sheets) or "none"
@@ -273,7 +294,7 @@ def validate(raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False,
     return result
 
 
-def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation) -> None:
+def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation, keep_file_values: bool = False) -> None:
     label = visible(raw.name.strip())
     columns = {c.name: c for c in (*sheet.columns, *EXTRA_COLUMNS)}
     aliases = {**_COMMON_ALIASES, **COLUMN_ALIASES.get(sheet.table, {})}
@@ -313,6 +334,8 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     present = list(positions)
     conversions = {name: _Conversions(columns[name], ref) for name in present}
     values: dict[str, list] = {name: [] for name in present}
+    # Text columns hold what the file said, trimmed; the others are kept as the file held them.
+    file_values: dict[str, list] = {name: [] for name in present if columns[name].kind != "text"} if keep_file_values else {}
     numbers: list[int] = []
     blank_rows: set[int] = set()
     for first, block in raw.blocks(header_index + 1, _BLOCK_ROWS):
@@ -335,6 +358,8 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
             converted_of, position = conversions[name], positions[name]
             cells = transposed[position] if position < len(transposed) else (None,) * len(block)
             converted, slow = _convert_cells(cells, converted_of)
+            if name in file_values:
+                file_values[name].extend(cells)
             if converted_of.failing:
                 for i in slow:
                     cell = cells[i]
@@ -361,12 +386,13 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     if blank_rows:
         keep = [i for i in range(len(numbers)) if i not in blank_rows]
         values = {name: [column[i] for i in keep] for name, column in values.items()}
+        file_values = {name: [column[i] for i in keep] for name, column in file_values.items()}
         numbers = [numbers[i] for i in keep]
     if not numbers:
         # A header with no rows (a blank template's sheet) changes nothing, even with replace.
         result.empty_sheets.append(label)
         return
-    data = SheetData(sheet, label, present, values, numbers)
+    data = SheetData(sheet, label, present, values, numbers, file_values)
     _check_rows(data, ref, result)
     result.sheets[sheet.table] = data
     if sheet.table in ("initiatives", "outcomes"):
@@ -639,7 +665,7 @@ def _as_choice(text: str, mapping: dict[str, str], name: str) -> str:
         allowed = sorted(set(mapping.values()))
         raise _Invalid(
             f"{text!r} is not an allowed {name.replace('_', ' ')}; expected one of {', '.join(allowed)}",
-            _closest(key(text), [k for k in mapping if not k.endswith("s") or k[:-1] not in mapping], mapping),
+            _closest_choices(text, mapping),
         )
     return code
 
@@ -652,9 +678,21 @@ def _as_list(text: str, mapping: dict[str, str], name: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _closest(text: str, candidates, mapping: dict[str, str] | None = None) -> str:
-    import difflib
+def _closest_choices(text: str, mapping: dict[str, str]) -> tuple[str, ...]:
+    """The one or two allowed codes spelled most like `text` (a code, a label or an alias of it)."""
+    candidates = [k for k in mapping if not (k.endswith("s") and k[:-1] in mapping)]  # not the plurals
+    # Choice codes are short words that a wrong value rarely misspells: a looser cutoff than for
+    # countries, so that even 'approved' is pointed at the nearest codes (the message lists them all).
+    wanted = key(text)
+    scored = sorted(((difflib.SequenceMatcher(None, wanted, k).ratio(), k) for k in candidates), reverse=True)
+    if not scored or scored[0][0] < 0.45:
+        return ()
+    # A second code only when it is about as close as the first: 'recieved' means received alone.
+    best = scored[0][0]
+    return tuple(dict.fromkeys(mapping[k] for score, k in scored if score >= max(0.45, best - 0.05)))[:2]
 
+
+def _closest(text: str, candidates, mapping: dict[str, str] | None = None) -> str:
     close = difflib.get_close_matches(text, list(candidates), n=1, cutoff=0.7)
     if not close:
         return ""

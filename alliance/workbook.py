@@ -7,6 +7,9 @@ import xlsxwriter
 from alliance.schema import CHOICES, SHEETS
 from alliance.text import escape_formula
 
+# The template's own sheets beside those of the upload format: an upload ignores them without a notice.
+TEMPLATE_SHEETS = ("Instructions", "Lists")
+
 INSTRUCTIONS = [
     "How to fill this workbook",
     "",
@@ -69,7 +72,7 @@ def template(con, out: str) -> None:
     workbook = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7"})
     try:
-        info = workbook.add_worksheet("Instructions")
+        info = workbook.add_worksheet(TEMPLATE_SHEETS[0])
         info.set_column(0, 0, 120)
         for i, line in enumerate(INSTRUCTIONS):
             info.write_string(i, 0, escape_formula(line), bold if i == 0 else None)
@@ -89,11 +92,11 @@ def template(con, out: str) -> None:
                         c,
                         {
                             "validate": "list",
-                            "source": f"=Lists!${_letter(lists[name][0])}$2:${_letter(lists[name][0])}${lists[name][1] + 1}",
+                            "source": f"={TEMPLATE_SHEETS[1]}!${_letter(lists[name][0])}$2:${_letter(lists[name][0])}${lists[name][1] + 1}",
                         },
                     )
             worksheet.freeze_panes(1, 0)
-        sheet_lists = workbook.add_worksheet("Lists")
+        sheet_lists = workbook.add_worksheet(TEMPLATE_SHEETS[1])
         for name, (col, _, values) in lists.items():
             sheet_lists.write_string(0, col, escape_formula(name), bold)
             for r, value in enumerate(values, start=1):

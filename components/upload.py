@@ -112,7 +112,7 @@ def check_upload(store: Store, file, replace: bool = False) -> dict:
             path = Path(folder) / f"upload{Path(file.name).suffix.lower()[:8]}"
             path.write_bytes(content)
             try:
-                checked["validation"] = loader.check(store, path, file.name, replace=replace)
+                checked["validation"] = loader.check(store, path, file.name, replace=replace, keep_file_values=True)
             except AllianceError as error:
                 checked["error"] = str(error)
     # Only the latest upload is kept: its validated rows can be large.
@@ -137,10 +137,8 @@ def render_report(checked: dict) -> bool:
             icon=":material/error:",
         )
     else:
-        rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
         st.success(
-            f"Ready: {_plural(rows, 'row')} in {_plural(len(validation.sheets), 'sheet')}. "
-            "Check what the load will change, then load it.",
+            f"Ready: {counts_line(validation)}. Check what the load will change, then load it.",
             icon=":material/check_circle:",
         )
     for notice in validation.notices:
@@ -154,14 +152,40 @@ def render_report(checked: dict) -> bool:
             table,
             hide_index=True,
             width="stretch",
+            # Rows taller than 4rem wrap their text: a problem reads in full without widening its column.
+            row_height=_WRAPPED_ROW_PX,
+            height=_WRAPPED_ROW_PX * min(len(table), 8) + 40,
             column_config={
-                "problem": st.column_config.TextColumn(width="large"),
+                "sheet": st.column_config.TextColumn(width="small"),
                 "row": st.column_config.NumberColumn(width="small"),
+                "column": st.column_config.TextColumn(width="small"),
+                "problem": st.column_config.TextColumn(width="large"),
             },
         )
+        render_problem_sentences(validation.problems)
         render_downloads(table, "Upload problems", "upload_problems")
         return False
     return True
+
+
+# Streamlit wraps a table's text only in rows taller than 4rem (64 px).
+_WRAPPED_ROW_PX = 88
+
+
+def render_problem_sentences(problems) -> None:
+    """Every problem as one sentence, readable in full on a phone: sheet, row, column, value, what was expected."""
+    with st.expander(f"Read the {_plural(len(problems), 'problem')} as sentences", expanded=len(problems) <= 10):
+        # Each sentence quotes the file: escaped, so that it shows as typed.
+        st.markdown("\n".join(f"- {plain(problem)}" for problem in problems))
+
+
+def counts_line(validation) -> str:
+    """'7 rows in 2 sheets; 2 template sheets ignored': what an upload holds, in words."""
+    rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
+    line = f"{_plural(rows, 'row')} in {_plural(len(validation.sheets), 'sheet')}"
+    if validation.template_sheets:
+        line += f"; {_plural(len(validation.template_sheets), 'template sheet')} ignored"
+    return line
 
 
 def preview_upload(store: Store, checked: dict, replace: bool) -> loader.LoadResult:
@@ -191,7 +215,7 @@ def preview_table(result: loader.LoadResult) -> pd.DataFrame:
 
 
 def render_preview(result: loader.LoadResult, replace: bool) -> None:
-    """Draw what the load would change per sheet, and the changed values, with downloads."""
+    """Draw what the load would change per sheet: new rows as filed and stored, changed values old and new."""
     st.markdown("##### What this load will change")
     if replace:
         st.warning(
@@ -205,15 +229,42 @@ def render_preview(result: loader.LoadResult, replace: bool) -> None:
         label = SHEETS[table].label
         counts = result.sheets[table]
         changed = counts["inserted"] + counts["updated"] + counts["removed"]
-        with st.expander(f"{label}: {_plural(changed, 'row')} would change"):
-            if not changes:
+        with st.expander(f"{label}: {_plural(changed, 'row')} would change", expanded=changed > 0):
+            if not changed:
                 st.caption("No row of this sheet would change.")
                 continue
-            frame = pd.DataFrame(changes, columns=["change", "id", "column", "old", "new"])
             if max(counts["inserted"], counts["updated"], counts["removed"]) > 200:
-                st.caption("Showing the first 200 rows of each kind of change.")
-            st.dataframe(frame, hide_index=True, width="stretch")
-            render_downloads(frame, f"{label} changes", f"upload_changes_{table}")
+                st.caption("Showing the first 200 rows of each kind of change, in the file's order.")
+            render_new_rows(label, table, result.new_rows.get(table, []), counts["inserted"])
+            render_changed_rows(label, table, changes, counts)
+
+
+def render_new_rows(label: str, table: str, rows: list[dict], count: int) -> None:
+    """New rows in the file's order, each value as stored, with what the file wrote where it differs."""
+    if not rows:
+        return
+    st.markdown(f"**{_plural(count, 'new row')}**, by their row in the file")
+    if any("→" in str(value) for row in rows for value in row.values()):
+        st.caption("Where the file wrote a value another way, the cell shows it as written → as it will be stored.")
+    frame = pd.DataFrame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={"row": st.column_config.NumberColumn(width="small")})
+    render_downloads(frame, f"{label}: new rows", f"upload_new_{table}")
+
+
+def render_changed_rows(label: str, table: str, changes: list[dict], counts: dict[str, int]) -> None:
+    """Updated rows (each changed value, old and new) in the file's order, then removed rows."""
+    updated = [c for c in changes if c["change"] == "updated"]
+    removed = [c for c in changes if c["change"] == "removed"]
+    if updated:
+        st.markdown(f"**{_plural(counts['updated'], 'updated row')}**: the values that change, old and new")
+        frame = pd.DataFrame(updated, columns=["row", "id", "column", "old", "new"])
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={"row": st.column_config.NumberColumn(width="small")})
+        render_downloads(frame, f"{label}: updated values", f"upload_changes_{table}")
+    if removed:
+        st.markdown(f"**{_plural(counts['removed'], 'removed row')}**: in the store, not in the file")
+        frame = pd.DataFrame(removed, columns=["id"])
+        st.dataframe(frame, hide_index=True, width="stretch")
+        render_downloads(frame, f"{label}: removed rows", f"upload_removed_{table}")
 
 
 def _remember_snapshot(key: str, version: str) -> None:

@@ -5,6 +5,9 @@ import io
 import openpyxl
 
 from alliance.history import history
+from alliance.workbook import template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 GOOD_CSV = (
     b"eoi_id,received_on,country,organization,request,status\n"
@@ -38,10 +41,8 @@ def test_upload_previews_a_good_csv_and_writes_only_on_commit(app, store):
     assert "Ready: 3 rows in 1 sheet" in texts(at.success)
     preview = at.dataframe[0].value
     assert preview.to_dict("records") == [{"sheet": "EoIs", "new": 1, "updated": 1, "removed": 0, "unchanged": 1}]
-    changes = at.dataframe[1].value
-    assert {"change": "updated", "id": "E1", "column": "status", "old": "validated", "new": "onboarded"} in changes.to_dict(
-        "records"
-    )
+    changes = at.dataframe[2].value
+    assert {"row": 2, "id": "E1", "column": "status", "old": "validated", "new": "onboarded"} in changes.to_dict("records")
     assert (store.snapshot_name(), eoi_count(store)) == before
 
     at.checkbox[0].check().run()  # replace on: E4 would go, but center C3 names it: refused, nothing written
@@ -105,3 +106,106 @@ def test_upload_reports_an_ignored_extra_sheet(app):
     notices = texts(at.info)
     assert "Pivot" in notices and "ignored" in notices
     assert at.dataframe[0].value.iloc[0]["new"] == 1
+
+
+def frame_with(at, column: str):
+    """The first table on the page holding `column`."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_preview_shows_new_rows_as_filed_and_stored_in_file_order(app):
+    csv = (
+        b"eoi_id,received_on,country,organization,request,status\n"
+        b"Z9,15/04/2023,Korea (Rep. of),Org Z,other,Under review\n"
+        b"A1,2023-05-01,KEN,Org A,other,received\n"
+    )
+    at = upload(app("upload"), "eois.csv", csv)
+    assert not at.exception
+    new = frame_with(at, "received_on")
+    # The spreadsheet's order and row numbers, not the ids' order.
+    assert list(new["row"]) == [2, 3] and list(new["eoi_id"]) == ["Z9", "A1"]
+    first, second = new.to_dict("records")
+    assert first["received_on"] == "15/04/2023 \u2192 15 Apr 2023"
+    assert first["country"] == "Korea (Rep. of) \u2192 KOR"
+    assert first["status"] == "Under review \u2192 under_review"
+    # Written as stored: the stored value alone.
+    assert (second["received_on"], second["country"], second["status"]) == ("1 May 2023", "KEN", "received")
+
+
+def test_preview_shows_old_and_new_values_of_a_changed_row(app):
+    csv = (
+        b"eoi_id,received_on,country,organization,request,status\n"
+        b"E2,2023-03-15,KEN,University B,strengthen_center,under_review\n"
+        b"E1,02/03/2023,KOR,Ministry A,establish_center,validated\n"
+    )
+    at = upload(app("upload"), "eois.csv", csv)
+    assert not at.exception
+    changes = frame_with(at, "old").to_dict("records")
+    assert changes == [
+        {"row": 3, "id": "E1", "column": "received_on", "old": "1 Feb 2023", "new": "02/03/2023 \u2192 2 Mar 2023"}
+    ]
+
+
+def test_wrong_choice_value_gets_a_suggestion_of_the_closest_allowed_values(app):
+    bad = GOOD_CSV.replace(b"join_network,received", b"join_network,recieved").replace(b"onboarded", b"approved")
+    at = upload(app("upload"), "eois.csv", bad)
+    assert not at.exception
+    problems = {p["value"]: p for p in at.dataframe[0].value.to_dict("records")}
+    assert problems["recieved"]["suggestion"] == "received"
+    assert problems["approved"]["suggestion"] == "received or onboarded"
+    # The sentences, readable in full at any width (escaped Markdown: read without the backslashes).
+    sentences = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "eois row 2, status: 'approved' is not an allowed eoi status" in sentences
+    assert "(did you mean 'received' or 'onboarded'?)" in sentences
+
+
+def template_with_eois(store, rows: list[list]) -> bytes:
+    """Our own template (Instructions, Lists and every sheet) with rows typed into EoIs."""
+    path = store.path.parent / "template.xlsx"
+    con = store.connect()
+    try:
+        template(con, str(path))
+    finally:
+        con.close()
+    workbook = openpyxl.load_workbook(path)
+    for row in rows:
+        workbook["EoIs"].append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_template_upload_with_one_filled_sheet_raises_no_notice_about_its_own_sheets(app, store):
+    content = template_with_eois(
+        store,
+        [
+            ["N1", "2023-05-01", "Kenya", "Org N", None, "other", None, None, "received"],
+            ["N2", "2023-05-02", "KEN", "Org M", None, "other", None, None, "received"],
+        ],
+    )
+    at = upload(app("upload"), "alliance_upload_template.xlsx", content, XLSX)
+    assert not at.exception
+    notices = texts(at.info)
+    assert "Instructions" not in notices and "Lists" not in notices
+    assert "Ready: 2 rows in 1 sheet; 2 template sheets ignored." in texts(at.success)
+
+
+def test_other_unknown_sheets_still_raise_a_notice_beside_the_template(app, store):
+    workbook = openpyxl.load_workbook(io.BytesIO(template_with_eois(store, [["N1", "2023-05-01", "KEN", "Org", None, "other"]])))
+    workbook["EoIs"]["I2"] = "received"
+    workbook.create_sheet("Pivot")["A1"] = "Region"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    at = upload(app("upload"), "register.xlsx", buffer.getvalue(), XLSX)
+    assert not at.exception
+    assert "Pivot" in texts(at.info) and "Instructions" not in texts(at.info)
+
+
+def test_counts_line_says_one_row_in_the_singular(app):
+    at = upload(
+        app("upload"),
+        "eois.csv",
+        b"eoi_id,received_on,country,organization,request,status\nQ1,2023-05-01,KEN,Org,other,received\n",
+    )
+    assert not at.exception
+    assert "Ready: 1 row in 1 sheet." in texts(at.success)
