@@ -283,7 +283,7 @@ def validate(
                 f"no sheet of the upload format was found (sheets found: {found}); expected one of: {expected}",
             )
         )
-    if result.empty_sheets:
+    if result.empty_sheets and replace:  # without replace, the counts say they were ignored
         names = ", ".join(f"'{name}'" for name in result.empty_sheets)
         one = len(result.empty_sheets) == 1
         result.notices.append(

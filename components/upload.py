@@ -183,8 +183,13 @@ def counts_line(validation) -> str:
     """'7 rows in 2 sheets; 2 template sheets ignored': what an upload holds, in words."""
     rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
     line = f"{_plural(rows, 'row')} in {_plural(len(validation.sheets), 'sheet')}"
+    ignored = []
+    if validation.empty_sheets:
+        ignored.append(_plural(len(validation.empty_sheets), "empty sheet"))
     if validation.template_sheets:
-        line += f"; {_plural(len(validation.template_sheets), 'template sheet')} ignored"
+        ignored.append(_plural(len(validation.template_sheets), "template sheet"))
+    if ignored:
+        line += f"; {' and '.join(ignored)} ignored"
     return line
 
 

@@ -5,6 +5,7 @@ import io
 import openpyxl
 
 from alliance.history import history
+from alliance.schema import SHEETS
 from alliance.workbook import template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -185,9 +186,10 @@ def test_template_upload_with_one_filled_sheet_raises_no_notice_about_its_own_sh
     )
     at = upload(app("upload"), "alliance_upload_template.xlsx", content, XLSX)
     assert not at.exception
-    notices = texts(at.info)
-    assert "Instructions" not in notices and "Lists" not in notices
-    assert "Ready: 2 rows in 1 sheet; 2 template sheets ignored." in texts(at.success)
+    notices = texts(at.info) + texts(at.warning)
+    assert "Instructions" not in notices and "Lists" not in notices and "no rows" not in notices
+    empty = len(SHEETS) - 1  # the template's other sheets, with a header and no rows
+    assert f"Ready: 2 rows in 1 sheet; {empty} empty sheets and 2 template sheets ignored." in texts(at.success)
 
 
 def test_other_unknown_sheets_still_raise_a_notice_beside_the_template(app, store):
