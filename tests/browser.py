@@ -31,8 +31,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db_path: Path, port: int | None = None, env: dict | None = None):
-    """Run `streamlit run app.py` on the store at db_path; yield the base URL."""
+def serve(db_path: Path, port: int | None = None, env: dict | None = None, script: Path | None = None):
+    """Run `streamlit run app.py` (or another script) on the store at db_path; yield the base URL."""
     port = port or free_port()
     environment = {**os.environ, "ALLIANCE_DB": str(db_path), **(env or {})}
     log = open(Path(str(db_path) + f".server-{port}.log"), "w")
@@ -42,7 +42,7 @@ def serve(db_path: Path, port: int | None = None, env: dict | None = None):
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(script or ROOT / "app.py"),
             "--server.port",
             str(port),
             "--server.address",
