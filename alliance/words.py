@@ -11,6 +11,11 @@ def day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
+def month(value: date) -> str:
+    """A month as ITU writes it: June 2023."""
+    return f"{value:%B %Y}"
+
+
 def period(start: date | None, end: date) -> str:
     """The period a flow counts: 'in the period 25 Jan 2023 to 30 Jun 2023' (no start: 'up to ...')."""
     if start is None:

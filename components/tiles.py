@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import count, count_of
+from alliance.words import count, count_of, month
+
+TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
 
 
 def render_tiles(
@@ -12,7 +14,6 @@ def render_tiles(
     kpi_definitions: pd.DataFrame,
     period_label: str,
     stock_label: str,
-    per_row: int = 5,
     edition: bool = False,
 ) -> None:
     """Draw KPI tiles in rows; each says when it counts, its definition on hover and its change since compare_label
@@ -26,12 +27,13 @@ def render_tiles(
         + (" (the same figure counted on the data that edition holds)" if edition else "")
         + ". Hover on (?) for the definition."
     )
-    for start in range(0, len(tiles), per_row):
-        columns = st.columns(per_row)
-        for column, tile in zip(columns, tiles[start : start + per_row]):
+    # Tiles of a fixed width in a wrapping row: five to a row on a desktop, two on a phone (not ten
+    # full-width tiles before the first chart).
+    with st.container(horizontal=True, gap="small"):
+        for tile in tiles:
             worse_when_up = tile["kpi"] == "milestones_overdue"
             change = tile["change"]
-            with column:
+            with st.container(width=TILE_WIDTH, gap="small"):
                 st.metric(
                     tile["label"],
                     count(tile["value"], tile["over"]),
@@ -44,7 +46,7 @@ def render_tiles(
                 if tile["target"] is not None:
                     progress = min(max(tile["progress"] or 0, 0), 1)
                     st.progress(
-                        progress, text=f"{tile['progress']:.0%} of {tile['target']:,.0f} by {tile['target_period_end']:%b %Y}"
+                        progress, text=f"{tile['progress']:.0%} of {tile['target']:,.0f} by {month(tile['target_period_end'])}"
                     )
 
 
