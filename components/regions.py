@@ -8,6 +8,9 @@ import streamlit as st
 
 from alliance.figures.regions import kpi_by_region
 from alliance.kpis import KPI_COLUMNS
+from alliance.schema import CHOICES, SHEETS
+from alliance.words import count as in_words
+from components import auth
 from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table_downloads
 from components.escape import plain
 from components.filters import CAPABILITY_NAMES
@@ -26,6 +29,60 @@ PROFILE = {
     "centers": ("centers", "center"),
     "events": ("events", "event"),
     "activities": ("activities", "activity"),
+}
+# Each profile table's headers in words, in the queries' column order. Coded columns are labelled from
+# alliance.schema.CHOICES (the labels the upload accepts); center types and capabilities come named from SQL.
+PROFILE_HEADERS = {
+    "eois": {
+        "eoi_id": "EoI",
+        "received_on": "Received",
+        "organization": "Organization",
+        "organization_type": "Organization type",
+        "request": "Request",
+        "center_type": "Center type",
+        "capabilities": "Capabilities",
+        "status": "Status",
+        "call_round": "Call round",
+    },
+    "centers": {
+        "center_id": "Center",
+        "name": "Name",
+        "city": "City",
+        "center_type": "Center type",
+        "scope": "Scope",
+        "ownership": "Ownership",
+        "host_organization": "Host organization",
+        "status": "Status",
+        "first_known_on": "First known",
+        "selected_on": "Selected",
+        "launched_on": "Launched",
+        "eoi_id": "EoI",
+        "capabilities": "Capabilities",
+    },
+    "events": {
+        "event_id": "Event",
+        "title": "Title",
+        "start_date": "Starts",
+        "end_date": "Ends",
+        "event_type": "Event type",
+        "format": "Format",
+        "city": "City",
+        "participants": "Participants",
+        "trained_certified": "Trained or certified",
+        "partners": "Partners",
+        "capabilities": "Capabilities",
+        "regional_initiatives": "Regional initiatives",
+    },
+    "activities": {
+        "activity_id": "Activity",
+        "regional_initiative": "Regional initiative",
+        "title": "Title",
+        "product": "Product line",
+        "start_date": "Starts",
+        "status": "Status",
+        "kap_outcome": "Outcome",
+        "beneficiaries": "Beneficiaries",
+    },
 }
 
 
@@ -55,7 +112,8 @@ def render_map(fig: go.Figure, table: pd.DataFrame, title: str, key: str, captio
     st.markdown(f"##### {title}")
     if caption:
         st.caption(caption)
-    fig.update_layout(height=430)
+    # A region's map comes with the height its shape needs; the whole world is about twice as wide as high.
+    fig.update_layout(height=fig.layout.height or 360)
     chart_key = f"chart_{key}"
     event = st.plotly_chart(
         fig,
@@ -112,9 +170,8 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
 
 
 def render_country_picker(countries: pd.DataFrame) -> dict | None:
-    """Choose a country (those with data, or any Member State); kept in the URL by its ITU name. Return its row."""
+    """Choose any ITU Member State; kept in the URL by its ITU name (a link may give the ISO code). Return its row."""
     names = dict(zip(countries["iso3"], countries["country_name"]))
-    with_rows = countries.loc[countries["rows_total"] > 0, "iso3"].tolist()
     in_url = st.query_params.get(COUNTRY_KEY)
     st.markdown("##### Country profile")
     if in_url:
@@ -131,17 +188,9 @@ def render_country_picker(countries: pd.DataFrame) -> dict | None:
             # writes the ITU name. Applied once, so that a later choice in the select box wins.
             st.session_state["_country_link"] = in_url
             st.session_state[COUNTRY_KEY] = code
-        in_url = names.get(code)
-    chosen = st.session_state.get(COUNTRY_KEY)
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    every = right.toggle(
-        "List every ITU Member State", key="every_country", help="Off: only countries named by an EoI, center, event or activity."
-    )
-    outside = (chosen is not None and chosen not in with_rows) or (in_url and in_url not in {names[c] for c in with_rows})
-    options = list(names) if every or outside else with_rows
-    iso3 = left.selectbox(
+    iso3 = st.selectbox(
         "Country",
-        options,
+        list(names),
         index=None,
         format_func=names.get,
         placeholder="Choose a country, or click one on the map",
@@ -150,10 +199,40 @@ def render_country_picker(countries: pd.DataFrame) -> dict | None:
     )
     if iso3 is None:
         st.caption(
-            "Choose a country above, or click a coloured country on the map, to see its EoIs, centers, events and activities."
+            "Choose any ITU Member State above, or click a country on the map, to see its EoIs, centers, events and activities."
         )
         return None
     return countries[countries["iso3"] == iso3].iloc[0].to_dict()
+
+
+def _shown(value, kind: str) -> str:
+    """One cell of a profile table as text: blanks empty, dates as ISO dates (they sort), counts with separators."""
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    if kind == "date":
+        return pd.Timestamp(value).date().isoformat()
+    if kind == "number":
+        return in_words(value)
+    return str(value)
+
+
+def profile_table(part: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A profile table as a reader sees it: headers in words, coded values as their labels, blanks empty."""
+    columns = {c.name: c for c in SHEETS[part].columns}
+    table = frame.copy()
+    for name in table.columns:
+        column = columns.get(name)
+        if column is not None and column.choices in CHOICES:
+            labels = CHOICES[column.choices]
+            table[name] = table[name].map(lambda v, labels=labels: labels.get(v, v))
+        if pd.api.types.is_datetime64_any_dtype(table[name]) or name.endswith(("_on", "_date")):
+            table[name] = table[name].map(lambda v: _shown(v, "date"))
+        elif pd.api.types.is_numeric_dtype(table[name]) and table[name].isna().any():
+            # A number column with a blank would show "None": written as text instead.
+            table[name] = table[name].map(lambda v: _shown(v, "number"))
+        elif not pd.api.types.is_numeric_dtype(table[name]):
+            table[name] = table[name].map(lambda v: _shown(v, "text"))
+    return table.rename(columns=PROFILE_HEADERS[part])
 
 
 def _count(n: int, part: str) -> str:
@@ -165,18 +244,24 @@ def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], scope
     """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads."""
     name = country["country_name"]
     st.markdown(f"**{plain(name)}, {plain(country['region_name'])}**")
+    if not country["rows_total"]:
+        st.info(f"No Alliance records for {plain(name)} yet.", icon=":material/info:")
+        if auth.may("analyst"):
+            st.page_link("pages/upload.py", label="Upload a register that names it", icon=":material/upload_file:")
+        return
     counts = ", ".join(_count(len(tables[part]), part) for part in PROFILE)
     if capability:
         scope += f"; only rows listing {CAPABILITY_NAMES[capability]} (activities carry no capability)"
     st.caption(f"{counts}. {scope}.")
     tabs = st.tabs([f"{PROFILE[part][0][0].upper()}{PROFILE[part][0][1:]} ({len(tables[part])})" for part in PROFILE])
     for tab, part in zip(tabs, PROFILE):
-        table = tables[part]
         with tab:
-            if table.empty:
-                render_empty(f"{PROFILE[part][0]} in {name}")
+            if tables[part].empty:
+                st.info(
+                    f"No {PROFILE[part][0]} in {plain(name)} for this selection: the period and capability in the sidebar.",
+                    icon=":material/info:",
+                )
                 continue
-            # Dates arrive as timestamps; show them as the dates they are.
-            dates = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in table.columns if c.endswith(("_on", "_date"))}
-            st.dataframe(table, hide_index=True, width="stretch", column_config=dates)
+            table = profile_table(part, tables[part])
+            st.dataframe(table, hide_index=True, width="stretch")
             render_downloads(table, f"{name} {PROFILE[part][0]}", f"{country['iso3']}_{part}")

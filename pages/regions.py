@@ -26,13 +26,15 @@ f = page_start(
 measure = render_measure_picker()
 label, counted = MEASURES[measure]
 counts = data.frame(f"{measure}_by_country", **f.params)
+countries = data.frame("country_row_counts")
 if counts.empty:
     render_empty(f"{label} by country")
 else:
     when = f.stock_scope_label if measure == "centers" else f.scope_label
-    render_map(world_map(counts, measure, label), counts, f"{label} per country, {when}", f"map_{measure}", counted)
+    fig = world_map(counts, measure, label, countries=countries, region=f.region)
+    render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
 
-country = render_country_picker(data.frame("country_row_counts"))
+country = render_country_picker(countries)
 if country:
     tables = {part: data.frame(f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
     render_country_profile(

@@ -1,24 +1,32 @@
--- One row per center in $country existing at $as_of (every status, as the contract counts centers), with its first known date (first_known_on). Params: $country (ISO3), $as_of, $capability (NULL = all).
+-- One row per center in $country (center type and capabilities by name) existing at $as_of (every status, as the contract counts centers), with its first known date (first_known_on). Params: $country (ISO3), $as_of, $capability (NULL = all).
 with final as (
     select
-        center_id,
-        name,
-        city,
-        center_type,
-        scope,
-        ownership,
-        host_organization,
-        status,
-        exists_from as first_known_on,
-        selected_on,
-        launched_on,
-        eoi_id,
-        array_to_string(capabilities, '; ') as capabilities,
-    from centers
-    where country = $country
-      and (exists_from is null or exists_from <= $as_of)
-      and ($capability is null or list_contains(capabilities, $capability))
-    order by center_id
+        ce.center_id,
+        ce.name,
+        ce.city,
+        coalesce(t.center_type_name, ce.center_type) as center_type,
+        ce.scope,
+        ce.ownership,
+        ce.host_organization,
+        ce.status,
+        ce.exists_from as first_known_on,
+        ce.selected_on,
+        ce.launched_on,
+        ce.eoi_id,
+        (
+            select string_agg(
+                c.capability_name, '; '
+                order by case c.capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
+            )
+            from capabilities c
+            where list_contains(ce.capabilities, c.capability_code)
+        ) as capabilities,
+    from centers ce
+    left join center_types t on t.center_type_code = ce.center_type
+    where ce.country = $country
+      and (ce.exists_from is null or ce.exists_from <= $as_of)
+      and ($capability is null or list_contains(ce.capabilities, $capability))
+    order by ce.center_id
 )
 
 select * from final

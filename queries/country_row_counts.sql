@@ -1,4 +1,4 @@
--- One row per ITU Member State: its ITU name, region name, and how many EoIs, centers, events and activities name it (any date). Params: none.
+-- One row per ITU Member State: its ITU name, region code and name, and how many EoIs, centers, events and activities name it (any date). Params: none.
 with named as (
     select country from eois
     union all
@@ -20,6 +20,7 @@ final as (
     select
         c.iso3,
         c.itu_name as country_name,
+        c.region as region_code,
         r.region_name,
         coalesce(n.rows_total, 0) as rows_total,
     from countries c

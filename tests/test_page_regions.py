@@ -178,9 +178,9 @@ def test_regions_page_country_profile_from_the_url(app, link):
     assert any(c.value.startswith("2 EoIs, 1 center, 0 events, 1 activity.") for c in at.caption)
     assert [t.label for t in at.tabs] == ["EoIs (2)", "Centers (1)", "Events (0)", "Activities (1)"]
     shown = {d.value.columns[0]: d.value.iloc[:, 0].tolist() for d in at.dataframe}
-    assert shown["eoi_id"] == ["E2", "E3"]
-    assert shown["center_id"] == ["C2"]
-    assert shown["activity_id"] == ["A1"]  # A2 has no country; V4 and R3 come after the as-of date
+    assert shown["EoI"] == ["E2", "E3"]
+    assert shown["Center"] == ["C2"]
+    assert shown["Activity"] == ["A1"]  # A2 has no country; V4 and R3 come after the as-of date
     assert "No events in Kenya" in " ".join(i.value for i in at.info)
 
 
@@ -195,23 +195,90 @@ def test_regions_page_country_select_box_writes_the_itu_name(app):
     assert "**Korea \\(Rep\\. of\\), Asia and the Pacific**" in [m.value for m in at.markdown]
 
 
-def test_regions_page_country_list_widens_to_every_member_state(app):
+def test_regions_page_country_list_holds_every_member_state(app, store):
+    """Only countries with records were listed: a delegate of a Member State with none could not find it."""
     at = app("regions", as_of="2023-06-30")
-    assert set(at.selectbox(key="country").options) == {
-        "Brazil",
-        "Egypt",
-        "Germany",
-        "India",
-        "Kazakhstan",
-        "Kenya",
-        "Korea (Rep. of)",
-        "Switzerland",
-    }
-    at.toggle(key="every_country").set_value(True).run()
-    assert len(at.selectbox(key="country").options) == 194
+    member_states = frame(store.connect(), "country_row_counts")
+    options = at.selectbox(key="country").options
+    assert len(options) == len(member_states) == 194
+    assert set(options) == set(member_states["country_name"])
     japan = app("regions", as_of="2023-06-30", country="Japan")
     assert japan.selectbox(key="country").value == "JPN"
-    assert "No EoIs in Japan" in " ".join(i.value for i in japan.info)
+
+
+def _geo(at) -> dict:
+    [chart] = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "choropleth"]
+    return json.loads(chart.proto.spec)
+
+
+@pytest.mark.parametrize("region", ["AFR", "CIS", "EUR"])
+def test_regions_page_map_zooms_to_the_chosen_region(app, store, region):
+    """The map stayed on the whole world whatever the region: Kenya was 8 by 12 px on a phone."""
+    from alliance.figures.regions import REGION_VIEWS
+
+    at = app("regions", as_of="2023-06-30", region=region)
+    assert not at.exception
+    spec = _geo(at)
+    geo = spec["layout"]["geo"]
+    lon, lat = REGION_VIEWS[region]
+    assert geo["lonaxis"]["range"] == list(lon) and geo["lataxis"]["range"] == list(lat)
+    assert geo["projection"]["rotation"]["lon"] == (lon[0] + lon[1]) / 2
+    # Every Member State of the region is drawn (those with nothing counted as land), so each can be clicked.
+    member_states = frame(store.connect(), "country_row_counts")
+    drawn = {code for trace in spec["data"] for code in trace["locations"]}
+    assert drawn == set(member_states.loc[member_states["region_code"] == region, "iso3"])
+    # A wide region gets a lower map, so that a phone shows no tall blank bands around it.
+    assert spec["layout"]["height"] <= 430
+
+
+def test_regions_page_map_of_all_regions_shows_the_world(app):
+    geo = _geo(app("regions", as_of="2023-06-30"))["layout"]["geo"]
+    assert "range" not in geo.get("lonaxis", {})
+    assert geo["lataxis"]["range"] == [-58, 84]
+
+
+def _page_links(at) -> list[str]:
+    return [e.proto.page for e in at.get("page_link")]
+
+
+@pytest.mark.parametrize("role, offered", [("viewer", False), ("analyst", True)])
+def test_regions_page_empty_profile_says_so_and_offers_upload_only_to_an_analyst(app, monkeypatch, role, offered):
+    """An empty profile told a read-only delegate to 'upload a register'."""
+    monkeypatch.setenv("ALLIANCE_ROLE", role)
+    at = app("regions", as_of="2023-06-30", country="Belarus")
+    assert not at.exception
+    assert at.selectbox(key="country").value == "BLR"
+    assert "No Alliance records for Belarus yet." in [i.value for i in at.info]
+    assert not at.tabs
+    assert not any("upload" in i.value.casefold() for i in at.info)
+    assert any("upload" in link for link in _page_links(at)) is offered
+
+
+def test_regions_page_profile_tables_show_labels_not_codes(app):
+    """Profiles showed column names and codes (eoi_id, international_org, join_network, None)."""
+    from alliance.schema import CHOICES
+
+    at = app("regions", as_of="2024-06-30", country="KEN")
+    assert not at.exception
+    tables = [d.value for tab in at.tabs for d in tab.dataframe]
+    assert len(tables) == 4  # EoIs, centers, events and activities in Kenya by mid-2024
+    codes = {code for labels in CHOICES.values() for code, label in labels.items() if code != label}
+    for table in tables:
+        assert not [c for c in table.columns if "_" in c or c != c.strip() or c[0].islower()], list(table.columns)
+        values = {v for column in table.columns for v in table[column].tolist()}
+        assert not values & codes, values & codes
+        assert None not in values and "None" not in values and "nan" not in values
+        assert not table.isna().any().any()
+    eois = next(t for t in tables if "EoI" in t.columns and "Received" in t.columns)
+    assert {"Organization type", "Request", "Center type", "Capabilities", "Status"} <= set(eois.columns)
+
+
+def test_regions_page_unknown_country_in_link_is_shown_as_text(app):
+    at = app("regions", as_of="2023-06-30", country="[Kenya](https://evil.example)")
+    assert not at.exception
+    [warning] = [w.value for w in at.warning if "not an ITU Member State" in w.value]
+    assert "](" not in warning and "\\[Kenya\\]" in warning
+    assert at.selectbox(key="country").value is None
 
 
 @pytest.fixture

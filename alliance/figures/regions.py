@@ -12,6 +12,17 @@ from alliance.figures.theme import REGION_COLORS
 # so a country with one EoI is visibly coloured; readable with every common colour-vision deficiency.
 MAP_SCALE = [[0.0, "#c6dbef"], [0.35, "#6baed6"], [0.7, "#2171b5"], [1.0, "#08306b"]]
 LAND = "#e5e7eb"
+# What the map shows for each ITU-D region: (longitudes, latitudes) framing its Member States. Set by hand:
+# Plotly's fitbounds widens Europe to French Guiana and the Americas across the Pacific (the Aleutians
+# cross 180 degrees), which leaves the region a few pixels wide.
+REGION_VIEWS = {
+    "AFR": ((-26, 60), (-36, 28)),
+    "AMS": ((-170, -30), (-57, 72)),
+    "ARB": ((-18, 60), (-14, 38)),
+    "ASP": ((44, 180), (-48, 55)),
+    "CIS": ((20, 180), (35, 78)),
+    "EUR": ((-25, 45), (34, 72)),
+}
 
 
 def _tick_step(top: float) -> int:
@@ -19,8 +30,15 @@ def _tick_step(top: float) -> int:
     return max(1, math.ceil(top / 5))
 
 
-def world_map(frame: pd.DataFrame, value: str, label: str) -> go.Figure:
-    """Countries coloured by `value` (a count per ISO3), hover naming the ITU country and region."""
+def world_map(
+    frame: pd.DataFrame, value: str, label: str, countries: pd.DataFrame | None = None, region: str | None = None
+) -> go.Figure:
+    """Countries coloured by `value` (a count per ISO3), hover naming the ITU country and region.
+
+    With `region` (a region code) and `countries` (every Member State: iso3, country_name, region_code,
+    region_name), the map shows that region only, and its countries with nothing counted are drawn as
+    land that a click still opens: a delegate's own country is always there to tap.
+    """
     top = float(frame[value].max())
     label = plain_label(label)
     fig = go.Figure(
@@ -50,9 +68,23 @@ def world_map(frame: pd.DataFrame, value: str, label: str) -> go.Figure:
             ),
         )
     )
+    zoomed = region in REGION_VIEWS and countries is not None
+    if zoomed:
+        rest = countries[(countries["region_code"] == region) & ~countries["iso3"].isin(frame["iso3"])]
+        fig.add_trace(
+            go.Choropleth(
+                locations=rest["iso3"],
+                locationmode="ISO-3",
+                z=[0] * len(rest),
+                colorscale=[[0.0, LAND], [1.0, LAND]],
+                showscale=False,
+                marker_line_color="#ffffff",
+                marker_line_width=0.6,
+                customdata=rest[["country_name", "region_name"]].map(plain_label),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>0 " + label + "<extra></extra>",
+            )
+        )
     fig.update_geos(
-        projection_rotation_lon=0,
-        center_lon=0,
         showframe=False,
         showcoastlines=False,
         projection_type="natural earth",
@@ -62,8 +94,23 @@ def world_map(frame: pd.DataFrame, value: str, label: str) -> go.Figure:
         countrycolor="#ffffff",
         showocean=False,
         showlakes=False,
-        lataxis_range=[-58, 84],
     )
+    if zoomed:
+        lon, lat = REGION_VIEWS[region]
+        middle = (lon[0] + lon[1]) / 2
+        fig.update_geos(
+            lonaxis_range=lon,
+            lataxis_range=lat,
+            center_lon=middle,
+            center_lat=(lat[0] + lat[1]) / 2,
+            projection_rotation_lon=middle,
+        )
+        # As high as the region is when drawn about 600 px wide, plus the colour bar: the map keeps its
+        # shape, so one fixed height would leave bands above and below a wide region, worst on a phone.
+        shape = (lat[1] - lat[0]) / ((lon[1] - lon[0]) * 0.85)
+        fig.update_layout(height=round(min(max(600 * shape, 200), 370)) + 60)
+    else:
+        fig.update_geos(projection_rotation_lon=0, center_lon=0, lataxis_range=[-58, 84])
     fig.update_layout(margin=dict(l=0, r=0, t=10, b=60), clickmode="event+select")
     return fig
 
