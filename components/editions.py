@@ -64,7 +64,10 @@ def choose() -> dict | None:
     asked = st.query_params.get("edition")
     canonical = {name.casefold(): name for name in by_name}
     if asked is not None and asked not in options and asked.strip().casefold() in canonical:
-        st.query_params["edition"] = asked = canonical[asked.strip().casefold()]  # names are unique whatever the case
+        # Names are unique whatever the case: the box takes the edition (the address then drops the
+        # parameter, as Streamlit does for a bound box given a value it does not list).
+        st.session_state["edition"] = canonical[asked.strip().casefold()]
+        asked = None
     if asked is not None and asked not in options:
         kind = "approved edition" if only or not auth.may("analyst") else "edition"
         st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (

@@ -166,3 +166,10 @@ def test_publish_page_warns_that_demo_rows_would_be_in_the_edition(store, app, m
     load_raw(store, demo_raw(), "demo", kind="demo", demo=True)
     at = app("publish")
     assert "demo rows" in " ".join(w.value for w in at.warning if "an edition of them" in w.value)
+
+
+def test_an_edition_link_in_another_case_opens_that_edition(published, app):
+    at = app("overview", edition="tdag-23")
+    assert not at.exception
+    assert "Edition TDAG\\-23" in " ".join(i.value for i in at.info)
+    assert _metric(at, "EoIs").value == "6"
