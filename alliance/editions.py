@@ -23,6 +23,7 @@ from alliance.history import ROLLBACK_KINDS, _record
 from alliance.kpis import REGIONS, summary
 from alliance.loader import current_user
 from alliance.store import Store
+from alliance.words import stamp
 
 STATUSES = ("draft", "published")
 # Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
@@ -346,9 +347,7 @@ def prune(store: Store, keep_days: float, user: str | None = None, now: float | 
             ]
             load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
             cut = datetime.fromtimestamp(cutoff).replace(microsecond=0)
-            _record(
-                con, store, load_id, "prune", f"{len(doomed)} stored states from before {cut:%d %b %Y %H:%M} deleted", user, []
-            )
+            _record(con, store, load_id, "prune", f"{len(doomed)} stored states from before {stamp(cut)} deleted", user, [])
             if lost:
                 con.execute(
                     "update loads set note = ? where load_id = ?",

@@ -6,6 +6,7 @@ from alliance import AllianceError
 from alliance.loader import current_user
 from alliance.schema import DATA_TABLES
 from alliance.store import SCHEMA_VERSION, Store, upgrade_tables
+from alliance.words import stamp
 
 # Tables a rollback restores: everything but the history itself and the editions.
 _KEPT = {"loads", "load_sheets", "meta", "editions"}
@@ -53,7 +54,7 @@ def rollback(store: Store, load_id: int, user: str | None = None, expected_snaps
                 "select load_id, kind, loaded_by, loaded_at from loads where snapshot_before >= ? order by load_id",
                 [expected_snapshot],
             ).fetchall()
-            named = "; ".join(f"load {i} ({k}) by {b} at {t:%d %b %Y %H:%M}" for i, k, b, t in since) or "another change"
+            named = "; ".join(f"load {i} ({k}) by {b} at {stamp(t)}" for i, k, b, t in since) or "another change"
             raise AllianceError(
                 f"The store changed since you confirmed ({named}). Nothing was rolled back: look at the list again."
             )

@@ -70,11 +70,11 @@ def gather(
     if period_start not in (LAUNCH, None) and as_of >= LAUNCH:
         report.since_launch = summary(con, as_of, region, period_start=LAUNCH, detail=True)
     last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
-    report.source = f"Alliance store, load {last[0][0]} of {last[0][1]:%d %B %Y}" if last else "Alliance store, no load yet"
+    report.source = f"Alliance store, load {last[0][0]} of {words.day(last[0][1])}" if last else "Alliance store, no load yet"
     if edition:
         report.edition = {**edition, "permalink": edition.get("permalink") or permalink(edition["name"])}
         report.source = (
-            f"Edition {edition['name']} of the Alliance store (load {last[0][0]} of {last[0][1]:%d %B %Y})"
+            f"Edition {edition['name']} of the Alliance store (load {last[0][0]} of {words.day(last[0][1])})"
             if last
             else report.source
         )
@@ -163,7 +163,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
             f"{_span(report)} (every count of EoIs, events, activities, launches and resources)",
         ),
         ("Region", region),
-        ("As at", f"{report.as_of:%d %B %Y} (the network of centers and the milestones)"),
+        ("As at", f"{words.day(report.as_of)} (the network of centers and the milestones)"),
         ("Data source", report.source),
         *((("Edition", edition_text(report.edition)),) if report.edition else ()),
     ):
@@ -207,16 +207,17 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
     doc.add_heading("3. Key actions and results", level=1)
     period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)
     doc.add_paragraph(
-        f"EoIs and centers: {period}, {k['eois']['total']:,} expressions of interest from {k['eois']['countries']:,} countries, "
-        f"{k['eois']['center_requests']:,} of them requests to establish or strengthen a center, and "
-        f"{k['centers']['launched']:,} centers launched; {at}, {k['centers']['total']:,} centers in the network."
+        f"EoIs and centers: {period}, {n(k['eois']['total'], 'expression')} of interest from "
+        f"{n(k['eois']['countries'], 'country', 'countries')}, {k['eois']['center_requests']:,} of them requests to establish or "
+        f"strengthen a center, and {n(k['centers']['launched'], 'center')} launched; {at}, "
+        f"{n(k['centers']['total'], 'center')} in the network."
     )
     if report.since_launch:
         s = report.since_launch
         doc.add_paragraph(
-            f"Since the launch on 25 January 2023 (to {report.as_of:%d %B %Y}): {s['eois']['total']:,} expressions of "
-            f"interest from {s['eois']['countries']:,} countries, {s['events']['total']:,} events and "
-            f"{s['centers']['launched']:,} centers launched."
+            f"Since the launch on {words.day(LAUNCH)} (to {words.day(report.as_of)}): {n(s['eois']['total'], 'expression')} of "
+            f"interest from {n(s['eois']['countries'], 'country', 'countries')}, {n(s['events']['total'], 'event')} and "
+            f"{n(s['centers']['launched'], 'center')} launched."
         )
     reached = report.tables["Milestones reached"]
     doc.add_heading("Milestones reached in the period" + (" (the whole Alliance)" if report.region else ""), level=2)
@@ -267,7 +268,7 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
         doc.add_paragraph("Every milestone in the store is done.")
     for row in open_milestones.itertuples(index=False):
         late = " (OVERDUE)" if row.status == "overdue" else ""
-        due = "due date not stated" if row.status == "open" else f"due {pd.Timestamp(row.due_on):%d %B %Y}"
+        due = "due date not stated" if row.status == "open" else f"due {words.day(pd.Timestamp(row.due_on))}"
         doc.add_paragraph(f"{_xml_safe(row.title)}: {due}{late}", style="List Bullet")
     doc.add_paragraph("TDAG is invited to note this report and provide advice as deemed necessary.")
     doc.save(str(out))
@@ -276,14 +277,14 @@ def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:
 def _span(report: Report) -> str:
     """The report's period in full: '25 January 2023 to 30 June 2023', or 'up to 30 June 2023' with no start."""
     if report.period_start is None:
-        return f"up to {report.as_of:%d %B %Y}"
-    return f"{report.period_start:%d %B %Y} to {report.as_of:%d %B %Y}"
+        return f"up to {words.day(report.as_of)}"
+    return f"{words.day(report.period_start)} to {words.day(report.as_of)}"
 
 
 def edition_text(edition: dict) -> str:
     """What the report's header says of its edition: name, approval, permalink, and that it does not move."""
     if edition["status"] == "published":
-        approved = f"approved by {edition['approved_by']} on {datetime.fromisoformat(edition['approved_at']):%d %B %Y}"
+        approved = f"approved by {edition['approved_by']} on {words.day(datetime.fromisoformat(edition['approved_at']))}"
     else:
         approved = "a DRAFT, not approved yet: do not quote"
     return (
@@ -292,22 +293,33 @@ def edition_text(edition: dict) -> str:
     )
 
 
+def n(value: int, noun: str, plural: str | None = None) -> str:
+    return words.count_of(value, noun, plural)
+
+
+def were(value: int) -> str:
+    return "was" if value == 1 else "were"
+
+
 def summary_text(report: Report) -> str:
     """The Summary paragraph, written from the figures."""
     k = report.kpis
-    where = f" in {REGION_NAMES[report.region]}" if report.region else ""
+    where = f" {words.in_region(REGION_NAMES[report.region])}" if report.region else ""
     participants = words.count(k["events"]["participants"], k["events"].get("participants_over", False))
     return (
         f"This document reports progress of the Innovation and Entrepreneurship Alliance for Digital Development{where} "
         f"{'in the period ' if report.period_start else ''}{_span(report)}. In the period, "
-        f"{k['eois']['total']:,} expressions of interest were received from {k['eois']['countries']:,} countries, "
-        f"including {k['eois']['center_requests']:,} requests to establish or strengthen an acceleration center, and "
-        f"{k['centers']['launched']:,} centers were launched; as at {report.as_of:%d %B %Y} the network counts "
-        f"{k['centers']['total']:,} centers. {k['events']['total']:,} events gathered {participants} participants, and "
-        f"{k['events']['trained_certified']:,} people were trained or certified. Resources mobilized in the period amount "
-        f"to USD {k['resources_usd']:,.0f}. Of the Alliance's {k['milestones']['total']:,} milestones, "
-        f"{k['milestones']['done']:,} were done in the period and {k['milestones']['overdue']:,} are overdue as at "
-        f"{report.as_of:%d %B %Y}."
+        f"{n(k['eois']['total'], 'expression')} of interest {were(k['eois']['total'])} received from "
+        f"{n(k['eois']['countries'], 'country', 'countries')}, including {n(k['eois']['center_requests'], 'request')} to "
+        f"establish or strengthen an acceleration center, and {n(k['centers']['launched'], 'center')} "
+        f"{were(k['centers']['launched'])} launched; as at {words.day(report.as_of)} the network counts "
+        f"{n(k['centers']['total'], 'center')}. {n(k['events']['total'], 'event')} gathered {participants} "
+        f"{'participant' if k['events']['participants'] == 1 else 'participants'}, and "
+        f"{n(k['events']['trained_certified'], 'person', 'people')} {were(k['events']['trained_certified'])} trained or "
+        f"certified. Resources mobilized in the period amount to {words.money(k['resources_usd'])}. Of the Alliance's "
+        f"{n(k['milestones']['total'], 'milestone')}, {k['milestones']['done']:,} {were(k['milestones']['done'])} done in the "
+        f"period and {k['milestones']['overdue']:,} {'is' if k['milestones']['overdue'] == 1 else 'are'} overdue as at "
+        f"{words.day(report.as_of)}."
     )
 
 

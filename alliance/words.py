@@ -7,8 +7,19 @@ LAUNCH = date(2023, 1, 25)
 
 
 def day(value: date) -> str:
-    """A date as ITU writes it in a figure's label: 25 Jan 2023."""
-    return f"{value.day} {value:%b %Y}"
+    """A date as ITU writes it: 25 January 2023 (British English, no leading zero)."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def stamp(value) -> str:
+    """A moment: 28 November 2026 09:15."""
+    return f"{day(value)} {value:%H:%M}"
+
+
+def money(value: float) -> str:
+    """An amount in US dollars as ITU writes it: USD 304,000 (cents only when there are some)."""
+    value = float(value or 0)
+    return f"USD {value:,.0f}" if value.is_integer() else f"USD {value:,.2f}"
 
 
 def month(value: date) -> str:
@@ -30,7 +41,7 @@ def as_at(value: date) -> str:
 
 def since_launch(end: date) -> str:
     """A cumulative figure counted from the Alliance's launch."""
-    return f"since the launch (25 Jan 2023) to {day(end)}"
+    return f"since the launch ({day(LAUNCH)}) to {day(end)}"
 
 
 def dated(value: date | None, precision: str | None) -> str:
@@ -40,7 +51,7 @@ def dated(value: date | None, precision: str | None) -> str:
     if precision == "year":
         return f"{value.year} (month not stated)"
     if precision == "month":
-        return f"{value:%b %Y} (day not stated)"
+        return f"{month(value)} (day not stated)"
     if precision == "not_stated":
         return f"date not stated (by {day(value)})"
     return day(value)
@@ -50,6 +61,15 @@ def count(value: int | float, over: bool = False) -> str:
     """A count with thousands separators; 'over 300' when the source gives a lower bound."""
     text = f"{value:,.0f}"
     return f"over {text}" if over else text
+
+
+# Region names that take "the" in a sentence: "in the Americas", "in Africa".
+_WITH_ARTICLE = {"Americas", "Arab States", "Commonwealth of Independent States"}
+
+
+def in_region(name: str) -> str:
+    """'in Africa', 'in the Commonwealth of Independent States'."""
+    return f"in the {name}" if name in _WITH_ARTICLE else f"in {name}"
 
 
 def count_of(value: int, noun: str, plural: str | None = None) -> str:

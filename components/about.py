@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.store import Store
+from alliance.words import stamp
 from components import auth
 from components.charts import render_downloads
 from components.escape import plain
@@ -197,8 +198,6 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
         last = loads[0]
         # Who loaded and which file are for analysts and admins.
         who = f"{last['file_name']}, by {last['loaded_by']}, " if auth.may("analyst") else ""
-        st.text(
-            f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {who}{last['loaded_at']:%d %b %Y %H:%M}."
-        )
+        st.text(f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {who}{stamp(last['loaded_at'])}.")
     else:
         st.text("Nothing has been loaded yet.")

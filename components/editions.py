@@ -172,7 +172,7 @@ def choose_comparison(f) -> tuple[dict, str, bool]:
         edition = by_name[choice]
         return data.summary_in(edition, f.as_of, f.region, f.capability, f.period_start), edition["name"], True
     default = f.as_of - timedelta(days=365)
-    compare = right.date_input("Date", value=default, key="compare", bind="query-params", format="YYYY-MM-DD")
+    compare = right.date_input("Date", value=default, key="compare", bind="query-params", format="DD/MM/YYYY")
     if compare > f.as_of:
         # A change "since" a later date would subtract figures the as-of date does not know yet.
         st.warning(

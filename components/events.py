@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
-from alliance.words import count, dated
+from alliance.words import count, dated, day
 from components.charts import date_columns, render_chart, render_downloads, render_empty
 
 # The column headers of seed 001 §3.1, in its order.
@@ -51,16 +51,17 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
     if frame.empty:
         render_empty("events starting in this period")
         return
-    measure = st.radio(
-        "Count", list(MEASURES), format_func=MEASURES.get, horizontal=True, key="events_measure", label_visibility="collapsed"
-    )
+    # Offer only what the events record: a measure with nothing recorded would draw zeros under its name.
+    recorded = [m for m in MEASURES if m == "events" or frame[m].sum() > 0]
+    missing = [MEASURES[m].lower() for m in MEASURES if m not in recorded]
     caption = "Events with no country count under Global (no country). Blank counts count 0."
-    if measure != "events" and frame[measure].sum() == 0:
-        caption = (
-            f"None of these {frame['events'].sum()} events has {MEASURES[measure].lower()} recorded, so the chart counts events. "
-            + caption
+    if missing:
+        caption = f"None of these {frame['events'].sum():,} events has {' or '.join(missing)} recorded. " + caption
+    measure = "events"
+    if len(recorded) > 1:
+        measure = st.radio(
+            "Count", recorded, format_func=MEASURES.get, horizontal=True, key="events_measure", label_visibility="collapsed"
         )
-        measure = "events"
     table = (
         frame.assign(month=frame["month"].dt.strftime("%Y-%m"))
         .rename(columns={"month": "Month", "region_name": "Region", **MEASURES})
@@ -116,8 +117,11 @@ def render_activities_by_initiative(frame: pd.DataFrame, scope: str, period_star
 
 def select_year(years: pd.DataFrame, as_of: date) -> int:
     """A year select box kept in the URL: years with activities or events up to the as-of date, and the as-of year."""
-    options = sorted({*years["year"].astype(int), as_of.year}, reverse=True)
-    return st.selectbox("Year", options, index=options.index(as_of.year), key="year", bind="query-params", width=160)
+    found = sorted(years["year"].astype(int), reverse=True)
+    options = sorted({*found, as_of.year}, reverse=True)
+    # Opens on the latest year with actions (not on a year of zeros); the as-of year stays on offer.
+    default = found[0] if found else as_of.year
+    return st.selectbox("Year", options, index=options.index(default), key="year", bind="query-params", width=160)
 
 
 def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_label: str) -> None:
@@ -127,7 +131,7 @@ def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_lab
     if year < as_of.year or (as_of.month, as_of.day) == (12, 31):
         period = f"starting in {year} (the whole year)"
     else:
-        period = f"starting from 1 January {year} to {as_of:%d %B %Y} (actions starting later in {year} are not counted yet)"
+        period = f"starting from 1 January {year} to {day(as_of)} (actions starting later in {year} are not counted yet)"
     st.caption(
         "In the layout of the table of actions by ITU region in the 2019 TDAG report on ITU-D Innovation. Counts "
         f"regional-initiative activities, and events that count as a product line (forums, sessions), {period}, each in "

@@ -129,10 +129,10 @@ def sidebar_filters(edition: dict | None = None) -> Filters:
             start = date.fromisoformat(edition["from"]) if edition["from"] else None
             return Filters(date.fromisoformat(edition["as_of"]), start, region, capability)
         as_of = st.date_input(
-            "As of", value=date.today(), min_value=date(2015, 1, 1), key="as_of", bind="query-params", format="YYYY-MM-DD"
+            "As of", value=date.today(), min_value=date(2015, 1, 1), key="as_of", bind="query-params", format="DD/MM/YYYY"
         )
         start = st.date_input(
-            "Period start", value=LAUNCH, min_value=date(2015, 1, 1), key="from", bind="query-params", format="YYYY-MM-DD"
+            "Period start", value=LAUNCH, min_value=date(2015, 1, 1), key="from", bind="query-params", format="DD/MM/YYYY"
         )
         region, capability = _places()
         if start > as_of:

@@ -9,6 +9,7 @@ from alliance import AllianceError
 from alliance.history import ROLLBACK_KINDS, remove_demo, rollback
 from alliance.schema import SHEETS
 from alliance.store import Store
+from alliance.words import stamp
 from components import auth, data
 from components.charts import render_downloads
 from components.escape import plain
@@ -140,7 +141,7 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
         "Load to roll back",
         list(by_id),
         format_func=lambda i: (
-            f"Load {i}: {_kind(by_id[i])}, {by_id[i]['file_name']}, {by_id[i]['loaded_at']:%d %b %Y %H:%M}"
+            f"Load {i}: {_kind(by_id[i])}, {by_id[i]['file_name']}, {stamp(by_id[i]['loaded_at'])}"
             + ("" if by_id[i]["can_roll_back"] else " (can no longer be rolled back)")
         ),
         key=f"rollback_load_{st.session_state.get(_NONCE, 0)}",

@@ -13,7 +13,7 @@ COLUMNS = {
     "kap_outcome": "KAP outcome",
     "owner": "Owner",
 }
-_CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMM YYYY")}
+_CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMMM YYYY")}
 
 
 def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, overdue_total: int, upcoming: int = 8) -> None:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from alliance.words import count_of, stamp
 from components.escape import plain
 
 
@@ -11,14 +12,20 @@ def render_provenance(last_load: dict | None, scope: str, demo_rows: int, identi
     Who loaded and which file are for analysts and admins (identities); viewers see when.
     """
     if last_load:
-        when = f"{last_load['loaded_at']:%d %b %Y %H:%M}"
-        who = f"{plain(last_load['file_name'])}, by {plain(last_load['loaded_by'])}, " if identities else ""
-        st.caption(f"Showing {scope}. Data: load {last_load['load_id']} ({last_load['kind'].replace('_', ' ')}), {who}{when}.")
+        when = stamp(last_load["loaded_at"])
+        if identities:  # analysts and admins: which load, which file, by whom (the History page's words)
+            from components.history import KINDS
+
+            kind = KINDS.get(last_load["kind"], last_load["kind"])
+            what = f"load {last_load['load_id']} ({kind} of {plain(last_load['file_name'])} by {plain(last_load['loaded_by'])})"
+            st.caption(f"Showing {scope}. Data as last changed on {when}: {what}.")
+        else:
+            st.caption(f"Showing {scope}. Data last updated on {when}.")
     else:
         st.caption(f"Showing {scope}. No data has been loaded yet.")
     if demo_rows:
         st.warning(
-            f"This store holds {demo_rows} demo rows (generated EoIs, centers, activities and KPI targets, not real data). "
+            f"This store holds {count_of(demo_rows, 'demo row')} (generated EoIs, centers, activities and KPI targets, not real data). "
             "Figures that count them are illustrative. An admin removes them on the History page.",
             icon=":material/science:",
         )

@@ -90,8 +90,8 @@ def render_prepare(store: Store) -> None:
             "Name", max_chars=60, placeholder="TDAG-26", help="Letters, digits, spaces, dots, dashes, underscores"
         )
         left, right = st.columns(2)
-        start = left.date_input("Period start", value=words.LAUNCH, min_value=date(2015, 1, 1), format="YYYY-MM-DD")
-        as_of = right.date_input("As of", value=date.today(), min_value=date(2015, 1, 1), format="YYYY-MM-DD")
+        start = left.date_input("Period start", value=words.LAUNCH, min_value=date(2015, 1, 1), format="DD/MM/YYYY")
+        as_of = right.date_input("As of", value=date.today(), min_value=date(2015, 1, 1), format="DD/MM/YYYY")
         note = st.text_area("Note (optional)", max_chars=500, placeholder="For the TDAG meeting of ...")
         submitted = st.form_submit_button("Prepare the draft", type="primary", icon=":material/edit_note:")
     if submitted:

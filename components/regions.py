@@ -139,11 +139,11 @@ def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: s
     # Wide enough for "Commonwealth of Independent States"; pinned so it stays in view when a phone scrolls.
     config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=234)}
     for code, header in KPI_COLUMNS.items():
-        # USD in compact form (304K) so that the table fits; the chart and the downloads give it in full.
+        # Amounts in full, as everywhere (USD 304,000): one way of writing a figure on every page.
         config[code] = st.column_config.NumberColumn(
             header,
             help=f"{names.get(code, header)}: {helps.get(code, '')}",
-            format="compact" if code == "resources_usd" else "localized",
+            format="USD %,d" if code == "resources_usd" else "localized",
         )
     st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch")
     download = frame[["region_name", *KPI_COLUMNS]].rename(columns={"region_name": "Region", **names})

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import count, count_of, month
+from alliance.words import count, count_of, money, month
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
 
@@ -36,7 +36,7 @@ def render_tiles(
             with st.container(width=TILE_WIDTH, gap="small"):
                 st.metric(
                     tile["label"],
-                    count(tile["value"], tile["over"]),
+                    money(tile["value"]) if tile["kpi"] == "resources_usd" else count(tile["value"], tile["over"]),
                     delta=f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",

@@ -1,5 +1,6 @@
 """Overview, for BDT management: is the Alliance on track, where is it behind, what changed?"""
 
+from alliance import words
 from alliance.figures import eois_over_time
 from alliance.kpis import tiles
 from alliance.scorecard import overview_status
@@ -45,5 +46,5 @@ else:
     )
 
 render_milestone_lists(
-    data.frame("milestones_status", as_of=f.as_of, limit=200), f"{f.as_of:%d %b %Y}", current["milestones"]["overdue"]
+    data.frame("milestones_status", as_of=f.as_of, limit=200), words.day(f.as_of), current["milestones"]["overdue"]
 )

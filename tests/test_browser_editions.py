@@ -50,7 +50,7 @@ def test_an_edition_link_shows_the_frozen_figures_and_keeps_them_on_other_pages(
         open_page(page, f"{url}/?edition=TDAG-23")
         assert _eois(page) == "6"
         main = page.locator('[data-testid="stMain"]').inner_text()
-        assert "Edition TDAG-23" in main and "approved by boss" in main and "25 Jan 2023 to 30 Jun 2023" in main
+        assert "Edition TDAG-23" in main and "approved by boss" in main and "25 January 2023 to 30 June 2023" in main
         assert page.locator('[data-testid="stException"]').count() == 0
         page.locator('[data-testid="stSidebarNav"]').get_by_text("Regions").click()
         page.wait_for_url("**/regions**")

@@ -41,7 +41,7 @@ def test_edition_figures_survive_a_later_load_a_rollback_and_a_prune(store, tmp_
     _published(store)
     frozen = _kpis(store, "--edition", "TDAG-23")
     assert frozen == _kpis(store, *PERIOD)  # the edition's figures are the data's when approved
-    assert frozen["eois"]["total"] == 6  # hand-counted: E1-E4, E6, E7 by 30 Jun 2023
+    assert frozen["eois"]["total"] == 6  # hand-counted: E1-E4, E6, E7 by 30 June 2023
 
     late = load_file(store, _late_eoi(tmp_path), user="ana")
     assert _kpis(store, *PERIOD)["eois"]["total"] == 7

@@ -42,7 +42,7 @@ def test_overview_says_plainly_that_no_targets_are_set_and_tells_only_an_analyst
     at = app("overview", as_of="2023-06-30")
     assert not at.exception
     line = _verdict(at)
-    assert line.startswith("**At risk**") and "overdue as at 30 Jun 2023" in line  # M3 was due on 31 May 2023
+    assert line.startswith("**At risk**") and "overdue as at 30 June 2023" in line  # M3 was due on 31 May 2023
     assert "no KPI targets are set for WTDC-22: add them with a Targets sheet" in line
     monkeypatch.setenv("ALLIANCE_ROLE", "viewer")
     viewer = _verdict(app("overview", as_of="2023-06-30"))

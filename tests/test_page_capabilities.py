@@ -28,7 +28,7 @@ def test_capabilities_shows_hand_counted_demand_supply_and_gap(app):
     assert table(at) == expected(EXPECTED_ALL)
     titles = " ".join(m.value for m in at.markdown)
     assert (
-        "Demand and supply per strategic capability, all regions: EoIs in the period 25 Jan 2023 to 30 Jun 2023, centers as at 30 Jun 2023"
+        "Demand and supply per strategic capability, all regions: EoIs in the period 25 January 2023 to 30 June 2023, centers as at 30 June 2023"
         in titles
     )
     bars, heatmap = at.get("plotly_chart")

@@ -61,7 +61,7 @@ def test_centers_pipeline_and_types_match_hand_count(app, region, kpis):
 def test_centers_scope_and_status_stack(app):
     at = app("centers", as_of="2023-06-30")
     charts = traces(at)
-    # C1 regional launched; C2 national, launched on 1 Aug 2023, so still selected at 30 June; C3 national
+    # C1 regional launched; C2 national, launched on 1 August 2023, so still selected at 30 June; C3 national
     # selected; C4 national closed.
     assert charts["Launched"] == {"Global": 0, "Regional": 1, "National": 0}
     assert charts["Selected"] == {"Global": 0, "Regional": 0, "National": 2}
@@ -148,7 +148,7 @@ def test_centers_by_scope_status_query_counts_every_pair(store):
     assert len(rows) == 3 * 5
     assert rows["centers"].sum() == EXPECTED_AFR["centers"]["total"]
     counted = rows.set_index(["scope", "status"])["centers"]
-    # C2 is recorded as launched, on 1 Aug 2023: at 30 June it was selected.
+    # C2 is recorded as launched, on 1 August 2023: at 30 June it was selected.
     assert counted[("national", "launched")] == 0 and counted[("national", "selected")] == 1
     later = frame(store.connect(), "centers_by_scope_status", as_of=date(2023, 8, 1), region="AFR", capability=None)
     assert later.set_index(["scope", "status"])["centers"][("national", "launched")] == 1

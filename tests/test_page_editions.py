@@ -13,7 +13,7 @@ AS_OF, START = date(2023, 6, 30), date(2023, 1, 25)
 
 @pytest.fixture
 def published(store):
-    """The hand-counted store with edition TDAG-23 (25 Jan to 30 Jun 2023) prepared by ana, approved by boss."""
+    """The hand-counted store with edition TDAG-23 (25 Jan to 30 June 2023) prepared by ana, approved by boss."""
     editions.publish(store, "TDAG-23", AS_OF, START, user="ana")
     editions.approve(store, "TDAG-23", user="boss")
     return store
@@ -34,7 +34,7 @@ def test_overview_at_an_edition_link_shows_its_frozen_figures_after_a_later_load
     assert not at.exception
     assert _metric(at, "EoIs").value == "6"  # the edition's; the data now give 7
     banner = " ".join(i.value for i in at.info)
-    assert "Edition TDAG\\-23" in banner and "approved by boss" in banner and "25 Jan 2023 to 30 Jun 2023" in banner
+    assert "Edition TDAG\\-23" in banner and "approved by boss" in banner and "25 January 2023 to 30 June 2023" in banner
     assert "have changed since it was prepared (1 load)" in banner
     live = app("overview", as_of="2023-06-30", **{"from": "2023-01-25"})
     assert _metric(live, "EoIs").value == "7"

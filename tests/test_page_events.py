@@ -128,7 +128,8 @@ def test_events_page_shows_hand_counted_participants_by_region_and_month(app):
     assert sum(sum(v.values()) for v in bars.values()) == EXPECTED_ALL["events"]["participants"]
     headings = " ".join(m.value for m in at.markdown)
     assert (
-        "Participants by region and month of the events' start, all regions, in the period 25 Jan 2023 to 30 Jun 2023" in headings
+        "Participants by region and month of the events' start, all regions, in the period 25 January 2023 to 30 June 2023"
+        in headings
     )
     assert list(table(at, "Event")["Event"]) == ["V3", "V2", "V1"]
 

@@ -184,7 +184,7 @@ def test_milestones_page_timeline_marks_done_due_overdue_and_the_as_of_date(app)
     [timeline] = [c for c in at.get("plotly_chart") if c.proto.id.endswith("chart_milestone_timeline")]
     spec = json.loads(timeline.proto.spec)
     assert {t["name"]: len(t["y"]) for t in spec["data"]} == {"done": 1, "due": 2, "overdue": 1}
-    assert "As of 30 Jun 2023" in timeline.proto.spec
+    assert "As at 30 June 2023" in timeline.proto.spec
     milestones = [d.value for d in at.dataframe if d.value.columns[0] == "Milestone"][0]
     assert dict(zip(milestones["Milestone"], milestones["Status"])) == {"M1": "done", "M2": "due", "M3": "overdue", "M4": "due"}
     assert "1 done, 2 due, 1 overdue" in " ".join(c.value for c in at.caption)

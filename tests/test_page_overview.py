@@ -14,11 +14,11 @@ def test_overview_shows_hand_counted_tiles(app):
     assert values["Center requests"] == "4"
     assert values["Centers launched"] == "1"
     assert values["Participants"] == "420"
-    assert values["USD mobilized"] == "304,000"
+    assert values["Resources mobilized"] == "USD 304,000"
     assert values["Milestones overdue"] == "1"
     deltas = {m.label: m.proto.delta for m in at.metric}
     assert deltas["EoIs"] == "+3"
-    assert "change since 31 Mar 2023" in " ".join(c.value for c in at.caption)
+    assert "change since 31 March 2023" in " ".join(c.value for c in at.caption)
 
 
 def test_overview_region_filter_changes_the_figures(app):
@@ -40,12 +40,12 @@ def test_overview_eoi_chart_marks_the_first_deadline(app):
     at = app(as_of="2023-06-30")
     [chart] = at.get("plotly_chart")
     spec = chart.proto.spec
-    assert "First deadline, 15 Apr 2023" in spec
-    assert "EoIs received, all regions, in the period 25 Jan 2023 to 30 Jun 2023 (running total" in " ".join(
+    assert "First deadline, 15 April 2023" in spec
+    assert "EoIs received, all regions, in the period 25 January 2023 to 30 June 2023 (running total" in " ".join(
         m.value for m in at.markdown
     )
 
 
 def test_overview_lists_overdue_milestones(app):
     at = app(as_of="2023-06-30")
-    assert "Overdue milestones at 30 Jun 2023 (1)" in " ".join(m.value for m in at.markdown)
+    assert "Overdue milestones at 30 June 2023 (1)" in " ".join(m.value for m in at.markdown)

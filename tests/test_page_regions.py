@@ -118,7 +118,7 @@ def test_regions_page_region_table_ignores_the_region_filter(app):
     assert table.loc["AFR", "activities_total"] == 2
     titles = " ".join(m.value for m in at.markdown)
     assert (
-        "The six regions on each key figure, all regions, in the period 25 Jan 2023 to 30 Jun 2023 (centers as at 30 Jun 2023)"
+        "The six regions on each key figure, all regions, in the period 25 January 2023 to 30 June 2023 (centers as at 30 June 2023)"
         in titles
     )
 
@@ -130,7 +130,9 @@ def test_regions_page_map_shows_hand_counted_eois_per_country(app):
     assert _map(at) == {"KEN": 2, "KOR": 1, "BRA": 1, "KAZ": 1, "DEU": 1}
     [chart] = [c for c in at.get("plotly_chart") if json.loads(c.proto.spec)["data"][0]["type"] == "choropleth"]
     assert json.loads(chart.proto.config)["topojsonURL"] == "/app/static/"
-    assert "EoIs per country, all regions, in the period 25 Jan 2023 to 30 Jun 2023" in " ".join(m.value for m in at.markdown)
+    assert "EoIs per country, all regions, in the period 25 January 2023 to 30 June 2023" in " ".join(
+        m.value for m in at.markdown
+    )
 
 
 def test_regions_page_map_honours_region_and_as_of(app):
@@ -164,7 +166,7 @@ def test_regions_page_kpi_select_box_changes_the_bars(app):
     assert not at.exception
     bars = _charts(at)["bar"]
     assert dict(zip(bars["y"], _values(bars["x"])))["Asia and the Pacific"] == 120
-    assert "Event participants by region, all regions, in the period 25 Jan 2023 to 30 Jun 2023" in " ".join(
+    assert "Event participants by region, all regions, in the period 25 January 2023 to 30 June 2023" in " ".join(
         m.value for m in at.markdown
     )
 

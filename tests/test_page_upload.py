@@ -126,7 +126,7 @@ def test_preview_shows_new_rows_as_filed_and_stored_in_file_order(app):
     # The spreadsheet's order and row numbers, not the ids' order.
     assert list(new["row"]) == [2, 3] and list(new["eoi_id"]) == ["Z9", "A1"]
     first, second = new.to_dict("records")
-    assert first["received_on"] == "15/04/2023 \u2192 15 Apr 2023"
+    assert first["received_on"] == "15/04/2023 \u2192 15 April 2023"
     assert first["country"] == "Korea (Rep. of) \u2192 KOR"
     assert first["status"] == "Under review \u2192 under_review"
     # Written as stored: the stored value alone.
@@ -143,7 +143,7 @@ def test_preview_shows_old_and_new_values_of_a_changed_row(app):
     assert not at.exception
     changes = frame_with(at, "old").to_dict("records")
     assert changes == [
-        {"row": 3, "id": "E1", "column": "received_on", "old": "1 Feb 2023", "new": "02/03/2023 \u2192 2 Mar 2023"}
+        {"row": 3, "id": "E1", "column": "received_on", "old": "1 February 2023", "new": "02/03/2023 \u2192 2 March 2023"}
     ]
 
 

@@ -11,11 +11,11 @@ from alliance.loader import as_filed
 @pytest.mark.parametrize(
     "cell, stored, shown",
     [
-        ("15/04/2023", date(2023, 4, 15), "15/04/2023 \u2192 15 Apr 2023"),
-        ("2023-04-15", date(2023, 4, 15), "15 Apr 2023"),
-        (datetime(2023, 4, 15), date(2023, 4, 15), "15 Apr 2023"),
-        (datetime(2023, 4, 15, 13, 30), date(2023, 4, 15), "2023-04-15 13:30:00 \u2192 15 Apr 2023"),
-        (45031, date(2023, 4, 15), "45031 \u2192 15 Apr 2023"),
+        ("15/04/2023", date(2023, 4, 15), "15/04/2023 \u2192 15 April 2023"),
+        ("2023-04-15", date(2023, 4, 15), "15 April 2023"),
+        (datetime(2023, 4, 15), date(2023, 4, 15), "15 April 2023"),
+        (datetime(2023, 4, 15, 13, 30), date(2023, 4, 15), "2023-04-15 13:30:00 \u2192 15 April 2023"),
+        (45031, date(2023, 4, 15), "45031 \u2192 15 April 2023"),
         ("Korea (Rep. of)", "KOR", "Korea (Rep. of) \u2192 KOR"),
         (" KOR ", "KOR", "KOR"),
         ("Under review", "under_review", "Under review \u2192 under_review"),

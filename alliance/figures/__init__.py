@@ -60,7 +60,7 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
             mode="lines+markers",
             line_shape="hv",
             name="EoIs received (running total)",
-            hovertemplate="%{x|%d %b %Y}: %{y} EoIs<extra></extra>",
+            hovertemplate="%{x|%-d %B %Y}: %{y} EoIs<extra></extra>",
         )
     )
     start, end = frame["received_on"].min(), frame["received_on"].max()
@@ -70,7 +70,7 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
             x=pd.Timestamp(FIRST_DEADLINE),
             y=1,
             yref="paper",
-            text="First deadline, 15 Apr 2023",
+            text="First deadline, 15 April 2023",
             showarrow=False,
             xanchor="left",
             yanchor="top",
@@ -100,7 +100,7 @@ def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
                 ),
                 name="open, due date not stated" if status == "open" else status,
                 customdata=part[["milestone_id", "completed_on"]].astype(str).map(plain_label),
-                hovertemplate="%{y}<br>due %{x|%d %b %Y}<br>%{customdata[0]}<extra>" + status + "</extra>",
+                hovertemplate="%{y}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}<extra>" + status + "</extra>",
             )
         )
     fig.update_layout(xaxis_title="Due date", yaxis_title=None, yaxis=dict(autorange="reversed", gridcolor="#f3f4f6"))

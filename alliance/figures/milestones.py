@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from alliance.figures import mark_cycle_breaks, milestone_timeline, plain_label
 from alliance.figures.theme import STATUS_COLORS
+from alliance.words import day
 
 
 def _short(text: str, limit: int = 38) -> str:
@@ -32,14 +33,14 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
     full = {plain_label(short[:60]): plain_label(title) for short, title in zip(labels, frame["title"])}
     for trace in fig.data:
         trace.hovertext = [full[y] for y in trace.y]
-        trace.hovertemplate = "%{hovertext}<br>due %{x|%d %b %Y}<br>%{customdata[0]}<extra>" + trace.name + "</extra>"
+        trace.hovertemplate = "%{hovertext}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}<extra>" + trace.name + "</extra>"
     # add_vline's own annotation fails on date axes: draw the line at epoch milliseconds, the label apart.
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_dash="dot", line_color="#6b7280")
     fig.add_annotation(
         x=pd.Timestamp(as_of),
         y=1,
         yref="paper",
-        text=f"As of {as_of:%d %b %Y}",
+        text=f"As at {day(as_of)}",
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
