@@ -1,7 +1,9 @@
 """The TDAG report: a Word document and its XLSX annex, written from the same store and figures as the pages."""
 
+import atexit
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -130,17 +132,27 @@ def figures(report: Report) -> dict:
     return {title: draw() for title, (has_data, draw) in charts.items() if has_data}
 
 
+_KALEIDO = threading.Lock()
+_kaleido_running = False
+
+
 def render_images(figs: dict, width: int = 1000, height: int = 520) -> dict[str, bytes]:
-    """PNG images of the figures through kaleido and the system Chromium (maps draw offline)."""
+    """PNG images of the figures through kaleido and the system Chromium (maps draw offline).
+
+    kaleido's Chromium starts with the first report of a process and stays up until the process ends
+    (starting it is most of a report's time: about 2 s, then 0.2 s an image); one report draws at a time.
+    """
     import kaleido
     import plotly.io as pio
 
+    global _kaleido_running
     pio.defaults.topojson = str(DATA_DIR.parent / "static")
-    kaleido.start_sync_server()
-    try:
+    with _KALEIDO:
+        if not _kaleido_running:
+            kaleido.start_sync_server()
+            atexit.register(kaleido.stop_sync_server)
+            _kaleido_running = True
         return {title: fig.to_image(format="png", width=width, height=height, scale=2) for title, fig in figs.items()}
-    finally:
-        kaleido.stop_sync_server()
 
 
 def write_docx(report: Report, images: dict[str, bytes], out: Path) -> None:

