@@ -8,6 +8,7 @@ from components import auth, data
 from components.editions import render_banner, render_notice
 from components.filters import Filters
 from components.first_start import render_first_start
+from components.printing import print_cleanly
 from components.provenance import render_provenance
 
 
@@ -38,6 +39,7 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True, li
     filters: Filters = st.session_state["filters"]
     edition = st.session_state.get("edition_chosen")
     data.view(None if live and not published_only() else edition)
+    print_cleanly()
     st.title(title)
     if data.viewed():
         render_banner(data.viewed())
