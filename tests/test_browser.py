@@ -212,3 +212,13 @@ def test_a_crafted_workbook_uploaded_through_the_page_is_refused_and_the_server_
         assert metric(other, "EoIs") == f"{expected:,}"  # another session still gets its figures
     finally:
         other.close()
+
+
+def test_choosing_a_region_zooms_the_map_to_it_in_the_browser(served, page):
+    _, url, _ = served
+    open_page(page, f"{url}/regions?as_of=2023-06-30&region=Africa")
+    page.wait_for_selector("path.choroplethlocation", timeout=30000)
+    geo = page.locator(".js-plotly-plot").first.evaluate("el => el.layout.geo")
+    lon, lat = geo["lonaxis"]["range"], geo["lataxis"]["range"]
+    assert -30 <= lon[0] < lon[1] <= 60 and -40 <= lat[0] < lat[1] <= 40  # Africa, not the world
+    assert page.locator("path.choroplethlocation").count() >= 40  # every African member state drawn, records or not
