@@ -52,7 +52,8 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True, li
     demo = int(data.frame("demo_rows")["demo_rows"].iloc[0])
     render_provenance(
         loads[0] if loads else None,
-        f"{filters.where_label}, {filters.period_label} (centers and milestones {filters.stock_label})",
+        # A live page (it changes the store or compares with it) follows no filter: no "Showing ..." scope.
+        None if live else f"{filters.where_label}, {filters.period_label} (centers and milestones {filters.stock_label})",
         demo,
         identities=auth.may("analyst"),
     )

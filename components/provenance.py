@@ -6,11 +6,12 @@ from alliance.words import count_of, stamp
 from components.escape import plain
 
 
-def render_provenance(last_load: dict | None, scope: str, demo_rows: int, identities: bool = True) -> None:
+def render_provenance(last_load: dict | None, scope: str | None, demo_rows: int, identities: bool = True) -> None:
     """Draw the provenance line under the page title, and the demo banner when needed.
 
     Who loaded and which file are for analysts and admins (identities); viewers see when.
     """
+    showing = f"Showing {scope}. " if scope else ""
     if last_load:
         when = stamp(last_load["loaded_at"])
         if identities:  # analysts and admins: which load, which file, by whom (the History page's words)
@@ -18,11 +19,11 @@ def render_provenance(last_load: dict | None, scope: str, demo_rows: int, identi
 
             kind = KINDS.get(last_load["kind"], last_load["kind"])
             what = f"load {last_load['load_id']} ({kind} of {plain(last_load['file_name'])} by {plain(last_load['loaded_by'])})"
-            st.caption(f"Showing {scope}. Data as last changed on {when}: {what}.")
+            st.caption(f"{showing}Data as last changed on {when}: {what}.")
         else:
-            st.caption(f"Showing {scope}. Data last updated on {when}.")
+            st.caption(f"{showing}Data last updated on {when}.")
     else:
-        st.caption(f"Showing {scope}. No data has been loaded yet.")
+        st.caption(f"{showing}No data has been loaded yet.")
     if demo_rows:
         st.warning(
             f"This store holds {count_of(demo_rows, 'demo row')} (generated EoIs, centers, activities and KPI targets, not real data). "
