@@ -31,7 +31,7 @@ SECTIONS = {
 # Pages a role may not use are left out of the navigation, so their URLs do not open them either.
 NEEDS = {"upload.py": "analyst", "publish.py": "analyst"}
 # Pages that show unreviewed data, left out when the app serves approved editions only.
-NOT_PUBLISHED = {"revisions.py"}
+NOT_PUBLISHED = {"revisions.py", "history.py"}
 
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
 if auth.needs_sign_in():

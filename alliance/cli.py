@@ -327,6 +327,7 @@ def _run(args, store: Store) -> int:
             print(f"--from {args.period_start.isoformat()} is after --as-of {args.as_of.isoformat()}.", file=sys.stderr)
             return 2
         edition = editions.publish(store, args.name, args.as_of, args.period_start, args.note, args.user)
+        _warn_demo(store, edition)
         print(
             f"edition {edition['name']} prepared by {edition['prepared_by']}: a draft of the data as at "
             f"{edition['prepared_at']}; another person approves it with `python -m alliance approve {edition['name']!r}`"
@@ -334,6 +335,7 @@ def _run(args, store: Store) -> int:
         return 0
     if args.command == "approve":
         edition = editions.approve(store, args.name, args.user)
+        _warn_demo(store, edition)
         print(f"edition {edition['name']} approved by {edition['approved_by']}: {editions.permalink(edition['name'])}")
         return 0
     if args.command == "editions":
@@ -382,6 +384,23 @@ def _run(args, store: Store) -> int:
             print("loads that can no longer be rolled back: " + ", ".join(map(str, result["unrollbackable"])))
         return 0
     raise AssertionError(args.command)
+
+
+def _warn_demo(store: Store, edition: dict) -> None:
+    """Say on standard error when an edition's data hold demo rows (generated, not real)."""
+    from alliance.queries import rows
+
+    con = duckdb.connect(str(store.snapshot_path(edition["snapshot"])), read_only=True)
+    try:
+        demo = rows(con, "demo_rows")[0]["demo_rows"]
+    finally:
+        con.close()
+    if demo:
+        print(
+            f"Warning: the data of edition {edition['name']} hold {demo:,} demo rows (generated, not real): its figures "
+            "are illustrative. Remove the demo rows (remove-demo) and prepare another edition for TDAG.",
+            file=sys.stderr,
+        )
 
 
 def _counts_line(sheets: dict) -> str:

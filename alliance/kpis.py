@@ -132,7 +132,7 @@ TILES = (
     ("events_total", "Events", ("events", "total")),
     ("event_participants", "Participants", ("events", "participants")),
     ("trained_certified", "Trained, certified", ("events", "trained_certified")),
-    ("resources_usd", "Resources mobilized", ("resources_usd",)),
+    ("resources_usd", "USD mobilized", ("resources_usd",)),
     ("milestones_done", "Milestones done", ("milestones", "done")),
     ("milestones_overdue", "Milestones overdue", ("milestones", "overdue")),
 )

@@ -12,6 +12,7 @@ import streamlit as st
 from alliance import words
 from alliance.history import ROLLBACK_KINDS
 from alliance.roles import published_only
+from alliance.words import count_of
 from components import auth, data
 from components.escape import plain
 
@@ -117,12 +118,13 @@ def render_banner(edition: dict) -> None:
         )
         frozen = "kept as prepared, for review before approval"
     changed = _loads_since(edition)
-    since = (
-        "The data have not changed since it was prepared."
-        if not changed
-        else f"The data have changed since it was prepared ({changed} load{'s' if changed != 1 else ''}); these figures do not."
-    )
-    text = f"{head}. Figures {_period(edition)}, {frozen}. {since}"
+    if published_only():  # a delegate reads the edition; what happens to the data after it is the analysts' business
+        since = ""
+    elif not changed:
+        since = "The data have not changed since it was prepared."
+    else:
+        since = f"The data have changed since it was prepared ({count_of(changed, 'update')}); these figures do not."
+    text = f"{head}. Figures {_period(edition)}, {frozen}. {since}".strip()
     if edition["status"] == "published":
         st.info(text, icon=":material/verified:")
     else:

@@ -1,6 +1,6 @@
 """The Publish and Revisions pages' parts: prepare an edition, approve one, list them, and what changed since."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -30,23 +30,26 @@ def link(name: str) -> str:
 
 def editions_table(editions: list[dict], identities: bool) -> pd.DataFrame:
     """One row per edition: name, status, period, who prepared and approved it and when, and its link."""
+
+    def when(stamp_text: str | None) -> str:
+        return words.stamp(datetime.fromisoformat(stamp_text)) if stamp_text else ""
+
     rows = [
         {
-            "edition": e["name"],
-            "status": "approved" if e["status"] == "published" else "draft",
-            "link": link(e["name"]),
-            "period start": e["from"] or "no start",
-            "as of": e["as_of"],
-            "approved": e["approved_at"] or "",
-            "approved by": e["approved_by"] or "",
-            "prepared": e["prepared_at"],
-            "prepared by": e["prepared_by"],
-            "note": e["note"],
+            "Edition": e["name"],
+            "Status": "approved" if e["status"] == "published" else "draft",
+            "Link": link(e["name"]),
+            "Period": words.period(date.fromisoformat(e["from"]) if e["from"] else None, date.fromisoformat(e["as_of"])),
+            "Approved": when(e["approved_at"]),
+            "Approved by": e["approved_by"] or "",
+            "Prepared": when(e["prepared_at"]),
+            "Prepared by": e["prepared_by"],
+            "Note": e["note"],
         }
         for e in editions
     ]
-    table = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["edition"])
-    return table if identities else table.drop(columns=["prepared by", "approved by", "note"])
+    table = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["Edition"])
+    return table if identities else table.drop(columns=["Prepared by", "Note"])
 
 
 def render_editions(editions: list[dict], identities: bool = True) -> None:
@@ -60,7 +63,7 @@ def render_editions(editions: list[dict], identities: bool = True) -> None:
         table,
         hide_index=True,
         width="stretch",
-        column_config={"link": st.column_config.LinkColumn("link", display_text="open", help="The edition's permalink")},
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open", help="The edition's permalink")},
     )
     render_downloads(table, "Editions of the Alliance's figures", "editions")
 
@@ -121,7 +124,7 @@ def render_approve(store: Store, drafts: list[dict]) -> None:
     edition = by_name[name]
     start = date.fromisoformat(edition["from"]) if edition["from"] else None
     st.caption(
-        f"Prepared by {plain(edition['prepared_by'])} at {edition['prepared_at']}; figures {words.period(start, date.fromisoformat(edition['as_of']))}."
+        f"Prepared by {plain(edition['prepared_by'])} on {words.stamp(datetime.fromisoformat(edition['prepared_at']))}; figures {words.period(start, date.fromisoformat(edition['as_of']))}."
     )
     if store.snapshot_path(edition["snapshot"]).exists():
         _warn_demo(int(data.frame_in(edition, "demo_rows")["demo_rows"].iloc[0]), "This draft holds")
@@ -178,30 +181,33 @@ def _key_figures(figures: dict) -> pd.DataFrame:
 def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
     """One row per figure the data as it is now gives differently: edition, now, change, and the loads behind it."""
 
+    from components.history import KINDS
+
     def loads(found: list[dict]) -> str:
         if not found:
             return "not found"
         parts = []
         for x in found:
-            when = str(x["loaded_at"])[:16]
-            what = f"load {x['load_id']} ({x['kind'].replace('_', ' ')}"
-            what += f", {x['file_name']}, by {x['loaded_by']}" if identities else ""
-            parts.append(what + f", {when})" + (" probably" if x.get("found_by") else ""))
+            when = words.stamp(datetime.fromisoformat(str(x["loaded_at"])))
+            what = f"{KINDS.get(x['kind'], x['kind'])} of {when}"
+            if identities:  # analysts: which load, which file, by whom
+                what = f"load {x['load_id']}: {what} ({x['file_name']}, by {x['loaded_by']})"
+            parts.append(what + (" (probably: it changed this figure's sheet)" if x.get("found_by") else ""))
         return "; ".join(parts)
 
     return pd.DataFrame(
         [
             {
-                "figure": label(r["kpi"]),
-                "edition": r["edition"],
-                "now": r["now"],
-                "change": r["change"],
-                "changed by": loads(r["loads"]),
+                "Figure": label(r["kpi"]),
+                "In the edition": r["edition"],
+                "Now": r["now"],
+                "Change": r["change"],
+                "Changed by": loads(r["loads"]),
                 "key": r["kpi"],
             }
             for r in revisions
         ],
-        columns=["figure", "edition", "now", "change", "changed by", "key"],
+        columns=["Figure", "In the edition", "Now", "Change", "Changed by", "key"],
     )
 
 
@@ -221,18 +227,17 @@ def render_revisions(edition: dict, region: str | None, identities: bool) -> Non
         return
     table = revisions_table(found, identities)
     st.caption(
-        f'{len(table)} figure{"s" if len(table) != 1 else ""} differ. "Changed by" names the loads since the edition '
-        'that changed each figure ("probably": the stored states around that load were deleted, so it is named because '
-        "it changed the figure's sheet)."
+        f'{words.count_of(len(table), "figure")} {"differs" if len(table) == 1 else "differ"}. "Changed by" names the '
+        "updates since the edition that changed each figure."
     )
     st.dataframe(
         table.drop(columns=["key"]),
         hide_index=True,
         width="stretch",
         column_config={
-            "figure": st.column_config.TextColumn("figure", width="medium"),
-            "change": st.column_config.NumberColumn("change", format="%+d"),
-            "changed by": st.column_config.TextColumn("changed by", width="large"),
+            "Figure": st.column_config.TextColumn("Figure", width="medium"),
+            "Change": st.column_config.NumberColumn("Change", format="%+d"),
+            "Changed by": st.column_config.TextColumn("Changed by", width="large"),
         },
     )
     render_downloads(table, title, f"revisions_{edition['name']}")

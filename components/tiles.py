@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import count, count_of, money, month
+from alliance.words import count, count_of, month
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
 
@@ -36,7 +36,7 @@ def render_tiles(
             with st.container(width=TILE_WIDTH, gap="small"):
                 st.metric(
                     tile["label"],
-                    money(tile["value"]) if tile["kpi"] == "resources_usd" else count(tile["value"], tile["over"]),
+                    count(tile["value"], tile["over"]),  # the label says USD: a tile holds no more at a phone's width
                     delta=f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",

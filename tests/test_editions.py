@@ -66,6 +66,15 @@ def test_edition_figures_survive_a_later_load_a_rollback_and_a_prune(store, tmp_
         con.close()
 
 
+def test_publishing_demo_rows_is_warned_on_the_command_line(store):
+    from alliance.builtin import demo_raw
+    from alliance.loader import load_raw
+
+    load_raw(store, demo_raw(), "demo", kind="demo", demo=True)
+    done = cli("publish", "DEMO", *PERIOD, "--user", "ana", "--db", store.path)
+    assert done.returncode == 0 and "demo rows" in done.stderr
+
+
 def test_approval_by_the_preparer_is_refused_and_changes_nothing(store):
     assert cli("publish", "TDAG-23", *PERIOD, "--user", "ana", "--db", store.path).returncode == 0
     before = store.snapshot_name()

@@ -35,7 +35,7 @@ def test_overview_at_an_edition_link_shows_its_frozen_figures_after_a_later_load
     assert _metric(at, "EoIs").value == "6"  # the edition's; the data now give 7
     banner = " ".join(i.value for i in at.info)
     assert "Edition TDAG\\-23" in banner and "approved by boss" in banner and "25 January 2023 to 30 June 2023" in banner
-    assert "have changed since it was prepared (1 load)" in banner
+    assert "have changed since it was prepared (1 update)" in banner
     live = app("overview", as_of="2023-06-30", **{"from": "2023-01-25"})
     assert _metric(live, "EoIs").value == "7"
 
@@ -60,6 +60,8 @@ def test_published_only_mode_shows_the_latest_approved_edition_and_no_unreviewed
     assert _metric(draft, "EoIs").value == "6"
     assert "not an approved edition" in " ".join(w.value for w in draft.warning)
     assert not app("upload").file_uploader
+    assert "History" not in [t.value for t in app("history").title]  # load history is not reviewed data
+    assert "changed since" not in " ".join(i.value for i in at.info)
 
 
 def test_published_only_mode_without_an_approved_edition_says_so_and_shows_nothing_else(store, app, monkeypatch):
@@ -118,9 +120,9 @@ def test_revisions_page_lists_the_late_eoi_and_its_load(published, app, tmp_path
     at = app("revisions")
     assert not at.exception
     table = at.dataframe[0].value
-    row = table[table["figure"] == "EoIs received"].iloc[0]
-    assert (row["edition"], row["now"], row["change"]) == (6, 7, 1)
-    assert f"load {late.load_id} (load" in row["changed by"]
+    row = table[table["Figure"] == "EoIs received"].iloc[0]
+    assert (row["In the edition"], row["Now"], row["Change"]) == (6, 7, 1)
+    assert f"load {late.load_id}: upload of " in row["Changed by"] and "by ana" in row["Changed by"]
 
 
 def test_history_greys_the_rollback_of_a_load_whose_state_was_pruned(published, app, tmp_path):

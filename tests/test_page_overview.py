@@ -14,7 +14,7 @@ def test_overview_shows_hand_counted_tiles(app):
     assert values["Center requests"] == "4"
     assert values["Centers launched"] == "1"
     assert values["Participants"] == "420"
-    assert values["Resources mobilized"] == "USD 304,000"
+    assert values["USD mobilized"] == "304,000"
     assert values["Milestones overdue"] == "1"
     deltas = {m.label: m.proto.delta for m in at.metric}
     assert deltas["EoIs"] == "+3"
