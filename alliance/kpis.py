@@ -142,12 +142,17 @@ TILES = (
 STOCK_TILES = frozenset({"milestones_overdue"})
 
 
-def tiles(current: dict, previous: dict, targets: list[dict]) -> list[dict]:
-    """Each tile's value now, its change since the comparison date, and its progress to a target."""
+def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | None = None) -> list[dict]:
+    """Each tile's value now, its change since the comparison date, and its progress to a target.
+
+    in_cycle: the same summary counted from the start of the plan cycle of the as-of date; a target is
+    set for a cycle, so progress (and the Overview's verdict) counts the cycle's flows, whatever period is shown.
+    """
     by_kpi = {t["kpi"]: t for t in targets}
     result = []
     for code, label, path in TILES:
         now, before = _pick(current, path), _pick(previous, path)
+        counted = _pick(in_cycle, path) if in_cycle else now
         target = by_kpi.get(code)
         result.append(
             {
@@ -157,7 +162,8 @@ def tiles(current: dict, previous: dict, targets: list[dict]) -> list[dict]:
                 "change": now - before,
                 "target": target["target"] if target else None,
                 "target_period_end": target["period_end"] if target else None,
-                "progress": (now / target["target"]) if target and target["target"] else None,
+                "progress": (counted / target["target"]) if target and target["target"] else None,
+                "in_cycle": counted,
                 "stock": code in STOCK_TILES,
                 "over": code == "event_participants" and current["events"].get("participants_over", False),
             }

@@ -91,7 +91,8 @@ def overview_status(tiles: list[dict], milestones: dict, as_of: date, cycles: li
         for tile in tiles:
             if tile["target"] is None or not start <= _day(tile["target_period_end"]) <= end:
                 continue
-            status = measure_status(tile["value"], tile["target"], expected_share(as_of, start, _day(tile["target_period_end"])))
+            actual = tile.get("in_cycle", tile["value"])  # counted from the cycle's start, as its target is
+            status = measure_status(actual, tile["target"], expected_share(as_of, start, _day(tile["target_period_end"])))
             counts[status] += 1
     if counts["off track"]:
         verdict = "behind"
@@ -106,6 +107,12 @@ def overview_status(tiles: list[dict], milestones: dict, as_of: date, cycles: li
         "overdue": milestones["overdue"],
         "total": milestones["total"],
     }
+
+
+def cycle_start(cycles: list[dict], as_of: date) -> date | None:
+    """The first day of the plan cycle the as-of date falls in (rows of cycles_list.sql), or None."""
+    found = [c for c in cycles if _day(c["starts_on"]) <= as_of <= _day(c["ends_on"])]
+    return _day(found[0]["starts_on"]) if found else None
 
 
 def _day(value) -> date:

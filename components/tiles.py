@@ -46,7 +46,9 @@ def render_tiles(
                 if tile["target"] is not None:
                     progress = min(max(tile["progress"] or 0, 0), 1)
                     st.progress(
-                        progress, text=f"{tile['progress']:.0%} of {tile['target']:,.0f} by {month(tile['target_period_end'])}"
+                        progress,
+                        text=f"{tile['progress']:.0%} of the plan cycle's target, {tile['target']:,.0f} by "
+                        f"{month(tile['target_period_end'])}",
                     )
 
 

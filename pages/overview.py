@@ -3,7 +3,7 @@
 from alliance import words
 from alliance.figures import eois_over_time
 from alliance.kpis import tiles
-from alliance.scorecard import overview_status
+from alliance.scorecard import cycle_start, overview_status
 from components import auth, data
 from components.charts import render_chart, render_empty
 from components.editions import choose_comparison
@@ -18,16 +18,18 @@ f = page_start(
 )
 current = data.summary(f.as_of, f.region, f.capability, f.period_start)
 targets = data.frame("kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
+cycles = data.frame("cycles_list").to_dict("records")
+# Targets are set per plan cycle: progress counts from the start of the as-of date's cycle.
+start = cycle_start(cycles, f.as_of)
+in_cycle = data.summary(f.as_of, f.region, f.capability, start) if start else None
 # The verdict first: it needs the figures and their targets, not the comparison.
 render_on_track(
-    overview_status(
-        tiles(current, current, targets), current["milestones"], f.as_of, data.frame("cycles_list").to_dict("records")
-    ),
+    overview_status(tiles(current, current, targets, in_cycle), current["milestones"], f.as_of, cycles),
     f.stock_label,
     auth.may("analyst"),
 )
 previous, since, against_edition = choose_comparison(f)
-figures = tiles(current, previous, targets)
+figures = tiles(current, previous, targets, in_cycle)
 render_tiles(
     figures,
     since,

@@ -63,3 +63,32 @@ def test_demo_targets_give_the_verdict_something_to_judge_and_leave_with_the_dem
     finally:
         con.close()
     assert "no KPI targets are set" in _verdict(app("overview", as_of="2024-06-30"))
+
+
+def test_a_target_is_judged_on_what_its_plan_cycle_counted_not_on_the_period_shown():
+    # 200 EoIs since the launch in 2023, but 10 since the Baku cycle began: half-way to a 2029 target of 100.
+    tile = {"value": 200, "in_cycle": 10, "target": 100, "target_period_end": date(2029, 12, 31)}
+    status = overview_status([tile], {"total": 0, "done": 0, "overdue": 0}, date(2027, 12, 31), CYCLES)
+    assert status["verdict"] == "behind" and status["targets"]["off track"] == 1
+
+
+def test_tiles_count_progress_from_the_plan_cycle_start():
+    from alliance.kpis import tiles
+
+    shown = {"eois": {"total": 200, "countries": 0, "center_requests": 0}}
+    cycle = {"eois": {"total": 10, "countries": 0, "center_requests": 0}}
+    target = [{"kpi": "eois_total", "target": 100, "period_end": date(2029, 12, 31)}]
+    with_all = {**_blank_summary(), **shown}
+    in_cycle = {**_blank_summary(), **cycle}
+    eois = next(t for t in tiles(with_all, with_all, target, in_cycle) if t["kpi"] == "eois_total")
+    assert (eois["value"], eois["progress"]) == (200, 0.1)
+
+
+def _blank_summary() -> dict:
+    return {
+        "eois": {"total": 0, "countries": 0, "center_requests": 0},
+        "centers": {"launched": 0},
+        "events": {"total": 0, "participants": 0, "trained_certified": 0},
+        "resources_usd": 0,
+        "milestones": {"done": 0, "overdue": 0},
+    }
