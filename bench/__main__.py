@@ -124,7 +124,7 @@ def table(results: dict) -> str:
         f"| KPI summary, store queries, k=1000 | {p['store_kpis_ms']:.0f} ms | |",
         f"| Overview at ?edition=, k=1000 | {results['edition']['edition_ms']:.0f} ms | <= 1.1 x live ({results['edition']['live_ms']:.0f} ms): ratio {results['edition']['edition_ms'] / results['edition']['live_ms']:.2f} |",
         "",
-        f"Fresh tab (new browser context, navigation to settled), k=1; bare Streamlit page {results['fresh_load']['bare_ms']:.0f} ms:",
+        f"Fresh tab (a new tab in a browser that opened the dashboard before, navigation to settled), k=1; bare Streamlit page {results['fresh_load']['bare_ms']:.0f} ms:",
         "",
         "| page | ms | x bare |",
         "|---|---:|---:|",
