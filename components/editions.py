@@ -118,12 +118,12 @@ def render_banner(edition: dict) -> None:
         )
         frozen = "kept as prepared, for review before approval"
     changed = _loads_since(edition)
-    if published_only():  # a delegate reads the edition; what happens to the data after it is the analysts' business
-        since = ""
-    elif not changed:
+    if not changed:
         since = "The data have not changed since it was prepared."
     else:
-        since = f"The data have changed since it was prepared ({count_of(changed, 'update')}); these figures do not."
+        # A delegate is told that the data moved on (not how): the edition's figures are what was approved.
+        count = "" if published_only() else f" ({count_of(changed, 'update')})"
+        since = f"The data have changed since it was prepared{count}; these figures do not."
     text = f"{head}. Figures {_period(edition)}, {frozen}. {since}".strip()
     if edition["status"] == "published":
         st.info(text, icon=":material/verified:")

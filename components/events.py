@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
+from alliance.schema import CHOICES
 from alliance.words import count, dated, day
 from components.charts import date_columns, render_chart, render_downloads, render_empty
 
@@ -83,6 +84,10 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
     table = date_columns(frame.drop(columns="events_all"), "start_date", "end_date")
     # How exact the source is: a year or month alone, or "over N" participants.
     table["start_date"] = [dated(d, p) for d, p in zip(table["start_date"], frame["date_precision"])]
+    # Written as the start is, blank when not stated; types and formats as the upload format names them.
+    table["end_date"] = ["" if pd.isna(d) else day(d) for d in table["end_date"]]
+    for column in ("event_type", "format"):
+        table[column] = table[column].map(lambda v, labels=CHOICES[column]: "" if v is None else labels.get(v, v))
     if frame["participants_over"].fillna(False).any():
         table["participants"] = [
             "" if pd.isna(n) else count(n, bool(o))

@@ -16,7 +16,9 @@ COLUMNS = {
 _CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMMM YYYY")}
 
 
-def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, overdue_total: int, upcoming: int = 8) -> None:
+def render_milestone_lists(
+    frame: pd.DataFrame, as_of_label: str, overdue_total: int, upcoming: int = 8, analyst: bool = False
+) -> None:
     """Overdue milestones (most overdue first), then the next ones due; frame holds the most pressing."""
     overdue = frame[frame["status"] == "overdue"].sort_values("due_on")[list(COLUMNS)].rename(columns=COLUMNS)
     due = (
@@ -36,7 +38,10 @@ def render_milestone_lists(frame: pd.DataFrame, as_of_label: str, overdue_total:
         render_downloads(overdue, "Overdue milestones", "overdue_milestones")
     st.markdown(f"##### Next milestones due after {as_of_label}")
     if due.empty:
-        st.info("No open milestone is due later. Add milestones on the Upload page.", icon=":material/info:")
+        st.info(
+            "No open milestone is due later." + (" Add milestones on the Upload page." if analyst else ""),
+            icon=":material/info:",
+        )
     else:
         st.dataframe(due, hide_index=True, width="stretch", column_config=_CONFIG)
     undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome", "owner"]].rename(columns=COLUMNS)

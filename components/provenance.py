@@ -27,6 +27,6 @@ def render_provenance(last_load: dict | None, scope: str | None, demo_rows: int,
     if demo_rows:
         st.warning(
             f"This store holds {count_of(demo_rows, 'demo row')} (generated EoIs, centers, activities and KPI targets, not real data). "
-            "Figures that count them are illustrative. An admin removes them on the History page.",
+            "Figures that count them are illustrative." + (" An admin removes them on the History page." if identities else ""),
             icon=":material/science:",
         )

@@ -48,5 +48,8 @@ else:
     )
 
 render_milestone_lists(
-    data.frame("milestones_status", as_of=f.as_of, limit=200), words.day(f.as_of), current["milestones"]["overdue"]
+    data.frame("milestones_status", as_of=f.as_of, limit=200),
+    words.day(f.as_of),
+    current["milestones"]["overdue"],
+    analyst=auth.may("analyst"),
 )

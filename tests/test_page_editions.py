@@ -61,7 +61,7 @@ def test_published_only_mode_shows_the_latest_approved_edition_and_no_unreviewed
     assert "not an approved edition" in " ".join(w.value for w in draft.warning)
     assert not app("upload").file_uploader
     assert "History" not in [t.value for t in app("history").title]  # load history is not reviewed data
-    assert "changed since" not in " ".join(i.value for i in at.info)
+    assert "have changed since it was prepared; these figures do not" in " ".join(i.value for i in at.info)
 
 
 def test_published_only_mode_without_an_approved_edition_says_so_and_shows_nothing_else(store, app, monkeypatch):
