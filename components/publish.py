@@ -175,7 +175,7 @@ def _key_figures(figures: dict) -> pd.DataFrame:
     from alliance.editions import flatten
 
     flat = flatten(figures)
-    return pd.DataFrame([{"figure": label(k), "value": words.count(flat.get(k, 0))} for k in _KEY_FIGURES])
+    return pd.DataFrame([{"Figure": label(k), "Value": words.count(flat.get(k, 0))} for k in _KEY_FIGURES])
 
 
 def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
