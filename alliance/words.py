@@ -98,7 +98,23 @@ def cite(source):
     text = _SEED.sub(lambda m: _DOCUMENTS[m.group(1)], source)
     text = _SECTION.sub("", text).replace("alliance/demo.py", "the dashboard's demo generator")
     text = re.sub(r"(?i)\bdata[ -]contract(?:\.md)?(?:\s*section\s*[\d.]+)?", "the Alliance's data rules", text)
-    return _OWN_FILES.sub("the dashboard's reference notes", text)
+    text = _OWN_FILES.sub("the dashboard's reference notes", text)
+    for column, words_ in _COLUMN_WORDS:
+        text = column.sub(words_, text)
+    return text
+
+
+# Notes in the built-in sources name upload columns; a reader gets them in words.
+_COLUMN_WORDS = (
+    (re.compile(r"\(date_precision not_stated(, so )?"), lambda m: "(the date is not stated" + (", so " if m.group(1) else "")),
+    (re.compile(r"\bdate_precision not_stated\b"), "the date is not stated"),
+    (re.compile(r"\bcompleted_on and due_on\b"), "the completion and due dates"),
+    (re.compile(r"\bdue_on\b"), "the due date"),
+    (re.compile(r"\bcompleted_on\b"), "the completion date"),
+    (re.compile(r"\bkap_outcome (\w+) is our reading\b"), r"KAP outcome \1 is the dashboard's reading"),
+    (re.compile(r"\bkap_outcome\b"), "KAP outcome"),
+    (re.compile(r"\b[Tt]he seed\b"), "the source"),
+)
 
 
 def cite_sources(frame):

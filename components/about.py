@@ -165,7 +165,7 @@ def render_initiatives(initiatives: pd.DataFrame, region_label: str) -> None:
         render_text_table(alliance, columns)
     with st.expander(f"Every regional initiative, {region_label} ({len(initiatives)}), with sources"):
         render_text_table(initiatives.drop(columns="named_by_alliance"), columns)
-    st.caption("Analysts add initiatives of a new plan cycle with an Initiatives sheet on the Upload page.")
+    st.caption("Analysts add the initiatives of a new plan cycle with an Initiatives sheet.")
 
 
 def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
@@ -190,7 +190,7 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
         )
     else:
         st.markdown("**Demo set**: the store holds no demo rows.")
-    st.markdown("**Uploads**: everything else comes from the registers analysts load on the Upload page.")
+    st.markdown("**Uploads**: everything else comes from the registers analysts load.")
     if auth.may("analyst"):  # where the store lives on the server is for the people who keep it
         st.markdown("**The store** this app reads:")
         st.code(f"{store.path}\n(snapshot {store.snapshot_name()})", language=None)

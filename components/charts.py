@@ -66,8 +66,11 @@ def render_downloads(table: pd.DataFrame, title: str, key: str) -> None:
 
 
 def render_empty(what: str, filters_hint: bool = True) -> None:
-    """Say that there is nothing to show, and what to do about it."""
-    hint = " Upload a register on the Upload page, or widen the period or region in the sidebar." if filters_hint else ""
+    """Say that there is nothing to show, and what the reader can do about it (uploading only to those who may)."""
+    from components import auth
+
+    upload = "Upload a register on the Upload page, or widen" if auth.may("analyst") else "Widen"
+    hint = f" {upload} the period or region in the sidebar." if filters_hint else ""
     st.info(f"No {what} for this selection yet.{hint}", icon=":material/info:")
 
 

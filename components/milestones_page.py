@@ -86,26 +86,37 @@ def render_cycle_picker(cycles: pd.DataFrame, as_of: date) -> dict:
     return rows[chosen]
 
 
-def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycle: dict) -> None:
+def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycle: dict, analyst: bool = False) -> None:
     """One card per outcome: status, title, its six measures, targets where set, the Resolution 90 items it serves."""
     st.markdown(f"##### Scorecard by outcome, {scope}")
     if scored.empty:
         plan = PLANS.get(cycle["cycle"], cycle["cycle"])
+        how = (
+            f" Add them on the Upload page with an Outcomes sheet (columns code, cycle, priority, title; cycle "
+            f"{cycle['cycle']}), then link activities and milestones to them in their kap_outcome column."
+            if analyst
+            else ""
+        )
         st.info(
-            f"No outcomes of the {plan} are in the store yet, so there is no scorecard for {cycle['cycle']}. "
-            f"An analyst adds them on the Upload page with an Outcomes sheet (columns code, cycle, priority, title; "
-            f"cycle {cycle['cycle']}), then links activities and milestones to them in their kap_outcome column.",
+            f"No outcomes of the {plan} are in the store yet, so there is no scorecard for {cycle['cycle']}.{how}",
             icon=":material/info:",
         )
         return
     with st.expander("How the status is decided", expanded=True, icon=":material/rule:"):
         st.markdown(RULE)
-        st.caption(
-            "Activities count when linked to the outcome (kap_outcome) and started by the as-of date, in the region chosen. "
-            "Milestones belong to the whole Alliance and are not filtered by region. A target on milestones overdue is not "
-            "used here: the rule counts overdue milestones directly. An outcome's targets are the Targets rows that name it in "
-            "the optional kap_outcome column; rows without it are Alliance-wide KPI targets, shown on the Overview."
-        )
+        if analyst:
+            st.caption(
+                "Activities count when linked to the outcome (kap_outcome) and started by the as-of date, in the region "
+                "chosen. Milestones belong to the whole Alliance and are not filtered by region. A target on milestones "
+                "overdue is not used here: the rule counts overdue milestones directly. An outcome's targets are the Targets "
+                "rows that name it in the optional kap_outcome column; rows without it are Alliance-wide KPI targets, shown "
+                "on the Overview."
+            )
+        else:
+            st.caption(
+                "Activities count when linked to the outcome and started by the as-of date, in the region chosen. Milestones "
+                "belong to the whole Alliance. Targets set for the Alliance as a whole are on the Overview."
+            )
     for (cycle, code), part in scored.groupby(["cycle", "outcome_code"], sort=False):
         first = part.iloc[0]
         color, icon = BADGES[first["outcome_status"]]
@@ -148,15 +159,17 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycl
         render_downloads(table, f"Outcome scorecard, {scope}", "outcome_scorecard")
 
 
-def render_target_progress(scored: pd.DataFrame, scope: str) -> None:
+def render_target_progress(scored: pd.DataFrame, scope: str, analyst: bool = False) -> None:
     """Actual against target for the outcome measures that have a target; says so when none has."""
     if scored.empty or scored["target"].isna().all():
         st.markdown(f"##### Outcome measures against their targets, {scope}")
         render_empty("targets for these outcome measures", filters_hint=False)
-        st.caption(
-            "Targets come from a Targets sheet (kpi, period_end, region, target, kap_outcome) uploaded on the Upload page, "
-            "for the KPI codes activities_total, activities_completed, milestones_total or milestones_done and this outcome's code."
-        )
+        if analyst:
+            st.caption(
+                "Targets come from a Targets sheet (kpi, period_end, region, target, kap_outcome) uploaded on the Upload "
+                "page, for the KPI codes activities_total, activities_completed, milestones_total or milestones_done and "
+                "this outcome's code."
+            )
         return
     rows = date_columns(scored[scored["target"].notna()], "target_period_end", "target_cycle_starts_on")
     table = rows.rename(columns=SCORECARD_COLUMNS)[list(SCORECARD_COLUMNS.values())]

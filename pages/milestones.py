@@ -4,7 +4,7 @@ import streamlit as st
 
 from alliance import words
 from alliance.scorecard import score
-from components import data
+from components import auth, data
 from components.layout import page_start
 from components.milestones_page import (
     render_cycle_picker,
@@ -24,8 +24,8 @@ f = page_start(
 cycle = render_cycle_picker(data.frame("cycles_list"), f.as_of)
 scope = f"{cycle['label']}, {f.region_label}, {words.as_at(f.as_of)}"
 scored = score(data.frame("outcome_scorecard", cycle=cycle["cycle"], as_of=f.as_of, region=f.region), f.as_of)
-render_scorecard(scored, data.frame("outcome_res90"), scope, cycle)
-render_target_progress(scored, scope)
+render_scorecard(scored, data.frame("outcome_res90"), scope, cycle, analyst=auth.may("analyst"))
+render_target_progress(scored, scope, analyst=auth.may("analyst"))
 
 st.subheader("Milestones")
 milestones = data.frame("milestones_status", as_of=f.as_of, limit=150)

@@ -8,9 +8,10 @@ import pytest
 from alliance import words
 
 PAGES = ("overview", "regions", "capabilities", "centers", "events", "milestones", "report", "revisions", "history", "about")
-# What a viewer must never read: our files, section signs, commands, load kinds, leading zeros in dates.
+# What a viewer must never read: our files, section signs, commands, load kinds, column names of the
+# upload format, the Upload page (a viewer cannot upload), leading zeros in dates.
 INTERNAL = re.compile(
-    r"§|\b[\w/-]+\.(?:py|csv|md)\b|python -m|remove-demo|\bload \d+ \(|\bseed 00\d|\b0\d (?:January|February|March|April|May|June|"
+    r"§|kap_outcome|period_end|Upload page|\b[\w/-]+\.(?:py|csv|md)\b|python -m|remove-demo|\bload \d+ \(|\bseed 00\d|\b0\d (?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December)\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"
 )
 
