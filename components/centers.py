@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.centers import LEFT, PIPELINE, centers_by_type_bars, centers_scope_status_bars, eoi_pipeline
+from alliance.schema import CHOICES
 from components.charts import render_chart, render_empty, render_table_downloads
 
 DIRECTORY_LIMIT = 500
@@ -16,7 +17,7 @@ DIRECTORY_COLUMNS = {
     "region_name": "Region",
     "type_or_request": "Request or center type",
     "status": "Status",
-    "dated_on": "Received (EoI) or first known (center) on",
+    "dated_on": "Date",  # received (an EoI) or first known (a center): the caption says so
     "capabilities": "Capabilities",
     "is_demo": "Demo",
 }
@@ -79,9 +80,15 @@ def render_directory_search() -> str:
 
 
 def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The directory rows with readable headers and plain dates."""
+    """The directory rows with readable headers, plain dates, coded values as their labels and blanks empty."""
     table = frame[list(DIRECTORY_COLUMNS)].copy()
     table["dated_on"] = pd.to_datetime(table["dated_on"]).dt.date
+    # An EoI's request and status, a center's status, as the upload format names them (center types are codes TDAG uses).
+    labels = {**CHOICES["request"], **CHOICES["eoi_status"], **CHOICES["center_status"]}
+    for column in ("type_or_request", "status"):
+        table[column] = table[column].map(lambda v: labels.get(v, v))
+    for column in ("city", "name", "country_name", "region_name", "capabilities"):
+        table[column] = table[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
     return table.rename(columns=DIRECTORY_COLUMNS)
 
 
@@ -98,5 +105,5 @@ def render_directory(frame: pd.DataFrame, scope_label: str, search: str | None) 
     if matching > len(frame):
         st.warning(f"Showing the first {len(frame):,} of {matching:,} rows: refine the search.", icon=":material/filter_list:")
     else:
-        st.caption(f"{matching:,} rows: {scope_label}. A center's date is its first known date.")
+        st.caption(f"{matching:,} rows: {scope_label}. Date: when an EoI was received, or a center's first known date.")
     render_table_downloads(directory_table(frame), "Directory of EoIs and centers", "directory", expanded=True)
