@@ -30,10 +30,6 @@ def no_edition_page() -> None:
     )
 
 
-# Pages that show the store as it is, whatever edition is chosen: they change it or compare with it.
-LIVE_PAGES = ("upload", "history", "publish", "revisions")
-
-
 def approved(listed: list[dict]) -> list[dict]:
     """The published editions, approved last first."""
     return sorted((e for e in listed if e["status"] == "published"), key=lambda e: e["approved_seq"], reverse=True)
