@@ -25,7 +25,6 @@ from alliance.loader import current_user
 from alliance.store import Store
 from alliance.words import stamp
 
-STATUSES = ("draft", "published")
 # Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,59}$")
 # The figures kept with an edition: the whole Alliance ("all") and each region, GLB included.
@@ -373,14 +372,6 @@ def permalink(name: str, base: str | None = None) -> str:
 
     base = (base or os.environ.get("ALLIANCE_PUBLIC_URL") or "http://localhost:8501").rstrip("/")
     return f"{base}/?edition={quote(name)}"
-
-
-def changed_since(con, edition: dict) -> int:
-    """How many records-changing loads the store has had since the edition was prepared."""
-    return con.execute(
-        f"select count(*) from loads where load_id > ? and kind in ({_DATA_KINDS_SQL})",
-        [edition["last_load_id"]],
-    ).fetchall()[0][0]
 
 
 _LABELS = {

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.centers import LEFT, PIPELINE, centers_by_type_bars, centers_scope_status_bars, eoi_pipeline
-from alliance.schema import CHOICES
 from components.charts import render_chart, render_empty, render_table_downloads
 
 DIRECTORY_LIMIT = 500
@@ -80,13 +79,9 @@ def render_directory_search() -> str:
 
 
 def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The directory rows with readable headers, plain dates, coded values as their labels and blanks empty."""
+    """The directory rows with readable headers, plain dates and blanks empty (directory.sql labels the codes)."""
     table = frame[list(DIRECTORY_COLUMNS)].copy()
     table["dated_on"] = pd.to_datetime(table["dated_on"]).dt.date
-    # An EoI's request and status, a center's status, as the upload format names them (center types are codes TDAG uses).
-    labels = {**CHOICES["request"], **CHOICES["eoi_status"], **CHOICES["center_status"]}
-    for column in ("type_or_request", "status"):
-        table[column] = table[column].map(lambda v: labels.get(v, v))
     for column in ("city", "name", "country_name", "region_name", "capabilities"):
         table[column] = table[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
     return table.rename(columns=DIRECTORY_COLUMNS)

@@ -148,8 +148,13 @@ def _history(data_version: str) -> list[dict]:
 
 
 def loads() -> list[dict]:
-    """Every load, rollback and demo removal, newest first, each saying whether it can still be rolled back."""
-    return [{**load, "can_roll_back": can_roll_back(store(), load)} for load in _history(version())]
+    """Every load, rollback, demo removal, edition and prune, newest first."""
+    return _history(version())
+
+
+def loads_to_roll_back() -> list[dict]:
+    """loads(), each saying whether it can still be rolled back (a file check per load: for the History page only)."""
+    return [{**load, "can_roll_back": can_roll_back(store(), load)} for load in loads()]
 
 
 def live_loads() -> list[dict]:

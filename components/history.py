@@ -70,7 +70,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
 def _rollback_word(load: dict) -> str:
     if load["kind"] not in ROLLBACK_KINDS:
         return ""
-    return "possible" if load.get("can_roll_back", True) else "no longer (state deleted)"
+    return "possible" if load["can_roll_back"] else "no longer (state deleted)"
 
 
 def sheets_table(load: dict) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance import AllianceError, words
-from alliance.editions import approve, label, permalink, publish
+from alliance.editions import approve, flatten, label, permalink, publish
 from alliance.kpis import REGION_NAMES
 from alliance.store import Store
 from components import auth, data
@@ -172,8 +172,6 @@ _KEY_FIGURES = (
 
 
 def _key_figures(figures: dict) -> pd.DataFrame:
-    from alliance.editions import flatten
-
     flat = flatten(figures)
     return pd.DataFrame([{"Figure": label(k), "Value": words.count(flat.get(k, 0))} for k in _KEY_FIGURES])
 

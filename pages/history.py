@@ -14,7 +14,7 @@ page_start(
     live=True,
 )
 render_done()
-loads = data.loads()
+loads = data.loads_to_roll_back()
 if not loads:
     st.info("Nothing has been loaded yet. Upload a register on the Upload page.", icon=":material/info:")
     st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
