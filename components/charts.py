@@ -33,10 +33,72 @@ def render_chart(
     render_table_downloads(table, title, key)
 
 
+# What a table may take on a 1400-pixel desktop beside the sidebar, and a character's width in the grid's font.
+TABLE_WIDTH_PX = 900
+_CHAR_PX, _PAD_PX, _MIN_PX = 7.2, 26, 60
+
+
+def fitted_widths(frame: pd.DataFrame, budget: int = TABLE_WIDTH_PX) -> dict[str, int]:
+    """Pixel widths that fit every column on the page: the widest columns are narrowed to one cap, others keep theirs.
+
+    A column's natural width is its header's or its 90th-percentile cell's length, whichever is longer; a cut
+    cell shows its whole text when clicked, and the downloads hold it all.
+    """
+    natural = {}
+    for column in frame.columns:
+        lengths = frame[column].astype(str).str.len().fillna(0) if len(frame) else pd.Series([0])
+        chars = max(len(str(column)), int(lengths.quantile(0.9)))
+        natural[str(column)] = max(_MIN_PX, int(chars * _CHAR_PX + _PAD_PX))
+    if sum(natural.values()) <= budget:
+        return {}
+    widths = sorted(natural.values())
+    cap, left, rest = budget, budget, len(widths)
+    for width in widths:  # the largest cap c with sum(min(w, c)) <= budget
+        if width * rest > left:
+            cap = max(_MIN_PX, left // rest)
+            break
+        left -= width
+        rest -= 1
+    return {column: cap for column, width in natural.items() if width > cap}
+
+
+def _date_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns holding dates (a date a cell shows as '30 June 2023' still sorts as a date)."""
+    found = []
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if pd.api.types.is_datetime64_any_dtype(frame[column]) or (
+            len(values) and all(isinstance(v, date) for v in values.head(50))
+        ):
+            found.append(column)
+    return found
+
+
+def render_table(frame: pd.DataFrame, column_config: dict | None = None, **options) -> None:
+    """A data grid as wide as the page: long text columns are narrowed so no column hides off to the right,
+    and dates read as the rest of the app writes them ("30 June 2023")."""
+    dates = _date_columns(frame)
+    # A date is drawn with its month's name: measure it as the longest such date, not as 2023-09-30.
+    measured = frame.assign(**{c: "30 September 2023" for c in dates})
+    config = {column: st.column_config.DateColumn(format="D MMMM YYYY") for column in dates}
+    for column, width in fitted_widths(measured).items():
+        config[column] = {**config.get(column, st.column_config.Column()), "width": width}
+    for column, given in (column_config or {}).items():
+        config[column] = given if column not in config else _narrowed(given, config[column])
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config or None, **{"placeholder": "", **options})
+
+
+def _narrowed(given, fitted):
+    """A column's own configuration with the fitted width (a configuration is a dict in this Streamlit)."""
+    if isinstance(given, dict) and isinstance(fitted, dict):
+        return {**given, "width": fitted.get("width") or given.get("width")}
+    return given
+
+
 def render_table_downloads(table: pd.DataFrame, title: str, key: str, expanded: bool = False) -> None:
     """The table behind a chart, in an expander, with CSV and XLSX built only when clicked."""
     with st.expander("Table behind this chart" if not expanded else title, expanded=expanded):
-        st.dataframe(table, hide_index=True, width="stretch")
+        render_table(table)
         render_downloads(table, title, key)
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from alliance.figures.events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
 from alliance.schema import CHOICES
 from alliance.words import count, dated, day
-from components.charts import date_columns, render_chart, render_downloads, render_empty
+from components.charts import date_columns, render_chart, render_downloads, render_empty, render_table
 
 # The column headers of seed 001 §3.1, in its order.
 SEED_COLUMNS = {
@@ -94,7 +94,7 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
             for n, o in zip(frame["participants"], frame["participants_over"].fillna(False))
         ]
     table = table.drop(columns=["date_precision", "participants_over"]).rename(columns=EVENT_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 400))
+    render_table(table, height=min(38 + 35 * len(table), 400))
     render_downloads(table, title, "events_list")
 
 

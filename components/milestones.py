@@ -3,14 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from components.charts import render_downloads
+from components.charts import render_downloads, render_table
 
 COLUMNS = {
     "milestone_id": "Milestone",
     "title": "Title",
     "due_on": "Due",
     "days_past_due": "Days past due",
-    "kap_outcome": "KAP outcome",
+    "kap_outcome_label": "KAP outcome",
     "owner": "Owner",
 }
 _CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMMM YYYY")}
@@ -34,7 +34,7 @@ def render_milestone_lists(
     if overdue.empty:
         st.success("No milestone is overdue.", icon=":material/check_circle:")
     else:
-        st.dataframe(overdue, hide_index=True, width="stretch", column_config=_CONFIG)
+        render_table(overdue, _CONFIG)
         render_downloads(overdue, "Overdue milestones", "overdue_milestones")
     st.markdown(f"##### Next milestones due after {as_of_label}")
     if due.empty:
@@ -43,9 +43,9 @@ def render_milestone_lists(
             icon=":material/info:",
         )
     else:
-        st.dataframe(due, hide_index=True, width="stretch", column_config=_CONFIG)
-    undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome", "owner"]].rename(columns=COLUMNS)
+        render_table(due, _CONFIG)
+    undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome_label", "owner"]].rename(columns=COLUMNS)
     if not undated.empty:
         st.markdown(f"##### Open milestones with no due date stated ({len(undated):,})")
         st.caption("Their source gives no due date, so they are never counted overdue.")
-        st.dataframe(undated, hide_index=True, width="stretch", column_config=_CONFIG)
+        render_table(undated, _CONFIG)

@@ -8,7 +8,7 @@ import streamlit as st
 from alliance import words
 from alliance.figures.milestones import milestone_timeline_as_of, outcome_progress
 from alliance.scorecard import RULE
-from components.charts import date_columns, render_chart, render_downloads, render_empty
+from components.charts import date_columns, render_chart, render_downloads, render_empty, render_table
 from components.escape import plain
 
 BADGES = {
@@ -49,7 +49,7 @@ TARGET_COLUMNS = {
 MILESTONE_COLUMNS = {
     "milestone_id": "Milestone",
     "title": "Title",
-    "kap_outcome": "KAP outcome",
+    "kap_outcome_label": "KAP outcome",
     "due_on": "Due",
     "completed_on": "Completed",
     "status": "Status",
@@ -155,7 +155,7 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycl
     table = date_columns(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)
     table = table[list(SCORECARD_COLUMNS.values())]
     with st.expander("The scorecard as a table, with downloads"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        render_table(table)
         render_downloads(table, f"Outcome scorecard, {scope}", "outcome_scorecard")
 
 
@@ -179,6 +179,12 @@ def render_target_progress(scored: pd.DataFrame, scope: str, analyst: bool = Fal
     )
 
 
+def _due(due_on: pd.Series, precision: pd.Series) -> list[str]:
+    """Due dates as exact as their source; a due date the source does not state is "not stated" (the stored
+    stand-in, the latest date the source allows, only places the milestone on the time line)."""
+    return ["not stated" if p == "not_stated" else words.dated(d, p) for d, p in zip(due_on, precision)]
+
+
 def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
     title = f"Milestones by due date: done, due, overdue or open, {words.as_at(as_of)}"
@@ -199,8 +205,7 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
             "then the latest done): " + caption
         )
     table = date_columns(frame, "due_on", "completed_on")
-    # Dates as exact as their source: "date not stated (by 10 May 2023)".
-    table["due_on"] = [words.dated(d, p) for d, p in zip(table["due_on"], frame["date_precision"])]
+    table["due_on"] = _due(table["due_on"], frame["date_precision"])
     table["completed_on"] = [
         "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
     ]
@@ -218,11 +223,10 @@ def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
         render_empty("milestones", filters_hint=False)
         return
     table = date_columns(frame, "due_on", "completed_on")
-    # Dates as exact as their source: "date not stated (by 10 May 2023)".
-    table["due_on"] = [words.dated(d, p) for d, p in zip(table["due_on"], frame["date_precision"])]
+    table["due_on"] = _due(table["due_on"], frame["date_precision"])
     table["completed_on"] = [
         "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
     ]
     table = table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
-    st.dataframe(table, hide_index=True, width="stretch")
+    render_table(table)
     render_downloads(table, title, "milestones")

@@ -11,7 +11,7 @@ from alliance.kpis import KPI_COLUMNS
 from alliance.schema import CHOICES, SHEETS
 from alliance.words import count as in_words
 from components import auth
-from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table_downloads
+from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table, render_table_downloads
 from components.escape import plain
 from components.filters import CAPABILITY_NAMES
 
@@ -205,12 +205,13 @@ def render_country_picker(countries: pd.DataFrame) -> dict | None:
     return countries[countries["iso3"] == iso3].iloc[0].to_dict()
 
 
-def _shown(value, kind: str) -> str:
-    """One cell of a profile table as text: blanks empty, dates as ISO dates (they sort), counts with separators."""
+def _shown(value, kind: str):
+    """One cell of a profile table: blanks empty, dates as dates (the table writes them in words; they sort),
+    counts with separators."""
     if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
-        return ""
+        return None if kind == "date" else ""
     if kind == "date":
-        return pd.Timestamp(value).date().isoformat()
+        return pd.Timestamp(value).date()
     if kind == "number":
         return in_words(value)
     return str(value)
@@ -263,5 +264,5 @@ def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], scope
                 )
                 continue
             table = profile_table(part, tables[part])
-            st.dataframe(table, hide_index=True, width="stretch")
+            render_table(table)
             render_downloads(table, f"{name} {PROFILE[part][0]}", f"{country['iso3']}_{part}")

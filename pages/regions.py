@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import streamlit as st
+
 from alliance.figures.regions import world_map
 from components import data
 from components.charts import render_empty
@@ -27,14 +29,16 @@ measure = render_measure_picker()
 label, counted = MEASURES[measure]
 counts = data.frame(f"{measure}_by_country", **f.params)
 countries = data.frame("country_row_counts")
-if counts.empty:
-    render_empty(f"{label} by country")
-else:
-    when = f.stock_scope_label if measure == "centers" else f.scope_label
-    fig = world_map(counts, measure, label, countries=countries, region=f.region)
-    render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
-
+# The map goes above the country picker but outlines the country it picks, so it is drawn second.
+above = st.container()
 country = render_country_picker(countries)
+with above:
+    if counts.empty:
+        render_empty(f"{label} by country")
+    else:
+        when = f.stock_scope_label if measure == "centers" else f.scope_label
+        fig = world_map(counts, measure, label, countries=countries, region=f.region, selected=country and country["iso3"])
+        render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
 if country:
     tables = {part: data.frame(f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
     render_country_profile(

@@ -4,6 +4,9 @@ with status as (
         m.milestone_id,
         m.title,
         m.kap_outcome,
+        -- The outcome in words beside its code ("DT2: Enhanced human ..."); a code the store does not know stays alone.
+        coalesce(m.kap_outcome || ': ' || (select any_value(o.title) from outcomes o where o.code = m.kap_outcome), m.kap_outcome)
+            as kap_outcome_label,
         m.due_on,
         m.completed_on,
         m.owner,

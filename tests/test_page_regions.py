@@ -262,15 +262,24 @@ def test_regions_page_profile_tables_show_labels_not_codes(app):
 
     at = app("regions", as_of="2024-06-30", country="KEN")
     assert not at.exception
-    tables = [d.value for tab in at.tabs for d in tab.dataframe]
+    grids = [d for tab in at.tabs for d in tab.dataframe]
+    tables = [d.value for d in grids]
     assert len(tables) == 4  # EoIs, centers, events and activities in Kenya by mid-2024
     codes = {code for labels in CHOICES.values() for code, label in labels.items() if code != label}
-    for table in tables:
+    for grid, table in zip(grids, tables):
         assert not [c for c in table.columns if "_" in c or c != c.strip() or c[0].islower()], list(table.columns)
+        # Dates stay dates (written "2 March 2023" by the grid, sorting as dates); a blank is drawn empty.
+        assert grid.proto.placeholder == ""
         values = {v for column in table.columns for v in table[column].tolist()}
         assert not values & codes, values & codes
-        assert None not in values and "None" not in values and "nan" not in values
-        assert not table.isna().any().any()
+        assert "None" not in values and "nan" not in values
+        assert all(
+            v is None or isinstance(v, date)
+            for c in table.columns
+            if any(isinstance(v, date) for v in table[c])
+            for v in table[c]
+        )
+    assert any(isinstance(v, date) for table in tables for c in table.columns for v in table[c])
     eois = next(t for t in tables if "EoI" in t.columns and "Received" in t.columns)
     assert {"Organization type", "Request", "Center type", "Capabilities", "Status"} <= set(eois.columns)
 
@@ -310,3 +319,19 @@ def test_regions_page_unknown_country_in_link_says_so(app):
     assert not at.exception
     assert "'Atlantis' is not an ITU Member State" in " ".join(w.value for w in at.warning)
     assert at.selectbox(key="country").value is None
+
+
+def test_regions_page_map_outlines_the_country_whose_profile_is_open(app):
+    from alliance.figures.regions import SELECTED
+
+    outlined = [
+        t
+        for t in _geo(app("regions", as_of="2023-06-30", country="KEN"))["data"]
+        if t.get("marker", {}).get("line", {}).get("color") == SELECTED
+    ]
+    assert [t["locations"] for t in outlined] == [["KEN"]]
+    assert not [
+        t
+        for t in _geo(app("regions", as_of="2023-06-30"))["data"]
+        if t.get("marker", {}).get("line", {}).get("color") == SELECTED
+    ]

@@ -12,6 +12,8 @@ from alliance.figures.theme import REGION_COLORS
 # so a country with one EoI is visibly coloured; readable with every common colour-vision deficiency.
 MAP_SCALE = [[0.0, "#c6dbef"], [0.35, "#6baed6"], [0.7, "#2171b5"], [1.0, "#08306b"]]
 LAND = "#e5e7eb"
+# The outline of the country whose profile is open: orange against the blues, as the palette's other accent.
+SELECTED = "#d55e00"
 # What the map shows for each ITU-D region: (longitudes, latitudes) framing its Member States. Set by hand:
 # Plotly's fitbounds widens Europe to French Guiana and the Americas across the Pacific (the Aleutians
 # cross 180 degrees), which leaves the region a few pixels wide.
@@ -31,13 +33,19 @@ def _tick_step(top: float) -> int:
 
 
 def world_map(
-    frame: pd.DataFrame, value: str, label: str, countries: pd.DataFrame | None = None, region: str | None = None
+    frame: pd.DataFrame,
+    value: str,
+    label: str,
+    countries: pd.DataFrame | None = None,
+    region: str | None = None,
+    selected: str | None = None,
 ) -> go.Figure:
     """Countries coloured by `value` (a count per ISO3), hover naming the ITU country and region.
 
     With `region` (a region code) and `countries` (every Member State: iso3, country_name, region_code,
     region_name), the map shows that region only, and its countries with nothing counted are drawn as
-    land that a click still opens: a delegate's own country is always there to tap.
+    land that a click still opens: a delegate's own country is always there to tap. With `selected` (an ISO3
+    code), that country is outlined, so the profile below names the country the map shows.
     """
     top = float(frame[value].max())
     label = plain_label(label)
@@ -82,6 +90,19 @@ def world_map(
                 marker_line_width=0.6,
                 customdata=rest[["country_name", "region_name"]].map(plain_label),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>0 " + label + "<extra></extra>",
+            )
+        )
+    if selected is not None:
+        fig.add_trace(
+            go.Choropleth(
+                locations=[selected],
+                locationmode="ISO-3",
+                z=[0],
+                colorscale=[[0.0, "rgba(0,0,0,0)"], [1.0, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker_line_color=SELECTED,
+                marker_line_width=2.5,
+                hoverinfo="skip",
             )
         )
     fig.update_geos(
