@@ -126,8 +126,10 @@ def render_kpi_definitions(kpis: pd.DataFrame) -> None:
         "counts in the region of its regional initiative; an event with no country is global. Milestones belong to "
         "the whole Alliance and are never filtered."
     )
+    # A list, not a table: on a phone a four-column table squeezed each definition to a word a line.
+    st.markdown("\n".join(f"- **{plain(row.name)}**, in {plain(row.unit)}: {plain(row.definition)}" for row in kpis.itertuples()))
     table = kpis[["kpi_code", "name", "definition", "unit"]].rename(columns={"kpi_code": "code"})
-    render_text_table(table)
+    st.caption("The downloads give each KPI's code too, as a Targets sheet names it.")
     render_downloads(table, "KPI definitions", "kpi_definitions")
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from alliance import words
 from alliance.figures.regions import kpi_by_region
 from alliance.kpis import KPI_COLUMNS
 from alliance.schema import CHOICES, SHEETS
@@ -241,10 +242,26 @@ def _count(n: int, part: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
-def render_country_profile(country: dict, tables: dict[str, pd.DataFrame], scope: str, capability: str | None) -> None:
-    """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads."""
+def _region_line(region: dict) -> str:
+    """What the country's region did in the same selection, for a profile to be read against."""
+    return (
+        f"Across {words.in_region(region['region_name']).removeprefix('in ')}, in the same selection: "
+        f"{words.count_of(int(region['eois_total']), 'EoI')} from {words.count_of(int(region['eois_countries']), 'country', 'countries')}, "
+        f"{words.count_of(int(region['centers_total']), 'center')}, {words.count_of(int(region['events_total']), 'event')} and "
+        f"{words.count_of(int(region['activities_total']), 'regional-initiative activity', 'regional-initiative activities')}; "
+        "the six regions are compared below."
+    )
+
+
+def render_country_profile(
+    country: dict, tables: dict[str, pd.DataFrame], scope: str, capability: str | None, region: dict | None = None
+) -> None:
+    """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads;
+    with `region` (its region's row of kpis_by_region), a line on what the whole region did."""
     name = country["country_name"]
     st.markdown(f"**{plain(name)}, {plain(country['region_name'])}**")
+    if region:
+        st.caption(plain(_region_line(region)))
     if not country["rows_total"]:
         st.info(f"No Alliance records for {plain(name)} yet.", icon=":material/info:")
         if auth.may("analyst"):

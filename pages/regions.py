@@ -39,15 +39,20 @@ with above:
         when = f.stock_scope_label if measure == "centers" else f.scope_label
         fig = world_map(counts, measure, label, countries=countries, region=f.region, selected=country and country["iso3"])
         render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
-if country:
-    tables = {part: data.frame(f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
-    render_country_profile(
-        country, tables, f"EoIs, events and activities {f.period_label}; centers {f.stock_label}, every status", f.capability
-    )
-
 # The comparison always shows all six regions, whatever region the sidebar selects.
 compared = replace(f, region=None)
 kpis = data.frame("kpis_by_region", as_of=f.as_of, period_start=f.period_start, capability=f.capability)
+if country:
+    tables = {part: data.frame(f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
+    region = kpis[kpis["region_code"] == country["region_code"]].to_dict("records")
+    render_country_profile(
+        country,
+        tables,
+        f"EoIs, events and activities {f.period_label}; centers {f.stock_label}, every status",
+        f.capability,
+        region[0] if region else None,
+    )
+
 definitions = data.frame("kpi_definitions")
 render_region_table(
     kpis,

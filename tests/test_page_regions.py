@@ -335,3 +335,20 @@ def test_regions_page_map_outlines_the_country_whose_profile_is_open(app):
         for t in _geo(app("regions", as_of="2023-06-30"))["data"]
         if t.get("marker", {}).get("line", {}).get("color") == SELECTED
     ]
+
+
+def test_country_profile_says_what_its_whole_region_did(app):
+    """A profile showed the country alone: a delegate had nothing to read it against."""
+    at = app("regions", as_of="2023-06-30", country="KEN")
+    assert not at.exception
+    [line] = [c.value.replace("\\", "") for c in at.caption if "Across" in c.value]
+    eois, centers = EXPECTED_AFR["eois"], EXPECTED_AFR["centers"]
+    assert line.startswith(
+        f"Across Africa, in the same selection: {eois['total']} EoIs from {eois['countries']} country, "
+        f"{centers['total']} center, "
+    ), line
+    empty = app("regions", as_of="2023-06-30", country="Belarus")
+    assert any(
+        c.value.replace("\\", "").startswith("Across the Commonwealth of Independent States, in the same selection:")
+        for c in empty.caption
+    )
