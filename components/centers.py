@@ -101,4 +101,6 @@ def render_directory(frame: pd.DataFrame, scope_label: str, search: str | None) 
         st.warning(f"Showing the first {len(frame):,} of {matching:,} rows: refine the search.", icon=":material/filter_list:")
     else:
         st.caption(f"{matching:,} rows: {scope_label}. Date: when an EoI was received, or a center's first known date.")
-    render_table_downloads(directory_table(frame), "Directory of EoIs and centers", "directory", expanded=True)
+    # City, capabilities and the demo mark are in the downloads: nine columns would not fit the page.
+    shown = ["Kind", "ID", "Organization or center", "Country", "Region", "Request or center type", "Status", "Date"]
+    render_table_downloads(directory_table(frame), "Directory of EoIs and centers", "directory", expanded=True, shown=shown)

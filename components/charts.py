@@ -35,7 +35,7 @@ def render_chart(
 
 # What a table may take on a 1400-pixel desktop beside the sidebar, and a character's width in the grid's font.
 TABLE_WIDTH_PX = 900
-_CHAR_PX, _PAD_PX, _MIN_PX = 7.2, 26, 60
+_CHAR_PX, _PAD_PX, _MIN_PX = 7.2, 26, 100
 
 
 def fitted_widths(frame: pd.DataFrame, budget: int = TABLE_WIDTH_PX) -> dict[str, int]:
@@ -74,18 +74,30 @@ def _date_columns(frame: pd.DataFrame) -> list[str]:
     return found
 
 
-def render_table(frame: pd.DataFrame, column_config: dict | None = None, **options) -> None:
+def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: list[str] | None = None, **options) -> None:
     """A data grid as wide as the page: long text columns are narrowed so no column hides off to the right,
-    and dates read as the rest of the app writes them ("30 June 2023")."""
-    dates = _date_columns(frame)
+    and dates read as the rest of the app writes them ("30 June 2023"). With `shown`, only those columns are
+    drawn (the downloads beside the grid give them all)."""
+    drawn = frame[shown] if shown else frame
+    dates = _date_columns(drawn)
     # A date is drawn with its month's name: measure it as the longest such date, not as 2023-09-30.
-    measured = frame.assign(**{c: "30 September 2023" for c in dates})
+    measured = drawn.assign(**{c: "30 September 2023" for c in dates})
     config = {column: st.column_config.DateColumn(format="D MMMM YYYY") for column in dates}
     for column, width in fitted_widths(measured).items():
         config[column] = {**config.get(column, st.column_config.Column()), "width": width}
     for column, given in (column_config or {}).items():
         config[column] = given if column not in config else _narrowed(given, config[column])
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config or None, **{"placeholder": "", **options})
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config=config or None,
+        column_order=shown,
+        **{"placeholder": "", **options},
+    )
+    if shown and len(shown) < len(frame.columns):
+        others = [str(c) for c in frame.columns if c not in shown]
+        st.caption(f"The downloads also give {', '.join(others[:-1]) + ' and ' + others[-1] if len(others) > 1 else others[0]}.")
 
 
 def _narrowed(given, fitted):
@@ -95,10 +107,12 @@ def _narrowed(given, fitted):
     return given
 
 
-def render_table_downloads(table: pd.DataFrame, title: str, key: str, expanded: bool = False) -> None:
+def render_table_downloads(
+    table: pd.DataFrame, title: str, key: str, expanded: bool = False, shown: list[str] | None = None
+) -> None:
     """The table behind a chart, in an expander, with CSV and XLSX built only when clicked."""
     with st.expander("Table behind this chart" if not expanded else title, expanded=expanded):
-        render_table(table)
+        render_table(table, shown=shown)
         render_downloads(table, title, key)
 
 

@@ -94,7 +94,9 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
             for n, o in zip(frame["participants"], frame["participants_over"].fillna(False))
         ]
     table = table.drop(columns=["date_precision", "participants_over"]).rename(columns=EVENT_COLUMNS)
-    render_table(table, height=min(38 + 35 * len(table), 400))
+    # What a reader scans for; the downloads give the rest (IDs, partners, sources, ...).
+    shown = ["Title", "Start", "Type", "Format", "Country", "Region", "Participants"]
+    render_table(table, height=min(38 + 35 * len(table), 400), shown=shown)
     render_downloads(table, title, "events_list")
 
 
