@@ -6,7 +6,7 @@ import streamlit as st
 
 from alliance.roles import published_only
 from components import auth, editions, upload_guard
-from components.filters import remember_url, restore_url, sidebar_filters
+from components.filters import remember_page, remember_url, restore_url, sidebar_filters
 
 PAGES = Path(__file__).parent / "pages"
 SECTIONS = {
@@ -59,4 +59,6 @@ pages = {
 # A file reaches the server's memory only for a session that may upload (see components/upload_guard.py).
 upload_guard.guard(auth.may(NEEDS["upload.py"]))
 upload_guard.forget_closed_sessions()
-st.navigation(pages).run()
+page = st.navigation(pages)
+remember_page()
+page.run()

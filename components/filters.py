@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alliance import words
 from alliance.kpis import CAPABILITY_NAMES, REGION_NAMES  # noqa: F401 (CAPABILITY_NAMES: also for pages)
@@ -62,12 +63,30 @@ class Filters:
 # new page with an empty query string, which would reset the bound widgets (and leave an edition).
 SIDEBAR_PARAMS = ("edition", "as_of", "from", "region", "capability")
 _KEPT = "_sidebar_params"
+_SHOWN = "_page_shown"
+
+
+def _requested_page() -> str | None:
+    """The page this run was asked for (its script hash), before the navigation runs it."""
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else None
+
+
+def remember_page() -> None:
+    """Note the page this run shows (call after st.navigation), so the next run can tell a page switch."""
+    st.session_state[_SHOWN] = _requested_page()
 
 
 def restore_url() -> None:
-    """After a page switch (the URL has none of the sidebar's parameters), put back the session's choices."""
+    """After a page switch (the URL has none of the sidebar's parameters), put back the session's choices.
+
+    Only after a switch: on the same page, a URL without them means the reader set every box back to its
+    default (choosing "All regions" drops region=), which must stand.
+    """
     kept = st.session_state.get(_KEPT)
-    if kept and not any(name in st.query_params for name in SIDEBAR_PARAMS):
+    shown, requested = st.session_state.get(_SHOWN), _requested_page()
+    switched = bool(shown) and bool(requested) and shown != requested
+    if kept and switched and not any(name in st.query_params for name in SIDEBAR_PARAMS):
         params, values = kept
         st.query_params.update(params)
         for key, value in values.items():

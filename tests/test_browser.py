@@ -59,6 +59,38 @@ def test_changing_the_region_filter_changes_the_figures_and_the_url(served, page
     assert after != before
 
 
+def _choose_region(page, name: str) -> None:
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Region").locator("input").click()
+    page.get_by_role("option", name=name).click()
+
+
+def test_going_back_to_all_regions_shows_all_regions_again_and_a_page_switch_keeps_the_region(served, page):
+    """Choosing "All regions" after a region drops region= from the URL: the app took that for a page switch,
+    put the old region back through the bound parameter, and every page showed an error until another choice."""
+    _, url, _ = served
+    open_page(page, f"{url}/")  # no parameter in the address: every box at its default
+    everywhere = metric(page, "EoIs")
+    _choose_region(page, "Africa")
+    page.wait_for_function("() => location.search.includes('region=Africa')")
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
+    _choose_region(page, "All regions")
+    page.wait_for_function("() => !location.search.includes('region=')")
+    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert metric(page, "EoIs") == everywhere
+    # A region chosen on one page stays chosen on the next, in the figures and in the address.
+    _choose_region(page, "Africa")
+    page.wait_for_function("() => location.search.includes('region=Africa')")
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Centers and EoIs").click()
+    page.wait_for_function("() => location.pathname.endsWith('/centers') && location.search.includes('region=Africa')")
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Showing Africa").count()
+
+
 def test_a_copied_link_opens_the_same_view(served, page):
     _, url, _ = served
     open_page(page, f"{url}/?as_of=2023-06-30&region=Africa")
