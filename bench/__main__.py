@@ -1,4 +1,8 @@
-"""Run the benchmark: python -m bench [--quick]. Writes bench/results.json and prints a table."""
+"""Run the benchmark: python -m bench [--runs N]. Writes bench/results.json and prints a table.
+
+python -m bench crowd --url URL --sessions N --think S --minutes M: a crowd of headless sessions
+against a running server or proxy (see bench/crowd.py).
+"""
 
 import argparse
 import json
@@ -59,7 +63,13 @@ def peer(store_path: Path, repeats: int = 7) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=9)
+    commands = parser.add_subparsers(dest="command")
+    from bench import crowd
+
+    crowd.add_arguments(commands.add_parser("crowd", help="time reruns of many headless sessions against a running app"))
     args = parser.parse_args()
+    if args.command == "crowd":
+        return crowd.command(args)
     started = time.perf_counter()
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
@@ -84,6 +94,8 @@ def main() -> int:
     # A fresh tab and the report, on the built-in data's volume (k=1), as a delegate and BDT meet them.
     results["fresh_load"] = time_fresh_loads(stores[1], runs=5)
     results["report_s"] = time_report(stores[1])
+    # Many delegates at once on one server, k=1: a list, as runs with more servers (a proxy) join it.
+    results["crowd"] = crowd.time_crowd(stores[1], runs=((20, 2.0),), minutes=0.5)
     checks = {
         **{f"page {p}: k1000 <= 1.5 x k1": v["k1000_ms"] <= 1.5 * v["k1_ms"] for p, v in results["pages"].items()},
         "ingest: load <= 1.5 x calamine read": results["ingest"]["load_s"] <= 1.5 * results["ingest"]["calamine_read_s"],
@@ -136,10 +148,29 @@ def table(results: dict) -> str:
         f"Report build (charts, Word document, annex), k=1: {results['report_s']['then_s']:.2f} s on a running server "
         f"(target < 4 s); the first of a process, which starts kaleido's Chromium: {results['report_s']['first_s']:.2f} s",
         "",
+        *crowd_lines(results.get("crowd", [])),
         "Targets met: " + ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in results["targets_met"].items()),
         f"Whole run: {results['seconds']:.0f} s",
     ]
     return "\n".join(lines)
+
+
+def crowd_lines(runs: list[dict]) -> list[str]:
+    """The crowd runs as a Markdown table, with a blank line after it (none for no runs)."""
+    if not runs:
+        return []
+    return [
+        "Crowd (headless sessions over Streamlit's websocket, an action every think time, jittered), k=1:",
+        "",
+        "| servers | sessions | think s | reruns | p50 ms | p95 ms | max ms | errors | reconnects | server RSS MB | client CPU % |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *(
+            f"| {r['replicas']} | {r['sessions']} | {r['think_s']:g} | {r['reruns']} | {r['p50_ms'] or 0:.0f} | {r['p95_ms'] or 0:.0f} "
+            f"| {r['max_ms'] or 0:.0f} | {r['errors']} | {r['reconnects']} | {r['rss_mb'] or 0:.0f} | {r['client_cpu_pct']:.0f} |"
+            for r in runs
+        ),
+        "",
+    ]
 
 
 if __name__ == "__main__":
