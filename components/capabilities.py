@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.capabilities import MEASURES, demand_supply_bars, region_capability_heatmap
-from components.charts import render_chart
+from components.charts import figure, render_chart
 
 TABLE_COLUMNS = {"capability_name": "Capability", "eois": "Demand (EoIs)", "centers": "Supply (centers)", "gap": "Gap"}
 REGION_COLUMNS = {"region_name": "Region", **TABLE_COLUMNS}
@@ -27,7 +27,7 @@ def render_demand_supply(frame: pd.DataFrame, scope_label: str) -> None:
     chart, side = st.columns([5, 4], gap="medium")
     with chart:
         render_chart(
-            demand_supply_bars(frame),
+            figure(demand_supply_bars, frame),
             table,
             f"Demand and supply per strategic capability, {scope_label}",
             "capability_demand_supply",
@@ -64,7 +64,7 @@ def render_region_heatmap(frame: pd.DataFrame, measure: str, scope_label: str) -
     regions = frame["region_name"].nunique()
     title = {"eois": "Demand (EoIs)", "centers": "Supply (centers)", "gap": "Gap (demand minus supply)"}[measure]
     render_chart(
-        region_capability_heatmap(frame, measure),
+        figure(region_capability_heatmap, frame, measure),
         frame[list(REGION_COLUMNS)].rename(columns=REGION_COLUMNS),
         f"{title} by region and strategic capability, {scope_label}",
         f"capability_by_region_{measure}",

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.centers import LEFT, PIPELINE, centers_by_type_bars, centers_scope_status_bars, eoi_pipeline
-from components.charts import render_chart, render_empty, render_table_downloads
+from components.charts import figure, render_chart, render_empty, render_table_downloads
 
 DIRECTORY_LIMIT = 500
 DIRECTORY_COLUMNS = {
@@ -32,7 +32,7 @@ def render_pipeline(frame: pd.DataFrame, scope_label: str) -> None:
     labels = {**PIPELINE, **LEFT}
     table = frame.assign(status=frame["status"].map(labels)).rename(columns={"status": "Status", "eois": "EoIs"})
     render_chart(
-        eoi_pipeline(frame),
+        figure(eoi_pipeline, frame),
         table,
         f"EoIs by status, {scope_label}",
         "eoi_pipeline",
@@ -44,7 +44,7 @@ def render_centers_by_type(frame: pd.DataFrame, scope_label: str) -> None:
     """Centers per center type."""
     table = frame[["center_type_name", "centers"]].rename(columns={"center_type_name": "Center type", "centers": "Centers"})
     render_chart(
-        centers_by_type_bars(frame),
+        figure(centers_by_type_bars, frame),
         table,
         f"Centers by type, {scope_label}",
         "centers_by_type",
@@ -58,7 +58,7 @@ def render_scope_status(frame: pd.DataFrame, scope_label: str) -> None:
         columns={"scope_label": "Scope", "status_label": "Status", "centers": "Centers"}
     )
     render_chart(
-        centers_scope_status_bars(frame),
+        figure(centers_scope_status_bars, frame),
         table,
         f"Centers by scope and status, {scope_label}",
         "centers_by_scope_status",

@@ -1,5 +1,8 @@
 """One look for every chart: the Plotly template, the palette, and a chart with its table and downloads."""
 
+import hashlib
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import pandas as pd
@@ -17,6 +20,52 @@ CHART_CONFIG = {
 }
 
 
+# Figures built on this server, by builder and content: every session showing the same view shares one.
+_FIGURES: OrderedDict = OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+_MAX_FIGURES = 256
+
+
+def _fingerprint(value):
+    """What a builder's argument contributes to a figure's key: a frame by its columns, types and every value."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        digest = hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16)
+        if isinstance(value, pd.DataFrame):
+            return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), digest.hexdigest())
+        return ("series", str(value.name), str(value.dtype), digest.hexdigest())
+    hash(value)
+    return value
+
+
+def figure(builder, *args, **kwargs) -> go.Figure:
+    """builder(*args, **kwargs), built once for every session of this server that shows the same content.
+
+    The figure is shared between sessions: draw it, never change it. Arguments that cannot be fingerprinted
+    (a frame holding lists, say) build a figure of the session's own.
+    """
+    try:
+        key = (
+            builder.__module__,
+            builder.__qualname__,
+            tuple(_fingerprint(a) for a in args),
+            tuple(sorted((name, _fingerprint(v)) for name, v in kwargs.items())),
+        )
+        hash(key)
+    except (TypeError, ValueError):
+        return builder(*args, **kwargs)
+    with _FIGURES_LOCK:
+        found = _FIGURES.get(key)
+        if found is not None:
+            _FIGURES.move_to_end(key)
+            return found
+    built = builder(*args, **kwargs)
+    with _FIGURES_LOCK:
+        _FIGURES[key] = built
+        while len(_FIGURES) > _MAX_FIGURES:
+            _FIGURES.popitem(last=False)
+    return built
+
+
 def render_chart(
     fig: go.Figure, table: pd.DataFrame, title: str, key: str, caption: str | None = None, height: int = 380
 ) -> None:
@@ -24,9 +73,10 @@ def render_chart(
     st.markdown(f"##### {title}")
     if caption:
         st.caption(caption)
-    fig.update_layout(height=height)
+    # The height goes to the element, not the figure: the figure may be shared with other sessions.
     st.plotly_chart(
         fig,
+        height=height,
         config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
         key=f"chart_{key}",
     )
@@ -45,9 +95,10 @@ def fitted_widths(frame: pd.DataFrame, budget: int = TABLE_WIDTH_PX) -> dict[str
     cell shows its whole text when clicked, and the downloads hold it all.
     """
     natural = {}
+    sample = frame.head(200)  # the rows a reader sees first; enough to size a column
     for column in frame.columns:
-        lengths = frame[column].astype(str).str.len().fillna(0) if len(frame) else pd.Series([0])
-        chars = max(len(str(column)), int(lengths.quantile(0.9)))
+        lengths = sorted(0 if v is None else len(str(v)) for v in sample[column].tolist())
+        chars = max(len(str(column)), lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0)
         natural[str(column)] = max(_MIN_PX, int(chars * _CHAR_PX + _PAD_PX))
     if sum(natural.values()) <= budget:
         return {}
@@ -66,10 +117,8 @@ def _date_columns(frame: pd.DataFrame) -> list[str]:
     """Columns holding dates (a date a cell shows as '30 June 2023' still sorts as a date)."""
     found = []
     for column in frame.columns:
-        values = frame[column].dropna()
-        if pd.api.types.is_datetime64_any_dtype(frame[column]) or (
-            len(values) and all(isinstance(v, date) for v in values.head(50))
-        ):
+        values = frame[column].head(50).dropna()
+        if pd.api.types.is_datetime64_any_dtype(frame[column]) or (len(values) and all(isinstance(v, date) for v in values)):
             found.append(column)
     return found
 

@@ -8,7 +8,7 @@ import streamlit as st
 from alliance.figures.events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
 from alliance.schema import CHOICES
 from alliance.words import count, dated, day
-from components.charts import date_columns, render_chart, render_downloads, render_empty, render_table
+from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
 
 # The column headers of seed 001 §3.1, in its order.
 SEED_COLUMNS = {
@@ -69,7 +69,7 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
         .drop(columns="region_code")
     )
     title = f"{MEASURES[measure]} by region and month of the events' start, {scope}"
-    render_chart(events_by_month(frame, measure), table, title, "events_by_month", caption=caption)
+    render_chart(figure(events_by_month, frame, measure), table, title, "events_by_month", caption=caption)
 
 
 def render_events_list(frame: pd.DataFrame, title: str) -> None:
@@ -119,7 +119,7 @@ def render_activities_by_initiative(frame: pd.DataFrame, scope: str, period_star
     what = "Activities" if chosen is None else f"{STATUS_LABELS[chosen]} activities"
     title = f"{what} by regional initiative and product line, {scope}"
     caption = "An initiative code is read in the plan cycle covering the activity's start date. Activities carry no strategic capability, so that filter does not apply here."
-    render_chart(activities_by_initiative(frame, chosen), table, title, "activities_by_initiative", caption=caption)
+    render_chart(figure(activities_by_initiative, frame, chosen), table, title, "activities_by_initiative", caption=caption)
 
 
 def select_year(years: pd.DataFrame, as_of: date) -> int:

@@ -8,7 +8,7 @@ import streamlit as st
 from alliance import words
 from alliance.figures.milestones import milestone_timeline_as_of, outcome_progress
 from alliance.scorecard import RULE
-from components.charts import date_columns, render_chart, render_downloads, render_empty, render_table
+from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
 from components.escape import plain
 
 BADGES = {
@@ -175,7 +175,11 @@ def render_target_progress(scored: pd.DataFrame, scope: str, analyst: bool = Fal
     table = rows.rename(columns=SCORECARD_COLUMNS)[list(SCORECARD_COLUMNS.values())]
     height = 140 + 36 * len(rows)
     render_chart(
-        outcome_progress(scored), table, f"Outcome measures against their targets, {scope}", "outcome_progress", height=height
+        figure(outcome_progress, scored),
+        table,
+        f"Outcome measures against their targets, {scope}",
+        "outcome_progress",
+        height=height,
     )
 
 
@@ -211,7 +215,7 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     ]
     table = table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
     render_chart(
-        milestone_timeline_as_of(frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
+        figure(milestone_timeline_as_of, frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
     )
 
 

@@ -12,7 +12,15 @@ from alliance.kpis import KPI_COLUMNS
 from alliance.schema import CHOICES, SHEETS
 from alliance.words import count as in_words
 from components import auth
-from components.charts import CHART_CONFIG, render_chart, render_downloads, render_empty, render_table, render_table_downloads
+from components.charts import (
+    CHART_CONFIG,
+    figure,
+    render_chart,
+    render_downloads,
+    render_empty,
+    render_table,
+    render_table_downloads,
+)
 from components.escape import plain
 from components.filters import CAPABILITY_NAMES
 
@@ -114,10 +122,10 @@ def render_map(fig: go.Figure, table: pd.DataFrame, title: str, key: str, captio
     if caption:
         st.caption(caption)
     # A region's map comes with the height its shape needs; the whole world is about twice as wide as high.
-    fig.update_layout(height=fig.layout.height or 360)
     chart_key = f"chart_{key}"
     event = st.plotly_chart(
         fig,
+        height=fig.layout.height or 360,
         config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
         key=chart_key,
         on_select=partial(_pick_clicked, chart_key),
@@ -164,7 +172,7 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
         render_empty(f"regional figures for {name}")
         return
     table = frame[["region_name", kpi]].rename(columns={"region_name": "Region", kpi: name})
-    fig = kpi_by_region(frame, kpi, name, usd=usd)
+    fig = figure(kpi_by_region, frame, kpi, name, usd=usd)
     # Centers are a stock (as at the as-of date); every other figure here is a flow over the period.
     when = stock_scope if kpi == "centers_total" else scope
     render_chart(fig, table, f"{name} by region, {when}", f"regions_{kpi}", caption=helps.get(kpi), height=320)

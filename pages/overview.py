@@ -5,7 +5,7 @@ from alliance.figures import eois_over_time
 from alliance.kpis import tiles
 from alliance.scorecard import cycle_start, overview_status
 from components import auth, data
-from components.charts import render_chart, render_empty
+from components.charts import figure, render_chart, render_empty
 from components.editions import choose_comparison
 from components.layout import page_start
 from components.milestones import render_milestone_lists
@@ -44,7 +44,7 @@ if eois.empty:
     render_empty("EoIs received in this period")
 else:
     render_chart(
-        eois_over_time(eois), eois, f"EoIs received, {f.scope_label} (running total from the first EoI)", "eois_over_time"
+        figure(eois_over_time, eois), eois, f"EoIs received, {f.scope_label} (running total from the first EoI)", "eois_over_time"
     )
 
 render_milestone_lists(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from alliance.figures.regions import world_map
 from components import data
-from components.charts import render_empty
+from components.charts import figure, render_empty
 from components.layout import page_start
 from components.regions import (
     MEASURES,
@@ -37,7 +37,9 @@ with above:
         render_empty(f"{label} by country")
     else:
         when = f.stock_scope_label if measure == "centers" else f.scope_label
-        fig = world_map(counts, measure, label, countries=countries, region=f.region, selected=country and country["iso3"])
+        fig = figure(
+            world_map, counts, measure, label, countries=countries, region=f.region, selected=country and country["iso3"]
+        )
         render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
 # The comparison always shows all six regions, whatever region the sidebar selects.
 compared = replace(f, region=None)

@@ -56,3 +56,31 @@ def test_unstated_due_date_reads_not_stated_not_the_time_line_stand_in():
 
     due = pd.Series([date(2023, 5, 10), date(2023, 6, 30), date(2024, 1, 1)])
     assert _due(due, pd.Series(["not_stated", "day", "year"])) == ["not stated", "30 June 2023", "2024 (month not stated)"]
+
+
+def test_a_figure_is_built_once_for_every_session_showing_the_same_content():
+    from components.charts import figure
+
+    built = []
+
+    def bars(frame, title):
+        built.append(title)
+        return object()
+
+    frame = pd.DataFrame({"region": ["Africa", "Europe"], "eois": [3, 4]})
+    first = figure(bars, frame, "EoIs")
+    assert figure(bars, frame.copy(), "EoIs") is first  # another session's frame with the same rows
+    assert figure(bars, frame.assign(eois=[3, 5]), "EoIs") is not first  # one value differs
+    assert figure(bars, frame.iloc[::-1], "EoIs") is not first  # the same rows in another order
+    assert figure(bars, frame, "Centers") is not first
+    assert built == ["EoIs", "EoIs", "EoIs", "Centers"]
+
+
+def test_a_frame_that_cannot_be_fingerprinted_builds_its_own_figure():
+    from components.charts import figure
+
+    built = []
+    frame = pd.DataFrame({"capabilities": [["P1", "P2"]]})
+    figure(lambda f: built.append(1), frame)
+    figure(lambda f: built.append(1), frame)
+    assert built == [1, 1]
