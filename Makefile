@@ -1,11 +1,14 @@
 # make run: set up, load the built-in data on first start, serve the app on 127.0.0.1:8501.
 # make test: set up, lint, run every test.   make bench: the speed benchmark (bench/results.json).
+# make cluster: REPLICAS servers (default 2) on one store behind HAProxy on PORT (default 8501); see deploy/README.md.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+REPLICAS ?= 2
+PORT ?= 8501
 
-.PHONY: setup browser run test lint bench clean-store
+.PHONY: setup browser haproxy run cluster test lint bench clean-store
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,15 +23,26 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 		echo "chromium not found: browser tests will be skipped"
 
+# The cluster puts Debian's HAProxy in front of the servers (Debian keeps it in /usr/sbin).
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null); } || \
+		echo "haproxy not found: cluster tests will be skipped"
+
 run: setup
 	$(PY) -m alliance init --builtin
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $${PORT:-8501}
+
+# Ctrl-C (or SIGTERM to make) stops HAProxy and every replica.
+cluster: setup haproxy
+	$(PY) -m alliance init --builtin
+	$(PY) deploy/cluster.py --replicas $(REPLICAS) --port $(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup browser lint
+test: setup browser haproxy lint
 	$(PY) -m pytest -q
 
 bench: setup
