@@ -2,6 +2,7 @@
 
 python -m bench crowd --url URL --sessions N --think S --minutes M: a crowd of headless sessions
 against a running server or proxy (see bench/crowd.py).
+python -m bench tdag: the TDAG-week runs against a cluster behind HAProxy (see bench/tdag.py).
 """
 
 import argparse
@@ -67,9 +68,16 @@ def main() -> int:
     from bench import crowd
 
     crowd.add_arguments(commands.add_parser("crowd", help="time reruns of many headless sessions against a running app"))
+    from bench import tdag
+
+    tdag.add_arguments(
+        commands.add_parser("tdag", help="TDAG week: crowds against 1 and 2 replicas behind HAProxy, a replica killed")
+    )
     args = parser.parse_args()
     if args.command == "crowd":
         return crowd.command(args)
+    if args.command == "tdag":
+        return tdag.main(args)
     started = time.perf_counter()
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
