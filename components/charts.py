@@ -159,10 +159,21 @@ def _narrowed(given, fitted):
 def render_table_downloads(
     table: pd.DataFrame, title: str, key: str, expanded: bool = False, shown: list[str] | None = None
 ) -> None:
-    """The table behind a chart, in an expander, with CSV and XLSX built only when clicked."""
-    with st.expander("Table behind this chart" if not expanded else title, expanded=expanded):
-        render_table(table, shown=shown)
-        render_downloads(table, title, key)
+    """The table behind a chart, in an expander, with CSV and XLSX built only when clicked.
+
+    A closed expander's table is not sent: most readers never open it, and a grid costs a rerun its
+    serialisation (opening it reruns the page with the table).
+    """
+    if expanded:
+        with st.expander(title, expanded=True):
+            render_table(table, shown=shown)
+            render_downloads(table, title, key)
+        return
+    box = st.expander("Table behind this chart", key=f"table_{key}", on_change="rerun")
+    with box:
+        if box.open:
+            render_table(table, shown=shown)
+            render_downloads(table, title, key)
 
 
 def render_downloads(table: pd.DataFrame, title: str, key: str) -> None:

@@ -84,3 +84,16 @@ def test_a_frame_that_cannot_be_fingerprinted_builds_its_own_figure():
     figure(lambda f: built.append(1), frame)
     figure(lambda f: built.append(1), frame)
     assert built == [1, 1]
+
+
+def test_a_closed_table_behind_a_chart_sends_no_grid_and_opening_it_shows_the_table(app):
+    at = app("capabilities", as_of="2024-06-30")
+    assert not at.exception
+    keys = [e.proto.id.split("-", 2)[-1] for e in at.expander if e.proto.label == "Table behind this chart"]
+    assert keys and all(k.startswith("table_") for k in keys)
+    shown = len(at.dataframe)
+    at.session_state[keys[0]] = True
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == shown + 1
+    assert [b.label for b in at.get("download_button")][-2:] == ["CSV", "Excel"]
