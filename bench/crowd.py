@@ -27,8 +27,9 @@ every message arrives whole and none has to be looked up.
 Errors: a rerun that ends with another status, shows an exception element, is answered with
 `page_not_found`, or takes longer than 30 s; only reruns without errors are timed. A rerun still
 going when the time is up may finish (30 s at most). When the websocket closes (a server or replica died),
-the session reconnects to the same URL with backoff, sends the page it showed again, and records
-how long it went unserved.
+the session reconnects to the same URL with backoff and, as Streamlit's frontend does, keeps its
+page until its next action reruns it; it records how long it took to connect again and to be served
+again.
 """
 
 import argparse
@@ -77,7 +78,8 @@ class Tally:
     """What one session measured."""
 
     rerun_ms: list[float] = field(default_factory=list)  # successful reruns, opening included
-    reconnect_ms: list[float] = field(default_factory=list)  # from a lost connection to served again
+    reconnect_ms: list[float] = field(default_factory=list)  # from a lost connection to connected again
+    served_again_ms: list[float] = field(default_factory=list)  # from a lost connection to the next rerun answered
     errors: Counter = field(default_factory=Counter)  # kind of failed rerun -> count
     reconnects: int = 0
     connect_failures: int = 0  # attempts to connect that failed (a server down, a proxy's 503)
@@ -202,12 +204,13 @@ class Session:
     async def run(self, start_at: float, stop_at: float) -> None:
         """From start_at (a perf_counter time), open a page, then act every think time (jittered) until stop_at.
 
-        A lost connection is reconnected with backoff and the page shown is asked for again; the time
-        from noticing the loss to a successful rerun is one entry of reconnect_ms.
+        A lost connection is reconnected with backoff, as the frontend does: the time from noticing the
+        loss to connected again is one entry of reconnect_ms; to the next rerun answered (the reader's
+        next action), one of served_again_ms.
         """
         await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
         opened = self.ws is not None  # a tab opened before (a test's) goes on from its page
-        lost_at = None
+        lost_at = unserved_since = None
         attempt = 0
         while time.perf_counter() < stop_at:
             try:
@@ -222,16 +225,20 @@ class Session:
                         opened = True
                         served = await self.open(*self._first_page())
                     else:
-                        served = await self.rerun(self._query())  # the page it showed, as the frontend asks
+                        # As Streamlit's frontend does: connected again (to another replica, through a
+                        # proxy), the tab keeps its page on screen and reruns at the reader's next action.
+                        self.tally.reconnect_ms.append((time.perf_counter() - lost_at) * 1000)
+                        unserved_since, lost_at = lost_at, None
+                        continue
                 else:
                     think = self.think_s * self.rng.uniform(0.5, 1.5)
                     await self.idle(min(think, stop_at - time.perf_counter()))
                     if time.perf_counter() >= stop_at:
                         break
                     served = await self.act()
-                if lost_at is not None and served is not None:
-                    self.tally.reconnect_ms.append((time.perf_counter() - lost_at) * 1000)
-                    lost_at = None
+                if unserved_since is not None and served is not None:
+                    self.tally.served_again_ms.append((time.perf_counter() - unserved_since) * 1000)
+                    unserved_since = None
             except LOST:
                 was_open = self.ws is not None
                 await self.close()
@@ -241,7 +248,7 @@ class Session:
                 delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**attempt) * self.rng.uniform(0.5, 1.5)
                 attempt += 1
                 await asyncio.sleep(max(0.0, min(delay, stop_at - time.perf_counter())))
-        self.tally.unserved = lost_at is not None
+        self.tally.unserved = lost_at is not None or unserved_since is not None
 
     def _first_page(self) -> tuple[str, str]:
         """The page a delegate opens, and whether the link names a region (?region=AFR)."""
@@ -448,6 +455,7 @@ def summary(tabs: list[Session], replicas: int, think_s: float, seconds: float, 
         "rss_mb": rss,
         "reruns": len(rerun_ms),
         "reconnect_max_ms": rounded(max(reconnect_ms, default=None)),
+        "served_again_max_ms": rounded(max((ms for tab in tabs for ms in tab.tally.served_again_ms), default=None)),
         "minutes": round(seconds / 60, 3),
         "error_kinds": dict(errors),
         "connect_failures": sum(tab.tally.connect_failures for tab in tabs),
@@ -541,7 +549,8 @@ def describe(result: dict, url: str = "") -> str:
         f"{result['replicas']} replica(s) {url}".rstrip(),
         f"reruns {result['reruns']}: p50 {ms(result['p50_ms'])}, p95 {ms(result['p95_ms'])}, max {ms(result['max_ms'])}",
         f"errors {result['errors']} {result['error_kinds'] or ''}".rstrip()
-        + f"; reconnects {result['reconnects']} (max {ms(result['reconnect_max_ms'])} to be served again)"
+        + f"; reconnects {result['reconnects']} (max {ms(result['reconnect_max_ms'])} to connect again, "
+        + f"{ms(result.get('served_again_max_ms'))} to be served again)"
         + (f"; {result['unserved_sessions']} sessions not served again" if result["unserved_sessions"] else ""),
     ]
     if result["rss_mb"] is not None:

@@ -145,6 +145,8 @@ def test_crowd_reconnects_after_the_server_restarts(tiny_app, tmp_path):
     tally = asyncio.run(scenario())
     assert tally.reconnects == 1
     assert len(tally.reconnect_ms) == 1 and tally.reconnect_ms[0] > 0
+    # Connected again first; served again at the next action, as a browser tab is.
+    assert len(tally.served_again_ms) == 1 and tally.served_again_ms[0] >= tally.reconnect_ms[0]
     assert tally.connect_failures >= 1  # tried while the server was down
     assert not tally.errors
 
