@@ -93,9 +93,17 @@ class Store:
         return self.path.resolve()
 
     def version(self) -> str:
-        """Return a string that changes whenever the store's content changes."""
-        current = self.current()
-        return f"{current.name}:{current.stat().st_mtime_ns}"
+        """Return a string that changes whenever the store's content changes.
+
+        Asked on every query of every rerun: the pointer is read with one readlink and the snapshot
+        with one stat, not resolved component by component.
+        """
+        try:
+            target = os.readlink(self.path)
+            return f"{os.path.basename(target)}:{os.stat(os.path.join(self.path.parent, target)).st_mtime_ns}"
+        except OSError:  # not a pointer (an old store's plain file), or broken: current() says which
+            current = self.current()
+            return f"{current.name}:{current.stat().st_mtime_ns}"
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """Open the current snapshot read-only."""

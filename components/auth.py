@@ -7,11 +7,17 @@ from alliance.roles import allows, local_role, published_only, read_only, role_o
 
 
 def sign_in_configured() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section (OIDC through st.login)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+    """True when .streamlit/secrets.toml has an [auth] section (OIDC through st.login).
+
+    Asked once per session: with no secrets file, Streamlit looks for one again on every question
+    (a tenth of a rerun under a crowd, several questions a rerun).
+    """
+    if "_sign_in_configured" not in st.session_state:
+        try:
+            st.session_state["_sign_in_configured"] = "auth" in st.secrets
+        except Exception:  # no secrets file at all
+            st.session_state["_sign_in_configured"] = False
+    return st.session_state["_sign_in_configured"]
 
 
 def _role_map() -> dict:
