@@ -103,7 +103,8 @@ def main() -> int:
     results["fresh_load"] = time_fresh_loads(stores[1], runs=5)
     results["report_s"] = time_report(stores[1])
     # Many delegates at once on one server, k=1: a list, as runs with more servers (a proxy) join it.
-    results["crowd"] = crowd.time_crowd(stores[1], runs=((20, 2.0),), minutes=0.5)
+    # 20 delegates acting every 4 s (5 reruns a second), within what one server holds (python -m bench tdag).
+    results["crowd"] = crowd.time_crowd(stores[1], runs=((20, 4.0),), minutes=0.5)
     checks = {
         **{f"page {p}: k1000 <= 1.5 x k1": v["k1000_ms"] <= 1.5 * v["k1_ms"] for p, v in results["pages"].items()},
         "ingest: load <= 1.5 x calamine read": results["ingest"]["load_s"] <= 1.5 * results["ingest"]["calamine_read_s"],
@@ -116,6 +117,17 @@ def main() -> int:
             for p, ms in results["fresh_load"]["pages_ms"].items()
         },
         "report build < 4 s (a running server's)": results["report_s"]["then_s"] < 4,
+        **{
+            f"page {p}: k1000 <= 2 x its queries": v["k1000_ms"] <= 2 * v["floor_k1000_ms"]
+            for p, v in results["pages"].items()
+            if v["floor_k1000_ms"] > 0
+        },
+        **{
+            f"crowd of {r['sessions']}, think {r['think_s']:g} s: no error, p95 < 1 s": r["errors"] == 0
+            and r["p95_ms"] is not None
+            and r["p95_ms"] < 1000
+            for r in results["crowd"]
+        },
     }
     results["targets_met"] = checks
     results["seconds"] = round(time.perf_counter() - started, 1)
@@ -126,10 +138,12 @@ def main() -> int:
 
 def table(results: dict) -> str:
     """The results as a Markdown table (also pasted into the README's Performance section)."""
-    lines = ["| page | k=1 ms | k=1000 ms | ratio | floor k=1000 ms |", "|---|---:|---:|---:|---:|"]
+    lines = ["| page | k=1 ms | k=1000 ms | ratio | floor k=1000 ms | x floor |", "|---|---:|---:|---:|---:|---:|"]
     for page, v in results["pages"].items():
+        floor = v["floor_k1000_ms"]
         lines.append(
-            f"| {page} | {v['k1_ms']:.0f} | {v['k1000_ms']:.0f} | {v['k1000_ms'] / v['k1_ms']:.2f} | {v['floor_k1000_ms']:.0f} |"
+            f"| {page} | {v['k1_ms']:.0f} | {v['k1000_ms']:.0f} | {v['k1000_ms'] / v['k1_ms']:.2f} | {floor:.0f} "
+            f"| {v['k1000_ms'] / floor if floor > 0 else 0:.2f} |"
         )
     i, r, p = results["ingest"], results["rss_mb"], results["peer"]
     lines += [
