@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.freshload import time_fresh_loads, time_report  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from bench.pages import time_edition, time_floor, time_pages  # noqa: E402
+from bench.pages import time_edition, time_floor, time_harness, time_pages  # noqa: E402
 
 WORK = ROOT / "bench" / "stores"
 RESULTS = ROOT / "bench" / "results.json"
@@ -94,6 +94,7 @@ def main() -> int:
             "floor_k1000_ms": round(time_floor(stores[1000], timed[1000][page]["queries"]), 1),
             "queries_per_rerun": len(timed[1000][page]["queries"]),
         }
+    results["harness_ms"] = round(time_harness(args.runs), 1)
     workbook = write_workbook(WORK / "ingest.xlsx")
     results["ingest"] = time_ingest(workbook, WORK / "ingest" / "alliance.duckdb")
     results["rss_mb"] = {f"k{k}": rss_of_all_pages(path) for k, path in stores.items()}
@@ -131,6 +132,11 @@ def main() -> int:
     }
     results["targets_met"] = checks
     results["seconds"] = round(time.perf_counter() - started, 1)
+    # The TDAG runs (python -m bench tdag, minutes long) stay until that command runs again.
+    earlier = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results["crowd"] += [r for r in earlier.get("crowd", []) if r.get("kind", "bench") != "bench"]
+    if "crowd_summary" in earlier:
+        results["crowd_summary"] = earlier["crowd_summary"]
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     return 0
@@ -138,12 +144,18 @@ def main() -> int:
 
 def table(results: dict) -> str:
     """The results as a Markdown table (also pasted into the README's Performance section)."""
-    lines = ["| page | k=1 ms | k=1000 ms | ratio | floor k=1000 ms | x floor |", "|---|---:|---:|---:|---:|---:|"]
+    harness = results.get("harness_ms", 0)
+    lines = [
+        f"AppTest's own rerun of a page with a title and a date box: {harness:.0f} ms (in every page's time below).",
+        "",
+        "| page | k=1 ms | k=1000 ms | ratio | floor k=1000 ms | x floor | x floor, less AppTest's own |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for page, v in results["pages"].items():
         floor = v["floor_k1000_ms"]
         lines.append(
             f"| {page} | {v['k1_ms']:.0f} | {v['k1000_ms']:.0f} | {v['k1000_ms'] / v['k1_ms']:.2f} | {floor:.0f} "
-            f"| {v['k1000_ms'] / floor if floor > 0 else 0:.2f} |"
+            f"| {v['k1000_ms'] / floor if floor > 0 else 0:.2f} | {(v['k1000_ms'] - harness) / floor if floor > 0 else 0:.2f} |"
         )
     i, r, p = results["ingest"], results["rss_mb"], results["peer"]
     lines += [

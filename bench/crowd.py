@@ -59,8 +59,7 @@ BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.1, 3.0
 # Where delegates go, by weight: mostly the overview and the regions. URL paths under the app's base.
 PAGES = {"": 35, "regions": 30, "capabilities": 10, "centers": 10, "events": 7, "milestones": 5, "about": 3}
 SWITCH_PAGE = 0.5  # share of actions that open another page; the others change the region
-# Share of region changes back to the select box's first option (all regions); the app fails on
-# it after a region was chosen (see the xfail test in tests/test_crowd.py).
+# Share of region changes back to the select box's first option (all regions).
 ALL_REGIONS = 0.3
 LINKED_REGION = 0.3  # share of sessions opened from a link that names a region
 REGION_CODES = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")  # the ITU-D regions of alliance.kpis.REGIONS

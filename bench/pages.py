@@ -124,3 +124,30 @@ def time_edition(store_path: Path, runs: int = 9) -> dict:
             if at.exception:
                 raise RuntimeError(f"overview ({kind}): {at.exception[0].message}")
     return {f"{k}_ms": round(statistics.median(v), 1) for k, v in timings.items()}
+
+
+HARNESS_APP = """
+import streamlit as st
+st.title("Harness")
+st.date_input("As of", key="as_of")
+"""
+
+
+def time_harness(runs: int = 9) -> float:
+    """Median milliseconds of AppTest rerunning a page that draws a title and a date box after a change of
+    that box: what the harness itself costs each page's timing, not the page."""
+    import tempfile
+
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "harness.py"
+        script.write_text(HARNESS_APP)
+        at = AppTest.from_file(str(script), default_timeout=60).run()
+        timings = []
+        for i in range(1, runs + 1):
+            at.date_input(key="as_of").set_value(AS_OF - timedelta(days=i))
+            started = time.perf_counter()
+            at.run()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)

@@ -165,7 +165,11 @@ def main(args) -> int:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--db", default=str(ROOT / "bench" / "stores" / "k1" / "alliance.duckdb"), help="the store to serve")
+    parser.add_argument(
+        "--db",
+        default=str(ROOT / "bench" / "stores" / "k1" / "alliance.duckdb"),
+        help="the store to serve (make bench makes this one)",
+    )
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--think", type=float, default=10.0)
     parser.add_argument("--minutes", type=float, default=3.0, help="length of the target run")

@@ -129,7 +129,7 @@ def render_kpi_definitions(kpis: pd.DataFrame) -> None:
     # A list, not a table: on a phone a four-column table squeezed each definition to a word a line.
     st.markdown("\n".join(f"- **{plain(row.name)}**, in {plain(row.unit)}: {plain(row.definition)}" for row in kpis.itertuples()))
     table = kpis[["kpi_code", "name", "definition", "unit"]].rename(columns={"kpi_code": "code"})
-    st.caption("The downloads give each KPI's code too, as a Targets sheet names it.")
+    st.caption("The downloads give each KPI's code too.")
     render_downloads(table, "KPI definitions", "kpi_definitions")
 
 

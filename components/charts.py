@@ -30,11 +30,15 @@ def _fingerprint(value):
     """What a builder's argument contributes to a figure's key: a frame by its columns, types and every value."""
     if isinstance(value, (pd.DataFrame, pd.Series)):
         digest = hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16)
-        if isinstance(value, pd.DataFrame):
-            return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), digest.hexdigest())
-        return ("series", str(value.name), str(value.dtype), digest.hexdigest())
+        frame = value if isinstance(value, pd.DataFrame) else value.to_frame()
+        # An object column hashes its cells as text ("1" and 1 alike): its cells' types join the key.
+        kinds = tuple(
+            tuple(sorted({type(v).__name__ for v in frame[c].tolist()})) if frame[c].dtype == object else ()
+            for c in frame.columns
+        )
+        return ("frame", tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), kinds, digest.hexdigest())
     hash(value)
-    return value
+    return (type(value).__name__, value)
 
 
 def figure(builder, *args, **kwargs) -> go.Figure:
@@ -45,8 +49,7 @@ def figure(builder, *args, **kwargs) -> go.Figure:
     """
     try:
         key = (
-            builder.__module__,
-            builder.__qualname__,
+            builder,  # the function itself: two closures of one name are two builders
             tuple(_fingerprint(a) for a in args),
             tuple(sorted((name, _fingerprint(v)) for name, v in kwargs.items())),
         )
@@ -127,7 +130,7 @@ def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: 
     """A data grid as wide as the page: long text columns are narrowed so no column hides off to the right,
     and dates read as the rest of the app writes them ("30 June 2023"). With `shown`, only those columns are
     drawn (the downloads beside the grid give them all)."""
-    drawn = frame[shown] if shown else frame
+    drawn = frame[shown] if shown else frame  # only what is drawn is sent; the downloads take the whole frame
     dates = _date_columns(drawn)
     # A date is drawn with its month's name: measure it as the longest such date, not as 2023-09-30.
     measured = drawn.assign(**{c: "30 September 2023" for c in dates})
@@ -136,14 +139,7 @@ def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: 
         config[column] = {**config.get(column, st.column_config.Column()), "width": width}
     for column, given in (column_config or {}).items():
         config[column] = given if column not in config else _narrowed(given, config[column])
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config=config or None,
-        column_order=shown,
-        **{"placeholder": "", **options},
-    )
+    st.dataframe(drawn, hide_index=True, width="stretch", column_config=config or None, **{"placeholder": "", **options})
     if shown and len(shown) < len(frame.columns):
         others = [str(c) for c in frame.columns if c not in shown]
         st.caption(f"The downloads also give {', '.join(others[:-1]) + ' and ' + others[-1] if len(others) > 1 else others[0]}.")

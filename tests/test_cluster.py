@@ -58,10 +58,11 @@ class Running:
     haproxy_pid: int = 0
     lines: list = field(default_factory=list)
     pids_seen: set = field(default_factory=set)
+    reader: threading.Thread | None = None
 
     def read(self) -> None:
+        # Each line is parsed before it is appended: a test that waits for a line then finds its pids set.
         for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
             for name, pid in re.findall(r"\b(r\d+) (?:127\.0\.0\.1:\d+ pid|restarted on 127\.0\.0\.1:\d+, pid) (\d+)", line):
                 self.replicas[name] = int(pid)
                 self.pids_seen.add(int(pid))
@@ -70,6 +71,7 @@ class Running:
                 self.pids_seen.add(self.haproxy_pid)
             if match := re.match(r"cluster: (http://\S+) \(", line):
                 self.url = match[1]
+            self.lines.append(line.rstrip("\n"))
 
     def wait_for(self, pattern: str, timeout_s: float = 60, since: int = 0) -> str:
         """The first line from the since-th on that matches pattern."""
@@ -79,8 +81,13 @@ class Running:
                 if re.search(pattern, line):
                     return line
             if self.process.poll() is not None:
-                break
+                # Exited: the reader may still hold its last lines; let it finish, then look once more.
+                self.reader.join(timeout=5)
+                return next((line for line in self.lines[since:] if re.search(pattern, line)), None) or self._fail(pattern)
             time.sleep(0.05)
+        self._fail(pattern)
+
+    def _fail(self, pattern: str):
         raise AssertionError(f"no line matching {pattern!r}; the cluster said:\n" + "\n".join(self.lines))
 
 
@@ -91,8 +98,14 @@ def start_cluster(db: Path, logs: Path, replicas: int = 2) -> Running:
         [*command, "--log-dir", str(logs)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
     )
     running = Running(process, pids_seen={process.pid})
-    threading.Thread(target=running.read, daemon=True).start()
-    running.wait_for(r"^cluster: http://", timeout_s=90)
+    running.reader = threading.Thread(target=running.read, daemon=True)
+    running.reader.start()
+    try:
+        running.wait_for(r"^cluster: http://", timeout_s=90)
+    except BaseException:
+        stop_cluster(running)
+        raise
+    assert running.haproxy_pid > 0 and all(pid > 0 for pid in running.replicas.values()), running.lines
     return running
 
 
@@ -171,9 +184,9 @@ def tabs(running, browser):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.goto(running.url + "/?as_of=2023-06-30")
-        tabs.append((context, page))
-    for _, page in tabs:
+        # Drawn, so its websocket is open: the next tab then finds the other replica with fewer connections.
         wait_ready(page)
+        tabs.append((context, page))
     yield tabs
     for context, _ in tabs:
         context.close()

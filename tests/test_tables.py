@@ -36,7 +36,7 @@ def test_centers_directory_fits_the_page_and_writes_dates_in_words(app):
     assert sum(_widths(grid).values()) <= TABLE_WIDTH_PX
     assert _widths(grid), "the directory is wider than the page unless narrowed"
     # Nine columns would not fit: the grid draws the ones a reader scans, the downloads carry the rest.
-    assert "Capabilities" not in list(grid.proto.column_order) and "Organization or center" in list(grid.proto.column_order)
+    assert "Capabilities" not in grid.value.columns and "Organization or center" in grid.value.columns
     assert any("The downloads also give City, Capabilities and Demo." in c.value for c in at.caption)
     dated = [c for c, v in grid.value.items() if any(isinstance(x, date) for x in v)]
     assert dated and all(config[c]["type_config"]["format"] == "D MMMM YYYY" for c in dated)
