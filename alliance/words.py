@@ -113,6 +113,8 @@ _COLUMN_WORDS = (
     (re.compile(r"\bcompleted_on\b"), "the completion date"),
     (re.compile(r"\bkap_outcome (\w+) is our reading\b"), r"KAP outcome \1 is the dashboard's reading"),
     (re.compile(r"\bkap_outcome\b"), "KAP outcome"),
+    (re.compile(r"\bres90_resolves reasoned\b"), "the Resolution 90 items are the dashboard's reading"),
+    (re.compile(r"\bres90_resolves\b"), "the Resolution 90 items"),
     (re.compile(r"\b[Tt]he seed\b"), "the source"),
 )
 

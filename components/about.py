@@ -187,8 +187,12 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     if demo_rows:
         st.markdown(
             f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers, activities and KPI targets "
-            "generated for trying the dashboard, not real data), marked as demo. An admin removes them on the History "
-            "page; the removal is recorded and can be rolled back."
+            "generated for trying the dashboard, not real data), marked as demo."
+            + (
+                " An admin removes them on the History page; the removal is recorded and can be rolled back."
+                if auth.may("analyst")
+                else ""
+            )
         )
     else:
         st.markdown("**Demo set**: the store holds no demo rows.")
@@ -199,7 +203,10 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     if loads:
         last = loads[0]
         # Who loaded and which file are for analysts and admins.
-        who = f"{last['file_name']}, by {last['loaded_by']}, " if auth.may("analyst") else ""
-        st.text(f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {who}{stamp(last['loaded_at'])}.")
+        if auth.may("analyst"):
+            who = f"{last['file_name']}, by {last['loaded_by']}, "
+            st.text(f"Last change: load {last['load_id']} ({last['kind'].replace('_', ' ')}), {who}{stamp(last['loaded_at'])}.")
+        else:  # load numbers and kinds are the analysts' words
+            st.text(f"Data last changed on {stamp(last['loaded_at'])}.")
     else:
         st.text("Nothing has been loaded yet.")

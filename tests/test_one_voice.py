@@ -11,7 +11,7 @@ PAGES = ("overview", "regions", "capabilities", "centers", "events", "milestones
 # What a viewer must never read: our files, section signs, commands, load kinds, column names of the
 # upload format, the Upload page (a viewer cannot upload), leading zeros in dates.
 INTERNAL = re.compile(
-    r"§|kap_outcome|period_end|Upload page|\b[\w/-]+\.(?:py|csv|md)\b|python -m|remove-demo|\bload \d+ \(|\bseed 00\d|\b0\d (?:January|February|March|April|May|June|"
+    r"§|kap_outcome|period_end|res90_resolves|\b[a-z]+_[a-z_]+ (?:column|sheet)\b|Upload page|History page|\b[\w/-]+\.(?:py|csv|md)\b|python -m|remove-demo|\bload \d+ \(|\bseed 00\d|\b0\d (?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December)\b|\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"
 )
 
@@ -31,8 +31,8 @@ def test_dates_money_and_plurals_are_written_as_itu_writes_them():
 
 
 def _texts(at) -> str:
-    parts = [*at.title, *at.markdown, *at.caption, *at.info, *at.warning, *at.success, *at.error, *at.subheader]
-    tables = [" ".join(map(str, frame.value.to_numpy().ravel())) for frame in at.dataframe]
+    parts = [*at.title, *at.markdown, *at.caption, *at.info, *at.warning, *at.success, *at.error, *at.subheader, *at.text]
+    tables = [" ".join(map(str, frame.value.to_numpy().ravel())) for frame in [*at.dataframe, *at.table]]
     return " ".join([*(str(p.value) for p in parts), *tables])
 
 
