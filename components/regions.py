@@ -145,14 +145,16 @@ def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: s
         "Every region is shown whatever region the sidebar selects. Events with no country (global or virtual) "
         "belong to no region. Activities and resources have no strategic capability: a capability filter leaves them as they are."
     )
-    # Wide enough for "Commonwealth of Independent States"; pinned so it stays in view when a phone scrolls.
-    config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=234)}
+    # Pinned so it stays in view when a phone scrolls; "Commonwealth of Independent States" is cut a little
+    # (whole on hover) so that every figure fits a desktop page.
+    config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=200)}
     for code, header in KPI_COLUMNS.items():
         # Amounts in full, as everywhere (USD 304,000): one way of writing a figure on every page.
         config[code] = st.column_config.NumberColumn(
             header,
             help=f"{names.get(code, header)}: {helps.get(code, '')}",
-            format="USD %,d" if code == "resources_usd" else "localized",
+            # The header says USD: the cells give the amount in full (304,000), as the tiles do after "USD".
+            format="%,d" if code == "resources_usd" else "localized",
         )
     st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch")
     download = frame[["region_name", *KPI_COLUMNS]].rename(columns={"region_name": "Region", **names})
