@@ -465,18 +465,9 @@ def summary(tabs: list[Session], replicas: int, think_s: float, seconds: float, 
     }
 
 
-def run_crowd(
-    url: str,
-    sessions: int,
-    think_s: float,
-    seconds: float,
-    pids: list[int] | None = None,
-    replicas: int = 1,
-    seed: int = 0,
-    pages: dict[str, float] | None = None,
-) -> dict:
-    """Run a crowd (see crowd()) and return its summary; for code that is not async."""
-    return asyncio.run(crowd(url, sessions, think_s, seconds, pids=pids, replicas=replicas, seed=seed, pages=pages))
+def run_crowd(url: str, sessions: int, think_s: float, seconds: float, **options) -> dict:
+    """Run a crowd (see crowd(): pids, replicas, seed, pages) and return its summary; for code that is not async."""
+    return asyncio.run(crowd(url, sessions, think_s, seconds, **options))
 
 
 def server_pids(url: str) -> list[int]:
@@ -532,7 +523,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def command(args: argparse.Namespace) -> int:
     """Run `python -m bench crowd` with parsed args and print the summary."""
     pids = args.pid + [int(p) for p in args.pids.split(",") if p.strip()]
-    result = run_crowd(args.url, args.sessions, args.think, args.minutes * 60, pids or None, args.replicas, args.seed)
+    result = run_crowd(
+        args.url, args.sessions, args.think, args.minutes * 60, pids=pids or None, replicas=args.replicas, seed=args.seed
+    )
     print(json.dumps(result, indent=2) if args.json else describe(result, args.url))
     return 0
 

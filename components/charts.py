@@ -137,19 +137,12 @@ def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: 
     config = {column: st.column_config.DateColumn(format="D MMMM YYYY") for column in dates}
     for column, width in fitted_widths(measured).items():
         config[column] = {**config.get(column, st.column_config.Column()), "width": width}
-    for column, given in (column_config or {}).items():
-        config[column] = given if column not in config else _narrowed(given, config[column])
+    for column, given in (column_config or {}).items():  # a caller's own configuration keeps the fitted width
+        config[column] = {**given, "width": config.get(column, {}).get("width") or given.get("width")}
     st.dataframe(drawn, hide_index=True, width="stretch", column_config=config or None, **{"placeholder": "", **options})
     if shown and len(shown) < len(frame.columns):
         others = [str(c) for c in frame.columns if c not in shown]
         st.caption(f"The downloads also give {', '.join(others[:-1]) + ' and ' + others[-1] if len(others) > 1 else others[0]}.")
-
-
-def _narrowed(given, fitted):
-    """A column's own configuration with the fitted width (a configuration is a dict in this Streamlit)."""
-    if isinstance(given, dict) and isinstance(fitted, dict):
-        return {**given, "width": fitted.get("width") or given.get("width")}
-    return given
 
 
 def render_table_downloads(
@@ -160,14 +153,13 @@ def render_table_downloads(
     A closed expander's table is not sent: most readers never open it, and a grid costs a rerun its
     serialisation (opening it reruns the page with the table).
     """
-    if expanded:
-        with st.expander(title, expanded=True):
-            render_table(table, shown=shown)
-            render_downloads(table, title, key)
-        return
-    box = st.expander("Table behind this chart", key=f"table_{key}", on_change="rerun")
+    box = (
+        st.expander(title, expanded=True)
+        if expanded
+        else st.expander("Table behind this chart", key=f"table_{key}", on_change="rerun")
+    )
     with box:
-        if box.open:
+        if expanded or box.open:
             render_table(table, shown=shown)
             render_downloads(table, title, key)
 

@@ -189,6 +189,16 @@ def _due(due_on: pd.Series, precision: pd.Series) -> list[str]:
     return ["not stated" if p == "not_stated" else words.dated(d, p) for d, p in zip(due_on, precision)]
 
 
+def _milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Milestones as a reader sees them: dates as exact as their source, headers in words."""
+    table = date_columns(frame, "due_on", "completed_on")
+    table["due_on"] = _due(table["due_on"], frame["date_precision"])
+    table["completed_on"] = [
+        "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
+    ]
+    return table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+
+
 def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
     title = f"Milestones by due date: done, due, overdue or open, {words.as_at(as_of)}"
@@ -208,12 +218,7 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
             f"Showing the {len(frame):,} most pressing of {total:,} milestones (overdue oldest first, then the next due, "
             "then the latest done): " + caption
         )
-    table = date_columns(frame, "due_on", "completed_on")
-    table["due_on"] = _due(table["due_on"], frame["date_precision"])
-    table["completed_on"] = [
-        "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
-    ]
-    table = table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    table = _milestone_rows(frame)
     render_chart(
         figure(milestone_timeline_as_of, frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
     )
@@ -226,12 +231,7 @@ def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
     if frame.empty:
         render_empty("milestones", filters_hint=False)
         return
-    table = date_columns(frame, "due_on", "completed_on")
-    table["due_on"] = _due(table["due_on"], frame["date_precision"])
-    table["completed_on"] = [
-        "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
-    ]
-    table = table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    table = _milestone_rows(frame)
     # Owner, source and days past due are in the downloads: nine columns left the titles a few words wide.
     render_table(table, shown=["Milestone", "Title", "KAP outcome", "Due", "Completed", "Status"])
     render_downloads(table, title, "milestones")
