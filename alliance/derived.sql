@@ -1,5 +1,5 @@
 -- Columns derived from the reference tables, refreshed at the end of every write (load, rollback,
--- demo removal): a row's region is its country's region; an event with no country is GLB; an
+-- demo removal): a row's region is its country's region (a resource's, the region it is for); an event with no country is GLB; an
 -- activity's or event's plan cycle covers its start date; an activity counts under its regional
 -- initiative's region in that cycle (data contract section 2), else its country's; an event's
 -- region in the actions-by-region table is that of its first initiative, else its own; a center
@@ -15,8 +15,9 @@ where region_code is distinct from (select c.region from countries c where c.iso
 update events set region_code = coalesce((select c.region from countries c where c.iso3 = events.country), 'GLB')
 where region_code is distinct from coalesce((select c.region from countries c where c.iso3 = events.country), 'GLB');
 
-update resources set region_code = (select c.region from countries c where c.iso3 = resources.country)
-where region_code is distinct from (select c.region from countries c where c.iso3 = resources.country);
+-- A resource counts in the region it serves (for_region); none: the whole Alliance, in no region.
+update resources set region_code = for_region
+where region_code is distinct from for_region;
 
 update activities set cycle = (
     select cy.cycle from cycles cy where activities.start_date between cy.starts_on and cy.ends_on
@@ -25,12 +26,18 @@ where cycle is distinct from (
     select cy.cycle from cycles cy where activities.start_date between cy.starts_on and cy.ends_on
 );
 
+-- An undated activity has no cycle: its initiative's region is the one every cycle gives that code
+-- (codes carry their region's prefix), if they agree.
 update activities set region_code = coalesce(
     (select i.region from initiatives i where i.code = activities.regional_initiative and i.cycle = activities.cycle),
+    (select min(i.region) from initiatives i where i.code = activities.regional_initiative and activities.cycle is null
+     having count(distinct i.region) = 1),
     (select c.region from countries c where c.iso3 = activities.country)
 )
 where region_code is distinct from coalesce(
     (select i.region from initiatives i where i.code = activities.regional_initiative and i.cycle = activities.cycle),
+    (select min(i.region) from initiatives i where i.code = activities.regional_initiative and activities.cycle is null
+     having count(distinct i.region) = 1),
     (select c.region from countries c where c.iso3 = activities.country)
 );
 

@@ -214,8 +214,8 @@ def flatten(figures_: dict, prefix: str = "") -> dict:
         path = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(flatten(value, path + "."))
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            flat[path] = value
+        elif value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            flat[path] = value  # None: not recorded, which differs from 0
     return flat
 
 

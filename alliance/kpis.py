@@ -3,6 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
+from alliance import words
 from alliance.queries import rows
 
 REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
@@ -42,6 +43,7 @@ SUMMARY_QUERIES = (
     "activities_by_initiative",
     "milestones_summary",
     "resources_summary",
+    "reported_list",
 )
 
 
@@ -86,8 +88,11 @@ def summary(
         },
         "events": {
             "total": events["events"],
-            "participants": int(events["participants"]),
-            "trained_certified": int(events["trained_certified"]),
+            # A blank is unknown: None when no counted event states the figure, never 0.
+            "participants": _count(events["participants"]),
+            "participants_stated": events["participants_stated"],
+            "trained_certified": _count(events["trained_certified"]),
+            "trained_stated": events["trained_stated"],
             "by_region": {r["region_code"]: r["events"] for r in q["events_by_region"]},
         },
         "activities": {
@@ -97,10 +102,33 @@ def summary(
         },
         "milestones": {"total": milestones["milestones"], "done": milestones["done"], "overdue": milestones["overdue"]},
         "resources_usd": _number(q["resources_summary"][0]["resources_usd"]),
+        "reported": [
+            {
+                "kpi": r["kpi"],
+                "value": _number(r["value"]),
+                "qualifier": r["qualifier"],
+                "as_of": r["as_of"].isoformat(),
+                "from": r["from_date"].isoformat() if r["from_date"] else None,
+                "region": r["region"],
+                "source": r["source"],
+            }
+            for r in q["reported_list"]
+        ],
     }
     if detail:
+        resources = q["resources_summary"][0]
         result["events"]["participants_over"] = bool(events["participants_over"])
+        result["resources"] = {
+            "counted": resources["resources"],
+            "stated": resources["resources_stated"],
+            "alliance_wide_usd": None if resources["alliance_wide_usd"] is None else _number(resources["alliance_wide_usd"]),
+        }
+        result["undated"] = rows(con, "undated_summary", region=region)[0]
     return result
+
+
+def _count(value) -> int | None:
+    return None if value is None else int(value)
 
 
 def _number(value: float) -> int | float:
@@ -140,38 +168,81 @@ TILES = (
 
 # Tiles that count a state at the as-of date; the others count the period.
 STOCK_TILES = frozenset({"milestones_overdue"})
+# Tiles of the whole Alliance whatever region is chosen (data contract section 3).
+ALLIANCE_WIDE_TILES = frozenset({"milestones_done", "milestones_overdue"})
+# Tiles summed over the events that state the figure: (summary key of how many state it, what they count).
+STATED_TILES = {
+    "event_participants": ("participants_stated", "participants", "attendance"),
+    "trained_certified": ("trained_stated", "people trained or certified", "them"),
+}
 
 
 def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | None = None) -> list[dict]:
-    """Each tile's value now, its change since the comparison date, and its progress to a target.
+    """Each tile's value now (None: not recorded), its change since the comparison, its progress to a target,
+    the published figures beside it, and the notes a reader needs to read it right.
 
     in_cycle: the same summary counted from the start of the plan cycle of the as-of date; a target is
     set for a cycle, so progress (and the Overview's verdict) counts the cycle's flows, whatever period is shown.
     """
     by_kpi = {t["kpi"]: t for t in targets}
+    regional = current.get("region") is not None
     result = []
     for code, label, path in TILES:
         now, before = _pick(current, path), _pick(previous, path)
         counted = _pick(in_cycle, path) if in_cycle else now
         target = by_kpi.get(code)
+        dotted = ".".join(path)
+        reported = [r for r in current.get("reported", ()) if r["kpi"] == dotted]
         result.append(
             {
                 "kpi": code,
                 "label": label,
                 "value": now,
-                "change": now - before,
+                "change": None if now is None or before is None else now - before,
                 "target": target["target"] if target else None,
                 "target_period_end": target["period_end"] if target else None,
-                "progress": (counted / target["target"]) if target and target["target"] else None,
+                "progress": (counted / target["target"]) if target and target["target"] and counted is not None else None,
                 "in_cycle": counted,
                 "stock": code in STOCK_TILES,
                 "over": code == "event_participants" and current["events"].get("participants_over", False),
+                "alliance_wide": regional and code in ALLIANCE_WIDE_TILES,
+                "reported": reported,
+                "incomplete": any(words.lower_bound_missed(now if now is not None else 0, r) for r in reported),
+                "note": _tile_note(code, current),
             }
         )
     return result
 
 
-def _pick(summary_: dict, path: tuple) -> float:
+def _tile_note(code: str, current: dict) -> str:
+    """What a tile's number covers, where the number alone would mislead."""
+    events = current["events"]
+    if code in STATED_TILES:
+        stated, what, recorded = STATED_TILES[code]
+        total = _pick(current, ("events", code.replace("event_", "")))
+        return words.stated_sum(
+            total,
+            events[stated],
+            events["total"],
+            what,
+            recorded,
+            code == "event_participants" and events.get("participants_over", False),
+        )
+    if code == "resources_usd" and "resources" in current:
+        resources, notes = current["resources"], []
+        if resources["counted"] > resources["stated"]:
+            notes.append(f"{resources['stated']:,} of {words.count_of(resources['counted'], 'resource')} state an amount")
+        if current.get("region") and resources.get("alliance_wide_usd"):
+            notes.append(f"Alliance-wide resources ({words.money(resources['alliance_wide_usd'])}) are in no region's figure")
+        undated = current.get("undated") or {}
+        if undated.get("resources"):
+            amount = f", {words.money(undated['resources_usd'])}" if undated.get("resources_usd") else ""
+            notes.append(f"{words.count_of(undated['resources'], 'resource')} with no date stated{amount}, in no period")
+        return "; ".join(notes)
+    return ""
+
+
+def _pick(summary_: dict, path: tuple):
     value = summary_
     for part in path:
         value = value[part]

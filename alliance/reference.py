@@ -23,11 +23,17 @@ class Reference:
     outcomes: set[tuple[str, str]]
     kpis: set[str]
     regions: set[str]
+    region_names: dict[str, str] = field(default_factory=dict)
     existing_eois: set[str] = field(default_factory=set)
     existing_center_eois: dict[str, str | None] = field(default_factory=dict)
 
     def country(self, text: str) -> str | None:
         return self.country_names.get(name_key(text))
+
+    def region(self, text: str) -> str | None:
+        """Return the ITU-D region a code or a name stands for ("ASP", "Asia and the Pacific", "Asia-Pacific")."""
+        code = text.strip().upper()
+        return code if code in self.regions else self.region_names.get(key(text))
 
     def suggest_country(self, text: str) -> str | None:
         close = difflib.get_close_matches(name_key(text), list(self.country_names), n=1, cutoff=0.75)
@@ -78,6 +84,10 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> Reference:
                 capabilities[key(alias)] = code
     choices["capability"] = capabilities
 
+    regions = dict(con.execute("select region_code, region_name from regions where region_code <> 'GLB'").fetchall())
+    region_names = {key(name): code for code, name in regions.items()}
+    # Names people write for a region that are not its name in data/regions.csv.
+    region_names.update({"asia_pacific": "ASP", "cis": "CIS", "arab_region": "ARB", "america": "AMS", "the_americas": "AMS"})
     return Reference(
         country_names=names,
         country_label=label,
@@ -89,7 +99,8 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> Reference:
         cycles=con.execute("select cycle, starts_on, ends_on from cycles order by starts_on").fetchall(),
         outcomes={(c, code.upper()) for code, c in con.execute("select code, cycle from outcomes").fetchall()},
         kpis={k for (k,) in con.execute("select kpi_code from kpis").fetchall()},
-        regions={r for (r,) in con.execute("select region_code from regions where region_code <> 'GLB'").fetchall()},
+        regions=set(regions),
+        region_names=region_names,
         existing_eois={e for (e,) in con.execute("select eoi_id from eois").fetchall()},
         existing_center_eois=dict(con.execute("select center_id, eoi_id from centers").fetchall()),
     )

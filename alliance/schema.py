@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 # Column kinds: text, date, country, choice, capabilities, initiative, initiatives, outcome,
-# int (whole number >= 0), number (>= 0), kpi, region, bool.
+# int (whole number >= 0), number (>= 0), kpi, kpi_path, region, bool.
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ CHOICES: dict[str, dict[str, str]] = {
     },
     # How exact a row's main date is (not in the contract: built-in rows from the seeds use it).
     "date_precision": {"day": "Day", "month": "Month", "year": "Year", "not_stated": "Not stated"},
+    "qualifier": {"exact": "Exact", "over": "Over", "nearly": "Nearly", "about": "About"},
     "resource_kind": {
         "voluntary_contribution": "Voluntary contribution",
         "in_kind": "In kind",
@@ -207,7 +208,8 @@ SHEETS: dict[str, Sheet] = {
                 C("milestone_id", "text", True),
                 C("title", "text", True),
                 C("kap_outcome", "outcome"),
-                C("due_on", "date", True),
+                C("due_on", "date"),
+                C("announced_on", "date"),
                 C("completed_on", "date"),
                 C("owner", "text"),
                 # How exact due_on and completed_on are (not in the contract).
@@ -227,9 +229,26 @@ SHEETS: dict[str, Sheet] = {
                 C("amount_usd", "number"),
                 C("signed_on", "date", True),
                 C("country", "country"),
+                C("for_region", "region"),
                 C("date_precision", "choice", choices="date_precision"),
             ),
             aliases=("resource", "resource_mobilization", "partnerships"),
+        ),
+        Sheet(
+            "reported",
+            "Reported",
+            ("reported_id",),
+            (
+                C("reported_id", "text", True),
+                C("kpi", "kpi_path", True),
+                C("as_of", "date", True),
+                C("from_date", "date"),
+                C("region", "region"),
+                C("value", "number", True),
+                C("qualifier", "choice", True, "qualifier"),
+                C("source", "text", True),
+            ),
+            aliases=("reported_figures", "published", "published_figures"),
         ),
         Sheet(
             "initiatives",
@@ -279,5 +298,33 @@ SHEETS: dict[str, Sheet] = {
 EXTRA_COLUMNS = (C("source", "text"),)
 
 # Loaded in this order so that references inside one upload resolve.
-LOAD_ORDER = ("initiatives", "outcomes", "targets", "eois", "centers", "events", "activities", "milestones", "resources")
-DATA_TABLES = ("eois", "centers", "events", "activities", "milestones", "resources")
+LOAD_ORDER = (
+    "initiatives",
+    "outcomes",
+    "targets",
+    "eois",
+    "centers",
+    "events",
+    "activities",
+    "milestones",
+    "resources",
+    "reported",
+)
+DATA_TABLES = ("eois", "centers", "events", "activities", "milestones", "resources", "reported")
+
+# The figures of `kpis --json` a Reported row may name (data contract, section 3), as dotted paths.
+KPI_PATHS = (
+    "eois.total",
+    "eois.countries",
+    "eois.center_requests",
+    "centers.total",
+    "centers.launched",
+    "events.total",
+    "events.participants",
+    "events.trained_certified",
+    "activities.total",
+    "activities.completed",
+    "milestones.total",
+    "milestones.done",
+    "resources_usd",
+)

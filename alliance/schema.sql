@@ -51,11 +51,19 @@ create table activities (
 );
 create table milestones (
     milestone_id varchar, title varchar, kap_outcome varchar, due_on date, completed_on date,
-    owner varchar, date_precision varchar, completed_precision varchar, source varchar, is_demo boolean default false
+    owner varchar, date_precision varchar, completed_precision varchar, source varchar, is_demo boolean default false,
+    announced_on date
 );
 create table resources (
     resource_id varchar, partner varchar, kind varchar, amount_usd double, signed_on date,
-    country varchar, date_precision varchar, source varchar, is_demo boolean default false, region_code varchar
+    country varchar, date_precision varchar, source varchar, is_demo boolean default false, region_code varchar,
+    for_region varchar
+);
+-- Figures as a document published them ("over 70 EoIs"), shown beside what the records count,
+-- never added to it (data contract, the Reported sheet). from_date is the contract's `from`.
+create table if not exists reported (
+    reported_id varchar, kpi varchar, as_of date, from_date date, region varchar, value double,
+    qualifier varchar, source varchar, is_demo boolean default false
 );
 
 -- Every load, rollback and demo removal; the snapshot before it makes it reversible.

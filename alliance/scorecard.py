@@ -92,6 +92,8 @@ def overview_status(tiles: list[dict], milestones: dict, as_of: date, cycles: li
             if tile["target"] is None or not start <= _day(tile["target_period_end"]) <= end:
                 continue
             actual = tile.get("in_cycle", tile["value"])  # counted from the cycle's start, as its target is
+            if actual is None:  # not recorded: neither on track nor behind
+                continue
             status = measure_status(actual, tile["target"], expected_share(as_of, start, _day(tile["target_period_end"])))
             counts[status] += 1
     if counts["off track"]:
@@ -107,6 +109,12 @@ def overview_status(tiles: list[dict], milestones: dict, as_of: date, cycles: li
         "overdue": milestones["overdue"],
         "total": milestones["total"],
     }
+
+
+def cycle_of(cycles: list[dict], as_of: date) -> str | None:
+    """The plan cycle the as-of date falls in (rows of cycles_list.sql), or None."""
+    found = [c for c in cycles if _day(c["starts_on"]) <= as_of <= _day(c["ends_on"])]
+    return found[0]["cycle"] if found else None
 
 
 def cycle_start(cycles: list[dict], as_of: date) -> date | None:

@@ -21,7 +21,7 @@ import duckdb
 from alliance import DATA_DIR, AllianceError
 from alliance.schema import SHEETS
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Columns added since schema 1 (a store made before gains them, blank, on its next start; schema 2
 # lacked milestones.completed_precision). Schema 4 added the editions table (schema.sql's
 # "create table if not exists" statements are run again by an upgrade).
@@ -38,11 +38,20 @@ _ADDED_COLUMNS = (
     ("milestones", "completed_precision", "varchar"),
     ("resources", "date_precision", "varchar"),
     ("targets", "is_demo", "boolean default false"),
+    # Schema 5 (data contract of 6 December 2026): when a milestone was set, the region a resource
+    # serves, and the reported table (created by schema.sql's "if not exists").
+    ("milestones", "announced_on", "date"),
+    ("resources", "for_region", "varchar"),
 )
 # Reference tables analysts extend by upload, by key: an upgrade adds and refreshes shipped rows only.
 _ADDED_REFERENCE = {"initiatives": ("cycle", "code"), "outcomes": ("cycle", "code"), "kap_priorities": ("cycle", "code")}
 # Built-in rows shipped by an earlier version and since withdrawn (the audit against the seeds).
-RETIRED_BUILTIN = {"events": ("EV-2022-01",), "activities": ("ACT-2018-08", "ACT-2022-02", "ACT-2022-03", "ACT-2022-04")}
+# MS-2023-01, the launch, is the Alliance's starting point, not a milestone achieved (schema 5).
+RETIRED_BUILTIN = {
+    "events": ("EV-2022-01",),
+    "activities": ("ACT-2018-08", "ACT-2022-02", "ACT-2022-03", "ACT-2022-04"),
+    "milestones": ("MS-2023-01",),
+}
 _SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 _DERIVED_SQL = Path(__file__).with_name("derived.sql")
 

@@ -4,6 +4,8 @@ import re
 from datetime import date
 
 LAUNCH = date(2023, 1, 25)
+# What a figure no record states reads as: never 0.
+NOT_RECORDED = "not recorded"
 
 
 def day(value: date) -> str:
@@ -47,7 +49,7 @@ def since_launch(end: date) -> str:
 def dated(value: date | None, precision: str | None) -> str:
     """A stored date with how exact its source is: '2018 (month not stated)', 'date not stated (by 10 May 2023)'."""
     if value is None:
-        return ""
+        return "date not stated" if precision == "not_stated" else ""
     if precision == "year":
         return f"{value.year} (month not stated)"
     if precision == "month":
@@ -57,10 +59,62 @@ def dated(value: date | None, precision: str | None) -> str:
     return day(value)
 
 
-def count(value: int | float, over: bool = False) -> str:
-    """A count with thousands separators; 'over 300' when the source gives a lower bound."""
+def count(value: int | float | None, over: bool = False) -> str:
+    """A count with thousands separators; 'over 300' when the source gives a lower bound; None: not recorded."""
+    if value is None:
+        return NOT_RECORDED
     text = f"{value:,.0f}"
     return f"over {text}" if over else text
+
+
+def span(start: date | None, end: date | None) -> str:
+    """The days something lasted, as its source words them: '15 March 2023', '15-16 March 2023', '30 May-2 June 2023'."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return day(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}-{day(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B}-{day(end)}"
+    return f"{day(start)}-{day(end)}"
+
+
+def since_cycle(start: date | None, cycle: str | None) -> str:
+    """From when a plan cycle's target counts: 'since 1 January 2026, the start of WTDC-25'."""
+    if start is None:
+        return ""
+    return f"since {day(start)}, the start of {cycle}" if cycle else f"since {day(start)}"
+
+
+def stated_sum(total: int | None, stated: int, of: int, what: str, recorded: str, over: bool = False) -> str:
+    """A sum over the events that state a figure: '355 participants at 3 of 7 events that recorded attendance';
+    'participants not recorded at any of the 7 events'. A blank is unknown, never 0."""
+    if not of:
+        return ""
+    if total is None or not stated:
+        return f"{what} not recorded at {'the event' if of == 1 else f'any of the {of:,} events'}"
+    if stated == of:
+        return f"{count(total, over)} {what}, recorded at {'the event' if of == 1 else f'all {of:,} events'}"
+    return f"{count(total, over)} {what} at {stated:,} of {count_of(of, 'event')} that recorded {recorded}"
+
+
+_QUALIFIERS = {"exact": "", "over": "over ", "nearly": "nearly ", "about": "about "}
+
+
+def reported(item: dict) -> str:
+    """A figure as a document published it: 'over 70, as published in <source> for 15 April 2023'."""
+    value = money(item["value"]) if item["kpi"] == "resources_usd" else count(item["value"])
+    when = item["as_of"] if isinstance(item["as_of"], date) else date.fromisoformat(item["as_of"])
+    start = item.get("from")
+    start = start if isinstance(start, date) or start is None else date.fromisoformat(start)
+    period_ = f"for {day(start)} to {day(when)}" if start else f"as at {day(when)}"
+    return f"{_QUALIFIERS.get(item['qualifier'], '')}{value}, as published in {item['source']} {period_}"
+
+
+def lower_bound_missed(counted, item: dict) -> bool:
+    """True when the records count less than a published figure that is a lower bound (exact or 'over')."""
+    return item["qualifier"] in ("exact", "over") and counted is not None and counted < item["value"]
 
 
 # Region names that take "the" in a sentence: "in the Americas", "in Africa".

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import count, count_of, month
+from alliance.words import NOT_RECORDED, count, count_of, month, reported
+from components.escape import plain
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
 
@@ -15,14 +16,25 @@ def render_tiles(
     period_label: str,
     stock_label: str,
     edition: bool = False,
+    progress_since: str = "",
+    region_name: str | None = None,
 ) -> None:
     """Draw KPI tiles in rows; each says when it counts, its definition on hover and its change since compare_label
-    (an edition's name, shown on every tile: "+3 since TDAG-26"; or a date, said once above them)."""
+    (an edition's name, shown on every tile: "+3 since TDAG-26"; or a date, said once above them).
+
+    A figure no record states reads "not recorded", never 0; a published figure stands beside the counted one;
+    progress_since says from when a target's progress counts ("since 1 January 2026, the start of WTDC-25").
+    """
     definitions = dict(zip(kpi_definitions["kpi_code"], kpi_definitions["definition"]))
     flows = ", ".join(t["label"] for t in tiles if not t["stock"])
     stocks = ", ".join(t["label"] for t in tiles if t["stock"])
+    scope = (
+        f" Counted for {region_name}, except the tiles marked Alliance-wide (milestones belong to the whole Alliance)."
+        if region_name
+        else ""
+    )
     st.caption(
-        f"{flows}: {period_label}. {stocks}: {stock_label}. "
+        f"{flows}: {period_label}. {stocks}: {stock_label}.{scope} "
         f"Under each figure: the change since {compare_label}"
         + (" (the same figure counted on the data that edition holds)" if edition else "")
         + ". Hover on (?) for the definition."
@@ -33,22 +45,32 @@ def render_tiles(
         for tile in tiles:
             worse_when_up = tile["kpi"] == "milestones_overdue"
             change = tile["change"]
+            value = tile["value"]
             with st.container(width=TILE_WIDTH, gap="small"):
                 st.metric(
-                    tile["label"],
-                    count(tile["value"], tile["over"]),  # the label says USD: a tile holds no more at a phone's width
-                    delta=f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
+                    tile["label"] + (" (Alliance-wide)" if tile.get("alliance_wide") else ""),
+                    # the label says USD: a tile holds no more at a phone's width
+                    NOT_RECORDED if value is None else count(value, tile["over"]),
+                    delta=None if change is None else f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",
                     help=definitions.get(tile["kpi"]),
                     border=True,
                 )
+                if tile.get("note"):
+                    st.caption(plain(tile["note"][0].upper() + tile["note"][1:] + "."))
+                for item in tile.get("reported", ()):
+                    st.caption(plain("Published: " + reported(item) + "."))
+                if tile.get("incomplete"):
+                    st.caption(":orange[The records count less than was published: they are incomplete.]")
                 if tile["target"] is not None:
                     progress = min(max(tile["progress"] or 0, 0), 1)
+                    counted = NOT_RECORDED if tile["in_cycle"] is None else f"{tile['in_cycle']:,.0f}"
                     st.progress(
                         progress,
-                        text=f"{tile['progress']:.0%} of the plan cycle's target, {tile['target']:,.0f} by "
-                        f"{month(tile['target_period_end'])}",
+                        text=plain(
+                            f"{counted} of {tile['target']:,.0f} {progress_since}; target for {month(tile['target_period_end'])}"
+                        ),
                     )
 
 

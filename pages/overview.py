@@ -2,8 +2,8 @@
 
 from alliance import words
 from alliance.figures import eois_over_time
-from alliance.kpis import tiles
-from alliance.scorecard import cycle_start, overview_status
+from alliance.kpis import REGION_NAMES, tiles
+from alliance.scorecard import cycle_of, cycle_start, overview_status
 from components import auth, data
 from components.charts import figure, render_chart, render_empty
 from components.editions import choose_comparison
@@ -37,6 +37,8 @@ render_tiles(
     f.period_label,
     f.stock_label,
     edition=against_edition,
+    progress_since=words.since_cycle(start, cycle_of(cycles, f.as_of)),
+    region_name=REGION_NAMES.get(f.region),
 )
 
 eois = data.frame("eois_cumulative", **f.params)

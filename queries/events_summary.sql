@@ -1,4 +1,4 @@
--- One row: events starting in the period $period_start to $as_of (a flow), their participants (and whether that sum is a lower bound, some counts being "over N") and people trained or certified (blanks count 0). Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
+-- One row: events starting in the period $period_start to $as_of (a flow); their participants and people trained or certified, summed over the events that state the figure (NULL when none does: a blank is unknown, never 0), how many state each, and whether the participants are a lower bound (some counts being "over N"). Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with events_counted as (
     select *
     from events_regional
@@ -11,8 +11,10 @@ with events_counted as (
 final as (
     select
         count(*) as events,
-        coalesce(sum(participants), 0) as participants,
-        coalesce(sum(trained_certified), 0) as trained_certified,
+        sum(participants) as participants,
+        count(participants) as participants_stated,
+        sum(trained_certified) as trained_certified,
+        count(trained_certified) as trained_stated,
         coalesce(bool_or(participants_over), false) as participants_over,
     from events_counted
 )

@@ -1,4 +1,4 @@
--- One row per ITU-D region (GLB excluded): the contract KPIs counted in that region, as `kpis --region` counts them. Flows count the period $period_start to $as_of, stocks are at $as_of. Params: $as_of, $period_start (NULL = no start), $capability (NULL = all).
+-- One row per ITU-D region (GLB excluded): the contract KPIs counted in that region, as `kpis --region` counts them (resources: those for that region; Alliance-wide ones are in none). Flows count the period $period_start to $as_of, stocks are at $as_of. Params: $as_of, $period_start (NULL = no start), $capability (NULL = all).
 -- Each CTE copies the filters of its contract query (eois_summary, centers_summary, events_summary,
 -- activities_summary, resources_summary); activities and resources carry no capabilities.
 with eois_counted as (
@@ -49,8 +49,10 @@ events_by_region as (
     select
         region_code,
         count(*) as events_total,
-        coalesce(sum(participants), 0) as event_participants,
-        coalesce(sum(trained_certified), 0) as trained_certified,
+        sum(participants) as event_participants,
+        count(participants) as participants_stated,
+        sum(trained_certified) as trained_certified,
+        count(trained_certified) as trained_stated,
     from events_counted
     group by region_code
 ),
@@ -95,8 +97,11 @@ final as (
         coalesce(c.centers_total, 0) as centers_total,
         coalesce(c.centers_launched, 0) as centers_launched,
         coalesce(v.events_total, 0) as events_total,
-        coalesce(v.event_participants, 0)::bigint as event_participants,
-        coalesce(v.trained_certified, 0)::bigint as trained_certified,
+        -- NULL where no event of the region states the figure: not recorded, never 0.
+        v.event_participants::bigint as event_participants,
+        coalesce(v.participants_stated, 0) as participants_stated,
+        v.trained_certified::bigint as trained_certified,
+        coalesce(v.trained_stated, 0) as trained_stated,
         coalesce(a.activities_total, 0) as activities_total,
         coalesce(s.resources_usd, 0)::double as resources_usd,
     from regions r

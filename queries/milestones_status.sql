@@ -1,4 +1,4 @@
--- One row per milestone with its status at $as_of: done (completed by then), open (not done, due date not stated), overdue (due before and not done), or due; the $limit most pressing (overdue oldest first, then due soonest, then done latest), each with the count of all. Params: $as_of, $limit.
+-- One row per milestone existing at $as_of (announced by then, or never said when) with its status then: done (completed by then, or completed on a date not stated), open (not done, due date not stated), overdue (due before and not done), or due; the $limit most pressing (overdue oldest first, then due soonest, then done latest), each with the count of all. Params: $as_of, $limit.
 with status as (
     select
         m.milestone_id,
@@ -14,16 +14,18 @@ with status as (
         m.date_precision,
         m.completed_precision,
         case
-            when m.completed_on <= $as_of then 'done'
-            when m.date_precision = 'not_stated' then 'open'
+            when m.completed_on <= $as_of or (m.completed_on is null and m.completed_precision = 'not_stated') then 'done'
+            when m.due_on is null or m.date_precision = 'not_stated' then 'open'
             when m.due_on < $as_of then 'overdue'
             else 'due'
         end as status,
         case
-            when m.completed_on <= $as_of or m.date_precision = 'not_stated' then null
+            when m.completed_on <= $as_of or m.due_on is null or m.date_precision = 'not_stated' then null
+            when m.completed_on is null and m.completed_precision = 'not_stated' then null
             else datediff('day', m.due_on, $as_of)
         end as days_past_due,
     from milestones m
+    where m.announced_on is null or m.announced_on <= $as_of
 ),
 
 pressing as (

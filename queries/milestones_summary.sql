@@ -1,5 +1,11 @@
--- One row: every milestone (a stock), those done in the period $period_start to $as_of (a flow), and those overdue at $as_of: due before it, not done by it, with a stated due date (milestones are Alliance-wide). Params: $as_of, $period_start (NULL = no start).
-with final as (
+-- One row: the milestones existing at $as_of (announced by then, or with no announcement date: a stock), those done in the period $period_start to $as_of (a flow; a completion whose date is not stated is in no period), and those overdue at $as_of: existing, due before it with a stated due date, not done by it (milestones are Alliance-wide). Params: $as_of, $period_start (NULL = no start).
+with milestones_existing as (
+    select *
+    from milestones
+    where announced_on is null or announced_on <= $as_of
+),
+
+final as (
     select
         count(*) as milestones,
         count(*) filter (
@@ -8,8 +14,9 @@ with final as (
         count(*) filter (
             where (completed_on is null or completed_on > $as_of) and due_on < $as_of
               and date_precision is distinct from 'not_stated'
+              and (completed_on is not null or completed_precision is distinct from 'not_stated')
         ) as overdue,
-    from milestones
+    from milestones_existing
 )
 
 select * from final

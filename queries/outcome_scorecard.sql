@@ -1,4 +1,4 @@
--- One row per action-plan outcome of plan cycle $cycle and measure (its linked activities: total, completed, beneficiaries; its linked milestones: total, done, overdue): the actual at $as_of, or at the end of the cycle when it ended before (final results do not move), and the target set for the measure's KPI, if any. Params: $cycle, $as_of, $region (NULL = all; targets with no region).
+-- One row per action-plan outcome of plan cycle $cycle and measure (its linked activities: total, completed, beneficiaries (NULL when none states them); its linked milestones announced by then: total, done, overdue): the actual at $as_of, or at the end of the cycle when it ended before (final results do not move), and the target set for the measure's KPI, if any. Params: $cycle, $as_of, $region (NULL = all; targets with no region).
 with measures as (
     select * from (values
         (1, 'Activities', 'activities_total', true),
@@ -47,8 +47,11 @@ milestones_linked as (
         m.completed_on,
         m.due_on,
         m.date_precision,
+        m.completed_precision,
+        m.announced_on,
     from milestones m
-    left join cycles cy on m.due_on between cy.starts_on and cy.ends_on
+    -- A milestone's cycle is that of its due date, else of its completion, else of its announcement.
+    left join cycles cy on coalesce(m.due_on, m.completed_on, m.announced_on) between cy.starts_on and cy.ends_on
     where m.kap_outcome is not null
 ),
 
@@ -58,7 +61,8 @@ activity_counts as (
         o.outcome_code,
         count(a.kap_outcome) as activities_total,
         count(a.kap_outcome) filter (where a.status = 'completed') as activities_completed,
-        coalesce(sum(a.beneficiaries), 0)::bigint as beneficiaries,
+        -- NULL when no linked activity states its beneficiaries: not recorded, never 0.
+        sum(a.beneficiaries)::bigint as beneficiaries,
     from outcome_rows_in_cycle o
     left join activities_linked a
         on a.kap_outcome = o.outcome_code and (a.cycle = o.cycle or o.cycles_with_code = 1)
@@ -75,10 +79,12 @@ milestone_counts as (
         count(m.kap_outcome) filter (
             where (m.completed_on is null or m.completed_on > o.counted_to) and m.due_on < o.counted_to
               and m.date_precision is distinct from 'not_stated'
+              and (m.completed_on is not null or m.completed_precision is distinct from 'not_stated')
         ) as milestones_overdue,
     from outcome_rows_in_cycle o
     left join milestones_linked m
         on m.kap_outcome = o.outcome_code and (m.cycle = o.cycle or o.cycles_with_code = 1)
+        and (m.announced_on is null or m.announced_on <= o.counted_to)
     group by o.cycle, o.outcome_code
 ),
 

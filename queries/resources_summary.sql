@@ -1,16 +1,18 @@
--- One row: USD mobilized by resources signed in the period $period_start to $as_of. Params: $as_of, $period_start (NULL = no start), $region (NULL = all).
-with resources_counted as (
-    select amount_usd
+-- One row: USD mobilized by resources signed in the period $period_start to $as_of for region $region (NULL = all, Alliance-wide ones included; a region: those for it), how many resources that counts and how many state an amount, and the USD of the period's Alliance-wide resources (in no region's figures). Params: $as_of, $period_start (NULL = no start), $region (NULL = all).
+with resources_in_period as (
+    select amount_usd, region_code,
     from resources_regional
     where signed_on <= $as_of
       and ($period_start is null or signed_on >= $period_start)
-      and ($region is null or region_code = $region)
 ),
 
 final as (
     select
-        coalesce(sum(amount_usd), 0) as resources_usd,
-    from resources_counted
+        coalesce(sum(amount_usd) filter (where $region is null or region_code = $region), 0) as resources_usd,
+        count(*) filter (where $region is null or region_code = $region) as resources,
+        count(amount_usd) filter (where $region is null or region_code = $region) as resources_stated,
+        sum(amount_usd) filter (where region_code is null) as alliance_wide_usd,
+    from resources_in_period
 )
 
 select * from final

@@ -88,7 +88,7 @@ def _blank_summary() -> dict:
     return {
         "eois": {"total": 0, "countries": 0, "center_requests": 0},
         "centers": {"launched": 0},
-        "events": {"total": 0, "participants": 0, "trained_certified": 0},
+        "events": {"total": 0, "participants": None, "participants_stated": 0, "trained_certified": None, "trained_stated": 0},
         "resources_usd": 0,
         "milestones": {"done": 0, "overdue": 0},
     }

@@ -36,8 +36,11 @@ def test_kpis_from_counts_flows_in_the_period_and_stocks_at_as_of(store):
     # Flows: E3 (15 Apr), E4 (10 May), E6 (30 Jun); E1, E2 and E7 came before the period.
     assert (k["eois"]["total"], k["eois"]["countries"], k["eois"]["center_requests"]) == (3, 3, 2)
     assert k["eois"]["by_status"]["received"] == 1 and k["eois"]["by_status"]["validated"] == 0
-    # V2 (4 Apr, 300 participants) and V3 (8 May); V1 (23 Mar) is before the period.
-    assert (k["events"]["total"], k["events"]["participants"], k["events"]["trained_certified"]) == (2, 300, 0)
+    # V2 (4 Apr, 300 participants) and V3 (8 May, none stated); V1 (23 Mar) is before the period.
+    # Neither states people trained: not recorded (null), never 0.
+    events = k["events"]
+    assert (events["total"], events["participants"], events["participants_stated"]) == (2, 300, 1)
+    assert (events["trained_certified"], events["trained_stated"]) == (None, 0)
     assert (k["activities"]["total"], k["activities"]["completed"]) == (2, 1)  # A2, A3
     assert k["activities"]["by_initiative"] == {"AFR4": 1, "EUR5": 1}
     assert k["resources_usd"] == 304000  # R1 (1 May) and R2 (3 Apr, no amount)
@@ -91,8 +94,10 @@ def test_selected_on_is_a_centers_first_known_date(store, tmp_path):
 def test_no_2018_figure_in_a_2023_period(builtin_store):
     con = builtin_store.connect()
     k = summary(con, H1_2023["as_of"], period_start=H1_2023["period_start"])
-    # Every participant and trainee the seeds count is from 2018 events.
-    assert k["events"]["participants"] == 0 and k["events"]["trained_certified"] == 0
+    # Every participant and trainee the seeds count is from 2018 events: none of 2023 states one,
+    # so the figures are not recorded (None), never 0.
+    assert k["events"]["participants"] is None and k["events"]["trained_certified"] is None
+    assert k["events"]["participants_stated"] == 0 and k["events"]["trained_stated"] == 0
     for table, kpi in (("events", k["events"]["total"]), ("activities", k["activities"]["total"])):
         query = f"select count(*) from {table} where start_date between $period_start and $as_of"
         assert kpi == con.execute(query, H1_2023).fetchall()[0][0], table

@@ -81,11 +81,14 @@ def test_derived_regions_and_cycles_follow_the_reference_data(store, tmp_path):
     activities = {a: (c, r) for a, c, r in con.execute("select activity_id, cycle, region_code from activities").fetchall()}
     # An activity counts under its initiative's region in the cycle of its start date (data contract).
     assert activities == {"A1": ("WTDC-22", "AFR"), "A2": ("WTDC-22", "AFR"), "A3": ("WTDC-22", "EUR"), "A4": ("WTDC-22", "ASP")}
-    for table in ("eois", "centers", "resources"):
+    for table in ("eois", "centers"):
         wrong = con.execute(
             f"select count(*) from {table} t left join countries c on c.iso3 = t.country where t.region_code is distinct from c.region"
         ).fetchall()
         assert wrong == [(0,)], table
+    # A resource counts in the region it is for, not its partner's country's: none given, in no region.
+    wrong = con.execute("select count(*) from resources where region_code is distinct from for_region").fetchall()
+    assert wrong == [(0,)]
     con.close()
     (tmp_path / "initiatives.csv").write_text("code,cycle,region,title\nAFR4,WTDC-22,ARB,Moved for the test\n")
     assert cli("load", tmp_path / "initiatives.csv", "--db", store.path).returncode == 0

@@ -1,0 +1,248 @@
+"""Every figure is what it says: unknown is not zero, money counts where it goes, published totals have a home,
+milestones exist from when they were set, and undated facts count in no period."""
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from conftest import ROOT, cli, navigation_as_served
+
+from alliance.builtin import seed
+from alliance.kpis import summary
+from alliance.queries import frame, rows
+from alliance.store import Store
+
+EVENTS = (
+    "event_id,title,start_date,event_type,country,participants,trained_certified\n"
+    "X1,Forum,2023-03-01,forum,KEN,120,\n"
+    "X2,Webinar,2023-03-02,webinar,,,\n"
+    "X3,Workshop,2023-03-03,workshop,KEN,,\n"
+    "X4,Training,2023-03-04,training,IND,235,10\n"
+)
+RESOURCES = (
+    "resource_id,partner,kind,amount_usd,signed_on,country,for_region\n"
+    "R1,MIC Japan,voluntary_contribution,304000,2023-05-01,JPN,\n"
+    "R2,Partner for Asia,voluntary_contribution,50000,2023-05-02,JPN,Asia and the Pacific\n"
+    "R3,Partner for Africa,in_kind,,2023-05-03,FRA,AFR\n"
+)
+REPORTED = (
+    "reported_id,kpi,as_of,from,region,value,qualifier,source\n"
+    "P1,eois.total,2023-04-15,,,70,over,TDAG report (2023)\n"
+    "P2,eois.countries,2023-04-15,,,55,Over,TDAG report (2023)\n"
+    "P3,events.participants,2023-06-30,2023-01-01,ASP,300,about,Regional report (2023)\n"
+    "P4,eois.total,2024-01-31,,,99,exact,Later report (2024)\n"
+)
+MILESTONES = (
+    "milestone_id,title,due_on,announced_on,completed_on\n"
+    "M1,Set in 2023,2023-06-30,2023-02-01,\n"
+    "M2,Always there,,,\n"
+    "M3,Set in 2023 and late,2023-03-31,2023-03-01,\n"
+)
+
+
+@pytest.fixture
+def empty_store(tmp_path) -> Store:
+    return Store(tmp_path / "store" / "alliance.duckdb").ensure()
+
+
+def _load(store: Store, tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text)
+    done = cli("load", path, "--db", store.path)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _kpis(store: Store, *args) -> dict:
+    done = cli("kpis", "--db", store.path, "--json", *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_kpis_sum_only_the_events_that_state_a_figure_and_say_how_many_do(empty_store, tmp_path):
+    _load(empty_store, tmp_path, "events.csv", EVENTS)
+    events = _kpis(empty_store, "--as-of", "2023-12-31")["events"]
+    # Hand count: participants stated by X1 (120) and X4 (235); trained only by X4 (10).
+    assert (events["total"], events["participants"], events["participants_stated"]) == (4, 355, 2)
+    assert (events["trained_certified"], events["trained_stated"]) == (10, 1)
+    kenya = _kpis(empty_store, "--as-of", "2023-12-31", "--region", "AFR")["events"]
+    # X1 and X3 in Kenya; X3 states nothing; nobody was trained there: not recorded, never 0.
+    assert (kenya["participants"], kenya["participants_stated"]) == (120, 1)
+    assert (kenya["trained_certified"], kenya["trained_stated"]) == (None, 0)
+
+
+def test_blank_counts_are_stored_as_unknown_and_the_region_table_keeps_them_unknown(empty_store, tmp_path):
+    _load(empty_store, tmp_path, "events.csv", EVENTS)
+    con = empty_store.connect()
+    assert con.execute("select participants from events where event_id = 'X3'").fetchall() == [(None,)]
+    by_region = frame(con, "kpis_by_region", as_of=date(2023, 12, 31), period_start=None, capability=None)
+    africa = by_region.set_index("region_code").loc["AFR"]
+    assert africa["events_total"] == 2 and africa["event_participants"] == 120 and africa["participants_stated"] == 1
+    assert africa["trained_stated"] == 0 and pd.isna(africa["trained_certified"])  # not recorded, never 0
+    europe = by_region.set_index("region_code").loc["EUR"]
+    assert europe["events_total"] == 0 and pd.isna(europe["event_participants"])
+
+
+def test_a_resource_for_no_region_is_in_no_regions_figures(empty_store, tmp_path):
+    _load(empty_store, tmp_path, "resources.csv", RESOURCES)
+    assert _kpis(empty_store, "--as-of", "2023-12-31")["resources_usd"] == 354000
+    # R2 is for Asia-Pacific (by name); R1 (Japan, for the whole Alliance) is in no region's figure.
+    assert _kpis(empty_store, "--as-of", "2023-12-31", "--region", "ASP")["resources_usd"] == 50000
+    assert _kpis(empty_store, "--as-of", "2023-12-31", "--region", "AFR")["resources_usd"] == 0
+    con = empty_store.connect()
+    by_region = frame(con, "kpis_by_region", as_of=date(2023, 12, 31), period_start=None, capability=None)
+    assert by_region["resources_usd"].sum() == 50000
+    detail = summary(con, date(2023, 12, 31), "ASP", detail=True)
+    assert detail["resources"]["alliance_wide_usd"] == 304000
+
+
+def test_load_rejects_an_unknown_region_for_a_resource(empty_store, tmp_path):
+    path = tmp_path / "resources.csv"
+    path.write_text("resource_id,partner,kind,signed_on,for_region\nR9,P,mou,2023-05-01,Atlantis\n")
+    done = cli("load", path, "--db", empty_store.path)
+    assert done.returncode == 1
+    assert "row 2, for_region: 'Atlantis' is not an ITU-D region" in done.stderr
+
+
+def test_reported_rows_are_listed_for_their_period_and_region(empty_store, tmp_path):
+    _load(empty_store, tmp_path, "reported.csv", REPORTED)
+    k = _kpis(empty_store, "--as-of", "2023-06-30")
+    assert [r["kpi"] for r in k["reported"]] == ["eois.countries", "eois.total"]  # oldest first, Alliance-wide only
+    assert k["reported"][1] == {
+        "kpi": "eois.total",
+        "value": 70,
+        "qualifier": "over",
+        "as_of": "2023-04-15",
+        "from": None,
+        "region": None,
+        "source": "TDAG report (2023)",
+    }
+    assert k["reported"][0]["qualifier"] == "over"  # "Over" as the file wrote it
+    assert k["eois"]["total"] == 0  # shown beside the count, never added to it
+    assert _kpis(empty_store, "--as-of", "2023-06-30", "--from", "2023-05-01")["reported"] == []
+    asia = _kpis(empty_store, "--as-of", "2023-06-30", "--region", "ASP")["reported"]
+    assert [(r["kpi"], r["from"], r["qualifier"]) for r in asia] == [("events.participants", "2023-01-01", "about")]
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ("P9,eois.everything,2023-04-15,,,70,over,Doc", "'eois.everything' is not a figure of the KPI summary"),
+        ("P9,eois.total,2023-04-15,,,70,roughly,Doc", "'roughly' is not an allowed qualifier"),
+        ("P9,eois.total,2023-04-15,,,70,over,", "source: a value is required"),
+        ("P9,eois.total,,,,70,over,Doc", "as_of: a value is required"),
+    ],
+)
+def test_load_rejects_a_reported_row_that_breaks_the_contract(empty_store, tmp_path, row, expected):
+    path = tmp_path / "reported.csv"
+    path.write_text("reported_id,kpi,as_of,from,region,value,qualifier,source\n" + row + "\n")
+    done = cli("load", path, "--db", empty_store.path)
+    assert done.returncode == 1
+    assert expected in done.stderr
+
+
+def test_a_milestone_exists_from_its_announcement(empty_store, tmp_path):
+    _load(empty_store, tmp_path, "milestones.csv", MILESTONES)
+    at_2018 = _kpis(empty_store, "--as-of", "2018-12-31")["milestones"]
+    assert at_2018 == {"total": 1, "done": 0, "overdue": 0}  # only M2, which has no announcement date
+    at_may = _kpis(empty_store, "--as-of", "2023-05-01")["milestones"]
+    assert at_may == {"total": 3, "done": 0, "overdue": 1}  # M3 overdue; M2 has no due date: never overdue
+    con = empty_store.connect()
+    listed = rows(con, "milestones_status", as_of=date(2018, 12, 31), limit=50)
+    assert [r["milestone_id"] for r in listed] == ["M2"]
+
+
+def test_a_2018_report_lists_no_milestone_announced_in_2023(tmp_path):
+    store = Store(tmp_path / "b" / "alliance.duckdb").ensure()
+    seed(store, demo=False)
+    out = tmp_path / "r.docx"
+    done = cli("report", "--db", store.path, "--from", "2018-01-01", "--as-of", "2018-12-31", "--out", out, "--no-images")
+    assert done.returncode == 0, done.stderr
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    for table in Document(out).tables:
+        text += "\n".join(cell.text for row in table.rows for cell in row.cells)
+    assert "304,000" not in text and "Launch of the initiative" not in text
+    assert "Develop playbooks" not in text
+
+
+@pytest.fixture(scope="module")
+def builtin_store(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("builtin") / "alliance.duckdb").ensure()
+    seed(store, demo=False)
+    return store
+
+
+def test_builtin_data_invents_no_date(builtin_store):
+    con = builtin_store.connect()
+    # The launch is the starting point, not a milestone achieved.
+    assert con.execute("select count(*) from milestones where title ilike 'Launch of the initiative%'").fetchall() == [(0,)]
+    # No due date where the seed states none; only "by the end of June 2023" is a stated due date.
+    assert con.execute("select milestone_id, due_on from milestones where due_on is not null").fetchall() == [
+        ("MS-2023-11", date(2023, 6, 30))
+    ]
+    undated = con.execute("select count(*) from resources where date_precision = 'not_stated' and signed_on is not null")
+    assert undated.fetchall() == [(0,)]
+    for table, column in (("events", "start_date"), ("activities", "start_date"), ("resources", "signed_on")):
+        invented = con.execute(f"select count(*) from {table} where date_precision = 'not_stated' and {column} is not null")
+        assert invented.fetchall() == [(0,)], table
+    # The seed's "15 and 16 March 2023" sessions span both days, as the seed words them.
+    assert con.execute("select start_date, end_date from events where event_id = 'EV-2023-01'").fetchall() == [
+        (date(2023, 3, 15), date(2023, 3, 16))
+    ]
+
+
+def test_undated_facts_count_in_no_period_and_are_said_apart(builtin_store):
+    con = builtin_store.connect()
+    k = summary(con, date(2026, 12, 6), detail=True)
+    # Japan's USD 304,000 is undated in the seed: in no period's sum, said apart.
+    assert k["resources_usd"] == 0
+    assert k["undated"]["resources"] == 4 and k["undated"]["resources_usd"] == 304000
+    assert k["undated"]["activities"] == 5 and k["undated"]["events"] == 1
+    h1 = summary(con, date(2023, 6, 30), period_start=date(2023, 1, 25))
+    assert h1["activities"]["total"] == 0 and h1["events"]["total"] == 6
+    published = {r["kpi"]: (r["qualifier"], r["value"]) for r in h1["reported"]}
+    assert published["eois.total"] == ("over", 70) and published["eois.countries"] == ("over", 55)
+    assert published["eois.center_requests"] == ("over", 40) and h1["eois"]["total"] == 0
+
+
+def _overview(store, monkeypatch, **params):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(store.path))
+    monkeypatch.setenv("ALLIANCE_READ_ONLY", "1")
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(**params)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_overview_shows_not_recorded_and_the_published_figure_beside_the_count(builtin_store, monkeypatch):
+    at = _overview(builtin_store, monkeypatch, as_of="2023-04-15", **{"from": "2023-01-25"})
+    values = {m.label: m.value for m in at.metric}
+    assert values["Participants"] == "not recorded" and values["Trained, certified"] == "not recorded"
+    assert values["EoIs"] == "0"
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Published: over 70, as published in TDAG report on the Innovation and Entrepreneurship Alliance" in captions
+    assert "as at 15 April 2023" in captions
+    assert "they are incomplete" in captions
+    assert "Participants not recorded at any of the 4 events" in captions  # the four events of 15 March to 4 April
+
+
+def test_overview_progress_says_from_when_it_counts(builtin_store, monkeypatch):
+    from alliance.kpis import tiles
+
+    current = summary(builtin_store.connect(), date(2026, 12, 6))
+    target = [{"kpi": "eois_total", "target": 250, "period_end": date(2029, 12, 31)}]
+    eois = next(t for t in tiles(current, current, target, current) if t["kpi"] == "eois_total")
+    assert eois["in_cycle"] == 0 and eois["target"] == 250
+    from alliance import words
+
+    assert words.since_cycle(date(2026, 1, 1), "WTDC-25") == "since 1 January 2026, the start of WTDC-25"
