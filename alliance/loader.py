@@ -440,8 +440,13 @@ def shown(value) -> str:
     return str(value)
 
 
+# A number written as the preview writes it (1,250,000.5): text that says the stored value in other
+# words (304.000, 12,5, 1 250, 1e6) is shown beside it.
+_AS_SHOWN = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
 def as_filed(cell, value) -> str:
-    """A stored value with what the file said, when it said it otherwise: '15/04/2023 → 15 Apr 2023'."""
+    """A stored value with what the file said, when it said it otherwise: '15/04/2023 → 15 Apr 2023', '304.000 → 304,000'."""
     stored = shown(value)
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return stored
@@ -452,11 +457,8 @@ def as_filed(cell, value) -> str:
         if isinstance(value, list) and [p.strip() for p in re.split(r"[;,]", text) if p.strip()] == value:
             return stored
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            try:
-                if float(text.replace(",", "").replace(" ", "").replace("\u00a0", "")) == value:
-                    return stored
-            except ValueError:
-                pass
+            if _AS_SHOWN.fullmatch(text) and float(text.replace(",", "")) == value:
+                return stored
     elif isinstance(cell, datetime):
         if isinstance(value, date) and cell.date() == value and cell.time() == datetime.min.time():
             return stored

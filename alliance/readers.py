@@ -36,6 +36,9 @@ MAX_CELLS = int(os.environ.get("ALLIANCE_MAX_CELLS", "3000000"))
 MAX_SHARED_STRINGS = MAX_CELLS
 
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
+# A CSV's delimiter says how it writes numbers: Excel writes ";" where the decimal mark is a comma
+# (most European locales). A tab-delimited file says neither: it has no convention.
+DECIMAL_MARKS = {",": ".", ";": ","}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # A cell's content stops at its </c>, never past the next <c: an unclosed tag cannot make the scan quadratic.
@@ -85,6 +88,10 @@ class RawSheet:
     formula_cells: list[tuple[str, str]] = field(default_factory=list)
     more: Iterator[list] | None = field(default=None, repr=False, compare=False)
     file_name: str = field(default="", repr=False, compare=False)  # for messages about `more`
+    # How the file writes numbers as text: "." for a CSV delimited by "," (1,250,000.5), "," for one
+    # delimited by ";" (1.250.000,5), "" for a workbook, which has no convention of its own: a text cell
+    # must then read as one number whichever way it is taken.
+    decimal_mark: str = ""
     # What holds `more` open (the reading process), closed by release().
     source: object = field(default=None, repr=False, compare=False)
     _more_read: bool = field(default=False, init=False, repr=False, compare=False)
@@ -599,4 +606,11 @@ def _read_csv(path: Path, name: str) -> RawSheet:
     stem = Path(name).stem
     head = rows[:HEADER_SEARCH_ROWS]
     more = iter(rows[HEADER_SEARCH_ROWS:]) if len(rows) > HEADER_SEARCH_ROWS else None
-    return RawSheet(name=stem, rows=head, row_numbers=list(range(1, len(rows) + 1)), more=more, file_name=name)
+    return RawSheet(
+        name=stem,
+        rows=head,
+        row_numbers=list(range(1, len(rows) + 1)),
+        more=more,
+        file_name=name,
+        decimal_mark=DECIMAL_MARKS.get(delimiter, ""),
+    )

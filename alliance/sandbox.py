@@ -83,6 +83,7 @@ def _sheet(child: "_Child", index: int, described: dict, name: str) -> RawSheet:
         more=child.rows(index) if described["more"] else None,
         file_name=name,
         source=child,
+        decimal_mark=described["decimal_mark"],
     )
 
 
@@ -370,6 +371,7 @@ def _describe(sheet: RawSheet) -> dict:
         "merged": sheet.merged,
         "formula_cells": sheet.formula_cells,
         "more": sheet.more is not None,
+        "decimal_mark": sheet.decimal_mark,
     }
 
 

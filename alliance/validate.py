@@ -10,6 +10,7 @@ from alliance.readers import HEADER_SEARCH_ROWS, RawSheet
 from alliance.reference import Reference
 from alliance.schema import EXTRA_COLUMNS, LOAD_ORDER, SHEETS, Column, Sheet
 from alliance.text import key, unescape_formula
+from alliance.words import day
 from alliance.workbook import TEMPLATE_SHEETS
 
 # Other headers people use for a contract column.
@@ -41,7 +42,9 @@ _DATE_FORMATS = (
     "%Y/%m/%d",
 )
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+# Plausible values only (the contract, section 1): anything else is a slip of the keyboard, refused.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+MAX_AMOUNT = 100_000_000_000  # an amount in USD, a target, a count
 _LIST_SPLIT = re.compile(r"[;,]")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EMPTY = frozenset({None, ""})
@@ -206,14 +209,14 @@ class _Invalid(Exception):
 class _Conversions(dict):
     """Each distinct cell value of a column, converted on first sight (an _Invalid if it fails)."""
 
-    def __init__(self, column: Column, ref: Reference):
+    def __init__(self, column: Column, ref: Reference, decimal_mark: str = ""):
         super().__init__()
-        self.column, self.ref = column, ref
+        self.column, self.ref, self.decimal_mark = column, ref, decimal_mark
         self.failing: set[object] = set()  # the cells that give a problem
 
     def __missing__(self, cell):
         try:
-            value = _convert(cell, self.column, self.ref)
+            value = _convert(cell, self.column, self.ref, self.decimal_mark)
         except _Invalid as invalid:
             value = invalid
         if isinstance(value, _Invalid) or (value is None and self.column.required):
@@ -332,7 +335,7 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     # converts them. Measured on the bench's 100,000 rows: 0.18 to 0.21 s in blocks of 512 rows,
     # 0.35 to 0.48 s in one block.
     present = list(positions)
-    conversions = {name: _Conversions(columns[name], ref) for name in present}
+    conversions = {name: _Conversions(columns[name], ref, raw.decimal_mark) for name in present}
     values: dict[str, list] = {name: [] for name in present}
     # Text columns hold what the file said, trimmed; the others are kept as the file held them.
     file_values: dict[str, list] = {name: [] for name in present if columns[name].kind != "text"} if keep_file_values else {}
@@ -383,6 +386,8 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
             blank_rows.update(offset + i for i in blank)
             # Handed over a block at a time, so that past the limits they are counted, never held.
             result.problems.extend(problem for i, problem in sorted(bad, key=lambda pair: pair[0]) if i not in blank)
+    if raw.decimal_mark == ",":
+        _say_decimal_comma(label, conversions.values(), result)
     if blank_rows:
         keep = [i for i in range(len(numbers)) if i not in blank_rows]
         values = {name: [column[i] for i in keep] for name, column in values.items()}
@@ -403,6 +408,19 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
                     ref.initiatives[(row[c], row[i])] = row[present.index("region")]
                 else:
                     ref.outcomes.add((row[c], row[i]))
+
+
+def _say_decimal_comma(label: str, conversions, result: Validation) -> None:
+    """Say, with one of the sheet's own numbers, that its numbers were read with a decimal comma."""
+    for converted_of in conversions:
+        if converted_of.column.kind in ("int", "number"):
+            for cell, value in converted_of.items():
+                if isinstance(cell, str) and isinstance(value, (int, float)) and ("," in cell or "." in cell):
+                    result.notices.append(
+                        f"Sheet '{label}': numbers were read as a file delimited by ';' writes them, with a decimal "
+                        f"comma: {_cut(cell.strip(), 40)!r} is {_figure(value)}."
+                    )
+                    return
 
 
 def _convert_cells(cells: tuple, converted_of: _Conversions) -> tuple[list, list[int] | range]:
@@ -514,8 +532,11 @@ def _show(value) -> str:
     return "" if value is None else str(value)
 
 
-def _convert(value, column: Column, ref: Reference):
-    """Return the value a cell stands for in the column's type, None for blank; raise _Invalid."""
+def _convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
+    """Return the value a cell stands for in the column's type, None for blank; raise _Invalid.
+
+    decimal_mark is how the file writes numbers as text (see RawSheet.decimal_mark).
+    """
     if _blank(value):
         return None
     if isinstance(value, str):
@@ -528,7 +549,7 @@ def _convert(value, column: Column, ref: Reference):
     if kind == "date":
         return _as_date(value)
     if kind in ("int", "number"):
-        return _as_number(value, whole=kind == "int")
+        return _as_number(value, kind == "int", decimal_mark, column.name.endswith("_usd"))
     if kind == "bool":
         return _as_bool(value)
     text = _as_text(value)
@@ -591,6 +612,13 @@ def _as_text(value) -> str:
 
 
 def _as_date(value) -> date:
+    read = _read_date(value)
+    if not FIRST_DAY <= read <= LAST_DAY:
+        raise _Invalid(f"{_show(value)!r} is {day(read)}: dates before 1 January 2000 or after 31 December 2099 are refused")
+    return read
+
+
+def _read_date(value) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -633,30 +661,92 @@ def _as_bool(value) -> bool:
     raise _Invalid(f"{_show(value)!r} is not yes or no", "true or false")
 
 
-def _as_number(value, whole: bool):
+def _as_number(value, whole: bool, decimal_mark: str = "", usd: bool = False):
     if isinstance(value, bool):
         raise _Invalid(f"{_show(value)!r} is not a number")
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if _THOUSANDS.match(text):
-            text = text.replace(",", "")
-        try:
-            number = float(text)
-        except ValueError:
-            raise _Invalid(f"{str(value)!r} is not a {'whole ' if whole else ''}number") from None
-    if number != number or number in (float("inf"), float("-inf")):
+    # A number cell is a number: it is never read again as text.
+    number = value if isinstance(value, (int, float)) else _number_in_text(str(value).strip(), whole, decimal_mark)
+    if number != number:
         raise _Invalid(f"{_show(value)!r} is not a number")
     if number < 0:
         raise _Invalid(f"{_show(value)!r} is negative; expected a number of 0 or more")
+    if number > MAX_AMOUNT:
+        what = "counts above 100 billion" if whole else "amounts above USD 100 billion" if usd else "numbers above 100 billion"
+        if number <= 1e15:
+            raise _Invalid(f"{_show(value)!r} is {_figure(number)}: {what} are refused as implausible")
+        # Far above: a number cell says how far in few digits (1e+300), a text cell as it was written.
+        said = str(value).strip() if isinstance(value, str) else f"{number:g}"
+        raise _Invalid(f"{_cut(said, 40)!r}: {what} are refused as implausible")
     if whole:
-        if number >= 2**53:
-            raise _Invalid(f"{_show(value)!r} is too large for a count")
-        if not number.is_integer():
+        if not float(number).is_integer():
             raise _Invalid(f"{_show(value)!r} is not a whole number")
         return int(number)
-    return number
+    return float(number)
+
+
+# Spaces that group thousands as some locales write them: no-break, narrow no-break and thin spaces.
+_SPACES = re.compile("[\u00a0\u202f\u2009]")
+_NUMBER_LIKE = re.compile(r"[+-]?[0-9., ]*[0-9][0-9., ]*")
+# How the two conventions write 1250000.5: "1,250,000.5" and "1.250.000,5"; either may group with spaces.
+_CONVENTIONS = {
+    ".": "a file delimited by ',' writes numbers as 1,250,000.5 (',' or a space between thousands, '.' before decimals)",
+    ",": "a file delimited by ';' writes numbers as 1.250.000,5 ('.' or a space between thousands, ',' before decimals)",
+}
+
+
+def _number_pattern(decimal_mark: str) -> re.Pattern:
+    group, mark = re.escape("," if decimal_mark == "." else "."), re.escape(decimal_mark)
+    return re.compile(
+        r"(?P<sign>[+-]?)"
+        rf"(?P<whole>[0-9]{{1,3}}(?:{group}[0-9]{{3}})+|[0-9]{{1,3}}(?: [0-9]{{3}})+|[0-9]*)"
+        rf"(?:{mark}(?P<fraction>[0-9]+))?"
+        r"(?:[eE](?P<exponent>[+-]?[0-9]+))?"
+    )
+
+
+_NUMBER_PATTERNS = {mark: _number_pattern(mark) for mark in ".,"}
+
+
+def _reading(text: str, decimal_mark: str) -> float | None:
+    """The number `text` writes with this decimal mark, or None when it is not one written so.
+
+    Thousands are grouped by threes after the first one to three digits: 12.5 is no grouping of 125.
+    """
+    match = _NUMBER_PATTERNS[decimal_mark].fullmatch(text)
+    if match is None or not (match["whole"] or match["fraction"]):
+        return None
+    digits = re.sub("[^0-9]", "", match["whole"]) or "0"
+    return float(f"{match['sign']}{digits}.{match['fraction'] or '0'}e{match['exponent'] or '0'}")
+
+
+def _number_in_text(text: str, whole: bool, decimal_mark: str) -> float:
+    """The number a text cell writes, read as its file writes numbers; raise _Invalid if it is none, or
+    if a workbook's text could be either of two numbers (a number is never guessed)."""
+    if len(text) <= 15 and text.isascii() and text.isdigit():
+        return float(text)  # most cells: no sign, separator or exponent
+    text = _SPACES.sub(" ", text)
+    if decimal_mark:
+        number = _reading(text, decimal_mark)
+        if number is None:
+            hint = f"; {_CONVENTIONS[decimal_mark]}" if _NUMBER_LIKE.fullmatch(text) else ""
+            raise _Invalid(f"{text!r} is not a {'whole ' if whole else ''}number{hint}")
+        return number
+    readings = [n for n in (_reading(text, "."), _reading(text, ",")) if n is not None]
+    if not readings:
+        raise _Invalid(f"{text!r} is not a {'whole ' if whole else ''}number")
+    if readings[0] != readings[-1]:
+        raise _Invalid(
+            f"{text!r} reads as {_figure(readings[0])} or as {_figure(readings[1])}: "
+            "write it as a number cell or without separators"
+        )
+    return readings[0]
+
+
+def _figure(number: float) -> str:
+    """A number as the upload report writes it: 1,250,000 or 12.5."""
+    if float(number).is_integer() and abs(number) < 1e21:
+        return f"{int(number):,}"
+    return f"{number:,}"
 
 
 def _as_choice(text: str, mapping: dict[str, str], name: str) -> str:
