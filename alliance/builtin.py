@@ -16,7 +16,8 @@ def builtin_sheets() -> list[RawSheet]:
     for path in sorted(BUILTIN_DIR.glob("*.csv")):
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
-        sheets.append(RawSheet(path.stem, rows, list(range(1, len(rows) + 1))))
+        # Written with a comma delimiter and a decimal point, as CSV files are here.
+        sheets.append(RawSheet(path.stem, rows, list(range(1, len(rows) + 1)), decimal_mark="."))
     return sheets
 
 

@@ -151,6 +151,9 @@ KPI_COLUMNS = {
     "resources_usd": "USD",
 }
 
+# Columns of kpis_by_region.sql summed over the events that state them: NULL is not recorded, never 0.
+STATED_COLUMNS = ("event_participants", "trained_certified")
+
 # The Overview's tiles: KPI code, label, and where its value sits in the summary.
 TILES = (
     ("eois_total", "EoIs", ("eois", "total")),

@@ -12,6 +12,12 @@ class Column:
     kind: str
     required: bool = False
     choices: str | None = None
+    # The header the contract gives the column, where the store's name differs (`from` is an SQL keyword).
+    header: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.header or self.name
 
 
 @dataclass(frozen=True)
@@ -242,7 +248,7 @@ SHEETS: dict[str, Sheet] = {
                 C("reported_id", "text", True),
                 C("kpi", "kpi_path", True),
                 C("as_of", "date", True),
-                C("from_date", "date"),
+                C("from_date", "date", header="from"),
                 C("region", "region"),
                 C("value", "number", True),
                 C("qualifier", "choice", True, "qualifier"),

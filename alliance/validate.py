@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from alliance.readers import HEADER_SEARCH_ROWS, RawSheet
 from alliance.reference import Reference
-from alliance.schema import EXTRA_COLUMNS, LOAD_ORDER, SHEETS, Column, Sheet
+from alliance.schema import EXTRA_COLUMNS, KPI_PATHS, LOAD_ORDER, SHEETS, Column, Sheet
 from alliance.text import key, unescape_formula
 from alliance.words import day
 from alliance.workbook import TEMPLATE_SHEETS
@@ -19,8 +19,9 @@ COLUMN_ALIASES = {
     "centers": {"id": "center_id", "center_name": "name", "type": "center_type", "launch_date": "launched_on"},
     "events": {"id": "event_id", "date": "start_date", "type": "event_type", "trained": "trained_certified"},
     "activities": {"id": "activity_id", "initiative": "regional_initiative", "product_line": "product"},
-    "milestones": {"id": "milestone_id", "due": "due_on", "due_date": "due_on", "completed": "completed_on"},
-    "resources": {"id": "resource_id", "amount": "amount_usd", "kind_of_resource": "kind"},
+    "milestones": {"id": "milestone_id", "due": "due_on", "due_date": "due_on", "completed": "completed_on", "announced": "announced_on"},
+    "resources": {"id": "resource_id", "amount": "amount_usd", "kind_of_resource": "kind", "region": "for_region"},
+    "reported": {"id": "reported_id", "from": "from_date", "figure": "value", "kpi_path": "kpi"},
 }
 _COMMON_ALIASES = {"country_name": "country", "capability": "capabilities", "strategic_capabilities": "capabilities"}
 
@@ -299,7 +300,8 @@ def validate(
 
 def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation, keep_file_values: bool = False) -> None:
     label = visible(raw.name.strip())
-    columns = {c.name: c for c in (*sheet.columns, *EXTRA_COLUMNS)}
+    # A sheet's own column (the Reported sheet's required source) wins over the optional extra one.
+    columns = {c.name: c for c in (*EXTRA_COLUMNS, *sheet.columns)}
     aliases = {**_COMMON_ALIASES, **COLUMN_ALIASES.get(sheet.table, {})}
     header_index = _header_index(raw.rows, columns, aliases)
     if header_index is None:
@@ -341,6 +343,9 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
     file_values: dict[str, list] = {name: [] for name in present if columns[name].kind != "text"} if keep_file_values else {}
     numbers: list[int] = []
     blank_rows: set[int] = set()
+    # A fact whose source gives no date (date_precision "not_stated", as the built-in records use it)
+    # is kept undated, out of every period's counts, rather than given an invented date.
+    undatable, undated = "date_precision" in positions, []
     for first, block in raw.blocks(header_index + 1, _BLOCK_ROWS):
         block_numbers = raw.row_numbers[first : first + len(block)]
         # any() is a fast first test for an empty row; rows it calls empty are checked exactly.
@@ -373,6 +378,9 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
                             converted[i] = None
                         elif (block_numbers[i], position) in reported:
                             continue
+                        elif undatable and converted_of.column.kind == "date":
+                            undated.append((block_numbers[i], name))  # allowed where the row says its date is not stated
+                            continue
                         else:
                             problem = Problem(label, block_numbers[i], name, "", "a value is required")
                         bad.append((i, problem))
@@ -397,6 +405,11 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         # A header with no rows (a blank template's sheet) changes nothing, even with replace.
         result.empty_sheets.append(label)
         return
+    if undated:
+        index = {number: i for i, number in enumerate(numbers)}
+        for number, name in undated:
+            if number in index and values["date_precision"][index[number]] != "not_stated":
+                result.problems.append(Problem(label, number, name, "", "a value is required"))
     data = SheetData(sheet, label, present, values, numbers, file_values)
     _check_rows(data, ref, result)
     result.sheets[sheet.table] = data
@@ -577,10 +590,15 @@ def _convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
             raise _Invalid(f"{text!r} is not a KPI code the app lists", _closest(text, ref.kpis))
         return text
     if kind == "region":
-        code = text.upper()
-        if code not in ref.regions:
-            raise _Invalid(f"{text!r} is not an ITU-D region code (AFR, AMS, ARB, ASP, CIS, EUR)")
+        code = ref.region(text)
+        if code is None:
+            raise _Invalid(f"{text!r} is not an ITU-D region (a code: AFR, AMS, ARB, ASP, CIS, EUR, or its name)")
         return code
+    if kind == "kpi_path":
+        path = text.lower().replace(" ", "")
+        if path not in KPI_PATHS:
+            raise _Invalid(f"{text!r} is not a figure of the KPI summary (one of: {', '.join(KPI_PATHS)})")
+        return path
     if kind == "cycle":
         code = text.upper().replace(" ", "")
         if not re.fullmatch(r"WTDC-?\d{2}", code):

@@ -107,7 +107,10 @@ def reported(item: dict) -> str:
     value = money(item["value"]) if item["kpi"] == "resources_usd" else count(item["value"])
     when = item["as_of"] if isinstance(item["as_of"], date) else date.fromisoformat(item["as_of"])
     start = item.get("from")
-    start = start if isinstance(start, date) or start is None else date.fromisoformat(start)
+    if start is None or start != start:  # blank (a table's NaT is not equal to itself)
+        start = None
+    elif not isinstance(start, date):
+        start = date.fromisoformat(start)
     period_ = f"for {day(start)} to {day(when)}" if start else f"as at {day(when)}"
     return f"{_QUALIFIERS.get(item['qualifier'], '')}{value}, as published in {item['source']} {period_}"
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import xlsxwriter
 
-from alliance.schema import CHOICES, SHEETS
+from alliance.schema import CHOICES, KPI_PATHS, SHEETS
 from alliance.text import escape_formula
 
 # The template's own sheets beside those of the upload format: an upload ignores them without a notice.
@@ -33,9 +33,10 @@ def export(con, out: str) -> dict[str, int]:
     counts = {}
     try:
         for sheet in SHEETS.values():
-            columns = [*sheet.names, "source"]
+            columns = list(dict.fromkeys([*sheet.names, "source"]))  # the Reported sheet has its own source
+            titles = {c.name: c.title for c in sheet.columns}
             worksheet = workbook.add_worksheet(sheet.label)
-            worksheet.write_row(0, 0, columns, bold)
+            worksheet.write_row(0, 0, [titles.get(c, c) for c in columns], bold)
             order = ", ".join(sheet.key)
             result = con.execute(f"select {', '.join(columns)} from {sheet.table} order by {order}")
             n = 0
@@ -80,8 +81,8 @@ def template(con, out: str) -> None:
         for sheet in SHEETS.values():
             worksheet = workbook.add_worksheet(sheet.label)
             for c, column in enumerate(sheet.columns):
-                worksheet.write_string(0, c, escape_formula(column.name), bold)
-                worksheet.set_column(c, c, max(14, len(column.name) + 2))
+                worksheet.write_string(0, c, escape_formula(column.title), bold)
+                worksheet.set_column(c, c, max(14, len(column.title) + 2))
                 worksheet.write_comment(0, c, f"{'* required. ' if column.required else ''}{_describe(column)}")
                 name = column.choices or column.kind
                 if name in lists and column.kind not in ("capabilities", "initiatives"):
@@ -114,6 +115,7 @@ def _allowed_values(con) -> dict[str, tuple[int, int, list[str]]]:
     values["outcome"] = sorted({c for (c,) in con.execute("select code from outcomes").fetchall()})
     values["kpi"] = [k for (k,) in con.execute("select kpi_code from kpis").fetchall()]
     values["region"] = ["AFR", "AMS", "ARB", "ASP", "CIS", "EUR"]
+    values["kpi_path"] = list(KPI_PATHS)
     values["cycle"] = [c for (c,) in con.execute("select cycle from cycles order by starts_on").fetchall()]
     return {name: (i, len(v), v) for i, (name, v) in enumerate(values.items())}
 
@@ -126,6 +128,7 @@ def _describe(column) -> str:
         "number": "A number, 0 or more.",
         "capabilities": "Capability codes (TRR, OTI, ESM, PEX, EIA) separated by ;",
         "initiatives": "Regional initiative codes separated by ;",
+        "kpi_path": "A figure of the KPI summary, as the command line's JSON names it, e.g. eois.total.",
     }.get(
         column.kind,
         "Pick from the list." if column.kind in ("choice", "initiative", "outcome", "kpi", "region", "cycle") else "Text.",

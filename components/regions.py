@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from alliance import words
+from alliance.editions import label
 from alliance.figures.regions import kpi_by_region
-from alliance.kpis import KPI_COLUMNS
+from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS
 from alliance.schema import CHOICES, SHEETS
 from alliance.words import count as in_words
 from components import auth
@@ -136,14 +137,19 @@ def render_map(fig: go.Figure, table: pd.DataFrame, title: str, key: str, captio
     return points[0].get("location") if points else None
 
 
-def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: str, key: str) -> None:
-    """The six regions, one row each, with every contract KPI; definitions on hover; downloads."""
+def render_region_table(
+    frame: pd.DataFrame, definitions: pd.DataFrame, title: str, key: str, reported: pd.DataFrame | None = None
+) -> None:
+    """The six regions, one row each, with every contract KPI; definitions on hover; downloads; then the
+    figures documents published for a region in the period (rows of reported_by_region.sql), beside them."""
     names = dict(zip(definitions["kpi_code"], definitions["name"]))
     helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
     st.markdown(f"##### {title}")
     st.caption(
         "Every region is shown whatever region the sidebar selects. Events with no country (global or virtual) "
-        "belong to no region. Activities and resources have no strategic capability: a capability filter leaves them as they are."
+        "belong to no region, nor do resources for the whole Alliance. Participants and trained are summed over the "
+        "events that record them; an empty cell means no event of that region recorded the figure (not recorded, not 0). "
+        "Activities and resources have no strategic capability: a capability filter leaves them as they are."
     )
     # Pinned so it stays in view when a phone scrolls; "Commonwealth of Independent States" is cut a little
     # (whole on hover) so that every figure fits a desktop page.
@@ -157,8 +163,13 @@ def render_region_table(frame: pd.DataFrame, definitions: pd.DataFrame, title: s
             format="%,d" if code == "resources_usd" else "localized",
         )
     st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch")
-    download = frame[["region_name", *KPI_COLUMNS]].rename(columns={"region_name": "Region", **names})
-    render_downloads(download, title, key)
+    download = frame[["region_name", *KPI_COLUMNS]].astype({c: object for c in STATED_COLUMNS})
+    for column in STATED_COLUMNS:  # a download says "not recorded" where the table leaves the cell empty
+        download[column] = download[column].map(lambda v: words.NOT_RECORDED if pd.isna(v) else int(v))
+    render_downloads(download.rename(columns={"region_name": "Region", **names}), title, key)
+    if reported is not None and not reported.empty:
+        lines = [f"{r['region_name']}, {label(r['kpi'])}: {words.reported(r)}." for r in reported.to_dict("records")]
+        st.caption(plain("As published for a region in this period (beside the counts, never added to them): " + " ".join(lines)))
 
 
 def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope: str, stock_scope: str) -> None:

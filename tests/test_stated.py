@@ -246,3 +246,25 @@ def test_overview_progress_says_from_when_it_counts(builtin_store, monkeypatch):
     from alliance import words
 
     assert words.since_cycle(date(2026, 1, 1), "WTDC-25") == "since 1 January 2026, the start of WTDC-25"
+
+
+def test_regions_page_leaves_unknown_empty_and_lists_a_regions_published_figure(empty_store, tmp_path, monkeypatch):
+    _load(empty_store, tmp_path, "events.csv", EVENTS)
+    _load(empty_store, tmp_path, "reported.csv", REPORTED)
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(empty_store.path))
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(as_of="2023-06-30", **{"from": "2023-01-01"})
+    at.run()
+    at = at.switch_page("pages/regions.py").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "event_participants" in d.value.columns)
+    europe = table.set_index("region_code").loc["EUR"]
+    assert pd.isna(europe["event_participants"])  # no event there: empty, never 0
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Asia and the Pacific, Participants" in captions or "Asia and the Pacific, " in captions
+    assert "about 300, as published in Regional report (2023) for 1 January 2023 to 30 June 2023" in captions

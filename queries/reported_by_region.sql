@@ -1,0 +1,25 @@
+-- One row per published figure (the Reported sheet) for one ITU-D region whose as_of falls in the period $period_start (NULL = the beginning) to $as_of, by region then oldest first, with the region's name. Params: $as_of, $period_start.
+with reported_in_period as (
+    select *
+    from reported
+    where region is not null
+      and as_of <= $as_of
+      and ($period_start is null or as_of >= $period_start)
+),
+
+final as (
+    select
+        r.region,
+        g.region_name,
+        r.kpi,
+        r.value,
+        r.qualifier,
+        r.as_of,
+        r.from_date as "from",
+        r.source,
+    from reported_in_period r
+    left join regions g on g.region_code = r.region
+    order by g.sort_order, r.as_of, r.kpi, r.reported_id
+)
+
+select * from final
