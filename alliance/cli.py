@@ -14,7 +14,7 @@ from alliance import AllianceError, editions
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
 from alliance.loader import Rejected, load_file
-from alliance.store import Store
+from alliance.store import Store, readable
 from alliance.validate import visible
 from alliance.words import LAUNCH
 
@@ -293,7 +293,7 @@ def _run(args, store: Store) -> int:
             finally:
                 con.close()
             period_start, as_of = editions.period(edition)
-            con = duckdb.connect(str(store.snapshot_path(edition["snapshot"])), read_only=True)
+            con = duckdb.connect(str(readable(store.snapshot_path(edition["snapshot"]))), read_only=True)
         else:
             if not args.as_of:
                 print("Give --as-of DATE, or --edition NAME.", file=sys.stderr)
@@ -390,7 +390,7 @@ def _warn_demo(store: Store, edition: dict) -> None:
     """Say on standard error when an edition's data hold demo rows (generated, not real)."""
     from alliance.queries import rows
 
-    con = duckdb.connect(str(store.snapshot_path(edition["snapshot"])), read_only=True)
+    con = duckdb.connect(str(readable(store.snapshot_path(edition["snapshot"]))), read_only=True)
     try:
         demo = rows(con, "demo_rows")[0]["demo_rows"]
     finally:

@@ -22,7 +22,7 @@ from alliance import AllianceError
 from alliance.history import ROLLBACK_KINDS, _record
 from alliance.kpis import REGIONS, summary
 from alliance.loader import current_user
-from alliance.store import Store
+from alliance.store import Store, readable
 from alliance.words import stamp
 
 # Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
@@ -122,7 +122,7 @@ def period(edition: dict) -> tuple[date | None, date]:
 
 def _figures(snapshot_path, as_of: date, period_start: date | None) -> dict:
     """The contract's summary for the Alliance and each region, read from one snapshot file."""
-    con = duckdb.connect(str(snapshot_path), read_only=True)
+    con = duckdb.connect(str(readable(snapshot_path)), read_only=True)
     try:
         return {
             scope: summary(con, as_of, None if scope == "all" else scope, period_start=period_start) for scope in FIGURE_SCOPES
@@ -290,7 +290,7 @@ def _blame(store, later, touched, as_of, start, region, kpis) -> dict:
             if not path.exists():
                 cache[snapshot] = None
             else:
-                con = duckdb.connect(str(path), read_only=True)
+                con = duckdb.connect(str(readable(path)), read_only=True)
                 try:
                     cache[snapshot] = flatten(summary(con, as_of, region, period_start=start))
                 finally:

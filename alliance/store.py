@@ -12,6 +12,7 @@ import csv
 import fcntl
 import os
 import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -296,6 +297,45 @@ class Store:
         tmp = self._temp_file()
         shutil.copyfile(self.path, tmp)
         self._publish(tmp)
+
+
+def readable(path: Path) -> Path:
+    """Return a stored state (an edition's snapshot) readable by today's queries: the file itself when it
+    has this schema, else an upgraded copy of it made once beside it (or in the temporary folder when the
+    store's folder is read-only). The stored state itself is never written."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        found = con.execute("select value from meta where key = 'schema_version'").fetchall()
+    finally:
+        con.close()
+    if found == [(SCHEMA_VERSION,)]:
+        return path
+    for folder in (path.parent / ".upgraded", Path(tempfile.gettempdir()) / f"alliance-upgraded-{os.getuid()}"):
+        target = folder / f"{path.stem}-schema{SCHEMA_VERSION}-{path.stat().st_mtime_ns}.duckdb"
+        if target.exists():
+            return target
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".tmp-{os.getpid()}-{time.monotonic_ns()}.duckdb"
+            shutil.copyfile(path, tmp)
+        except OSError:
+            continue
+        try:
+            con = _open_for_writing(tmp)
+            try:
+                con.execute("begin transaction")
+                upgrade_tables(con)
+                derive(con)
+                con.execute("commit")
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        return target
+    raise AllianceError(f"The stored state {path.name} was made by an older version and no folder could hold its upgraded copy.")
 
 
 # Rows per row group for what a write adds. DuckDB writes a full row group to the file while the

@@ -9,6 +9,7 @@ same queries and caches, under that snapshot's name, so an edition link costs wh
 """
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -17,7 +18,7 @@ import streamlit as st
 from alliance import editions as store_editions
 from alliance import kpis, queries
 from alliance.history import can_roll_back, history
-from alliance.store import Store, default_path
+from alliance.store import Store, default_path, readable
 from alliance.words import cite_sources
 
 
@@ -66,7 +67,8 @@ def viewed() -> dict | None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _connection(snapshot: str) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(snapshot, read_only=True)
+    # An edition's state made by an older version is read through an upgraded copy (never written itself).
+    return duckdb.connect(str(readable(Path(snapshot))), read_only=True)
 
 
 def _cursor(data_version: str) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,60 @@
+"""A store and an edition written by an earlier version open with today's code and give their figures."""
+
+import hashlib
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, cli, navigation_as_served
+
+from alliance.store import SCHEMA_VERSION, Store
+
+# Made by commit ec69bc8 (schema 4): the hand-counted register loaded by alice, edition TDAG-23
+# (25 January to 30 June 2023) prepared by alice and approved by bob, then pruned.
+FIXTURE = Path(__file__).parent / "fixtures" / "store-schema4-edition.tar.xz"
+
+
+@pytest.fixture
+def old_store(tmp_path) -> Store:
+    with tarfile.open(FIXTURE) as archive:
+        archive.extractall(tmp_path, filter="data")
+    return Store(tmp_path / "v4" / "alliance.duckdb")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_edition_made_at_schema_4_gives_its_figures_and_its_report(old_store, tmp_path):
+    """Schema 5 added columns the queries read: an edition's stored state of schema 4 failed every query."""
+    stored = {p.name: _digest(p) for p in old_store.snapshots.glob("snap-*.duckdb")}
+    frozen = cli("kpis", "--edition", "TDAG-23", "--db", old_store.path, "--json")
+    assert frozen.returncode == 0, frozen.stderr
+    assert json.loads(frozen.stdout)["eois"]["total"] == 6
+    report = cli("report", "--edition", "TDAG-23", "--db", old_store.path, "--out", tmp_path / "r.docx", "--no-images")
+    assert report.returncode == 0, report.stderr
+    revisions = cli("revisions", "TDAG-23", "--db", old_store.path, "--json")
+    assert revisions.returncode == 0, revisions.stderr
+    # The live data were upgraded; the edition's own state was read through a copy, never written.
+    assert {p.name: _digest(p) for p in old_store.snapshots.glob("snap-*.duckdb") if p.name in stored} == stored
+    con = old_store.connect()
+    assert con.execute("select value from meta where key = 'schema_version'").fetchall() == [(SCHEMA_VERSION,)]
+    assert con.execute("select count(*) from reported").fetchall() == [(0,)]
+
+
+def test_pages_open_on_an_edition_made_at_schema_4(old_store, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ALLIANCE_DB", str(old_store.path))
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(edition="TDAG-23")
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["EoIs"] == "6"
+    for page in ("regions", "events", "milestones"):
+        assert not at.switch_page(f"pages/{page}.py").run().exception, page
