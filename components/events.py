@@ -5,7 +5,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from alliance.figures.events import MEASURES, PRODUCT_LABELS, STATUS_LABELS, activities_by_initiative, events_by_month
+from alliance.figures.events import (
+    MEASURES,
+    PRODUCT_LABELS,
+    STATUS_LABELS,
+    activities_by_initiative,
+    events_by_month,
+    initiative_names,
+)
 from alliance.schema import CHOICES
 from alliance.words import count, dated, day
 from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
@@ -37,9 +44,9 @@ EVENT_COLUMNS = {
     "source": "Source",
 }
 ACTIVITY_COLUMNS = {
-    "regional_initiative": "Initiative",
+    "initiative": "Initiative",
+    "regional_initiative": "Code",
     "cycle": "Plan cycle",
-    "initiative_title": "Initiative title",
     "region_name": "Region",
     "product": "Product line",
     "status": "Status",
@@ -73,11 +80,11 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
 
 
 def render_events_list(frame: pd.DataFrame, title: str) -> None:
-    """The events in the period as a table, with CSV and Excel downloads."""
-    st.markdown(f"##### {title}")
+    """The events in the period as a table, with CSV and Excel downloads; nothing when there are none (the chart
+    above, render_events_over_time, says so once)."""
     if frame.empty:
-        render_empty("events starting in this period")
         return
+    st.markdown(f"##### {title}")
     total = int(frame["events_all"].iloc[0])
     if total > len(frame):
         st.caption(f"Showing the {len(frame):,} latest of {total:,} events; narrow the period or region to see the others.")
@@ -115,37 +122,37 @@ def render_activities_by_initiative(frame: pd.DataFrame, scope: str, period_star
     )
     chosen = None if status == "all" else status
     rows = frame if chosen is None else frame[frame["status"] == chosen]
-    table = rows.assign(product=rows["product"].map(PRODUCT_LABELS)).rename(columns=ACTIVITY_COLUMNS)
+    table = rows.assign(initiative=initiative_names(rows), product=rows["product"].map(PRODUCT_LABELS))
+    table = table.rename(columns=ACTIVITY_COLUMNS)[list(ACTIVITY_COLUMNS.values())]
     what = "Activities" if chosen is None else f"{STATUS_LABELS[chosen]} activities"
     title = f"{what} by regional initiative and product line, {scope}"
-    caption = "An initiative code is read in the plan cycle covering the activity's start date. Activities carry no strategic capability, so that filter does not apply here."
-    render_chart(figure(activities_by_initiative, frame, chosen), table, title, "activities_by_initiative", caption=caption)
+    caption = (
+        "An initiative code is read in the plan cycle covering the activity's start date; an initiative whose title "
+        "was not found in a public source is named by its region and code. Activities carry no strategic capability, "
+        "so that filter does not apply here."
+    )
+    initiatives = rows[["regional_initiative", "cycle"]].drop_duplicates().shape[0]
+    render_chart(
+        figure(activities_by_initiative, frame, chosen),
+        table,
+        title,
+        "activities_by_initiative",
+        caption=caption,
+        height=140 + 44 * max(initiatives, 2),
+    )
 
 
-def select_year(years: pd.DataFrame, as_of: date) -> int:
-    """A year select box kept in the URL: years with activities or events up to the as-of date, and the as-of year."""
-    found = sorted(years["year"].astype(int), reverse=True)
-    options = sorted({*found, as_of.year}, reverse=True)
-    # Opens on the latest year with actions (not on a year of zeros); the as-of year stays on offer.
-    default = found[0] if found else as_of.year
-    return st.selectbox("Year", options, index=options.index(default), key="year", bind="query-params", width=160)
-
-
-def render_actions_table(frame: pd.DataFrame, year: int, as_of: date, region_label: str) -> None:
+def render_actions_table(frame: pd.DataFrame, title: str, region_label: str) -> None:
     """The actions-by-region table in the layout of the 2019 TDAG report on ITU-D Innovation, with downloads and how it is counted."""
-    title = f"Actions by region and product line in {year}"
     st.markdown(f"##### {title}")
-    if year < as_of.year or (as_of.month, as_of.day) == (12, 31):
-        period = f"starting in {year} (the whole year)"
-    else:
-        period = f"starting from 1 January {year} to {day(as_of)} (actions starting later in {year} are not counted yet)"
     st.caption(
-        "In the layout of the table of actions by ITU region in the 2019 TDAG report on ITU-D Innovation. Counts "
-        f"regional-initiative activities, and events that count as a product line (forums, sessions), {period}, each in "
-        "the region of its regional initiative, else of its country."
+        "In the layout of the table of actions by ITU region in the 2019 TDAG report on ITU-D Innovation; for one "
+        "year's table, set the period in the sidebar to that year. Counts regional-initiative activities, and events "
+        "that count as a product line (forums, sessions), starting in the period, each in the region of its regional "
+        "initiative, else of its country."
         + ("" if region_label == "all regions" else f" Only {region_label} is counted (sidebar filter); other regions show 0.")
     )
     table = frame.rename(columns=SEED_COLUMNS)[list(SEED_COLUMNS.values())]
     # A static table wraps the seed's long headers and fits the width, as the report's own table does.
     st.table(table, hide_index=True)
-    render_downloads(table, title, f"actions_by_region_{year}")
+    render_downloads(table, title, "actions_by_region")

@@ -60,29 +60,64 @@ MILESTONE_COLUMNS = {
 
 
 def _number(value) -> str:
+    if pd.isna(value):  # a measure none of the linked rows states (beneficiaries, say) is unknown, not 0
+        return "not recorded"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 PLANS = {"WTDC-17": "Buenos Aires Action Plan", "WTDC-22": "Kigali Action Plan", "WTDC-25": "Baku Action Plan"}
+CYCLE_KEY = "cycle"
+
+
+def default_cycle(cycles: pd.DataFrame, as_of: date) -> str:
+    """The cycle the page opens on: the as-of date's when it has outcomes, else the latest earlier one that has.
+
+    When none has, the as-of date's cycle (its scorecard says how to add outcomes), else the first cycle.
+    """
+    started = cycles[pd.to_datetime(cycles["starts_on"]) <= pd.Timestamp(as_of)]
+    scored = started[started["outcomes"] > 0]
+    for found in (scored, started):
+        if not found.empty:
+            return found["cycle"].iloc[-1]
+    return cycles["cycle"].iloc[0]
 
 
 def render_cycle_picker(cycles: pd.DataFrame, as_of: date) -> dict:
-    """Choose the plan cycle whose outcomes the scorecard shows (default: the one covering the as-of date)."""
+    """Choose the plan cycle whose outcomes the scorecard shows, kept in the URL (a link may give the cycle's code)."""
     rows = {r["cycle"]: r for r in cycles.to_dict("records")}
     for r in rows.values():
         starts, ends = pd.Timestamp(r["starts_on"]).date(), pd.Timestamp(r["ends_on"]).date()
-        state = "final results" if ends < as_of else "not started yet" if starts > as_of else "current"
-        r["label"] = f"{PLANS.get(r['cycle'], r['cycle'])} ({r['cycle']}, {starts.year}-{ends.year}): {state}"
-    covering = [c for c, r in rows.items() if pd.Timestamp(r["starts_on"]).date() <= as_of <= pd.Timestamp(r["ends_on"]).date()]
-    options = list(rows)
+        # The option's name is what the URL keeps: it must not change with the as-of date, as the state does.
+        r["name"] = f"{PLANS.get(r['cycle'], r['cycle'])} ({r['cycle']}, {starts.year}-{ends.year})"
+        r["state"] = "final results" if ends < as_of else "not started yet" if starts > as_of else "current"
+        r["label"] = f"{r['name']}: {r['state']}"
+    in_url = st.query_params.get(CYCLE_KEY)
+    if in_url and in_url not in [r["name"] for r in rows.values()] and CYCLE_KEY not in st.session_state:
+        code = in_url.strip().upper()
+        if code in rows:
+            # A link may name the cycle by its code (cycle=WTDC-22), but the select box reads and writes the option's
+            # name: put the name in the link and run again (the box reads the link as the run began), so the link
+            # still names the cycle once the page is open.
+            st.query_params[CYCLE_KEY] = rows[code]["name"]
+            st.rerun()
+        # The select box drops a value it does not know; say so rather than silently show another cycle.
+        st.warning(f"The link's plan cycle '{plain(in_url[:200])}' is unknown; showing the default.", icon=":material/link_off:")
+    options, default = list(rows), default_cycle(cycles, as_of)
     chosen = st.selectbox(
         "Plan cycle",
         options,
-        index=options.index(covering[0]) if covering else len(options) - 1,
-        format_func=lambda c: rows[c]["label"],
-        key="cycle",
+        index=options.index(default),
+        format_func=lambda c: rows[c]["name"],
+        key=CYCLE_KEY,
+        bind="query-params",
         width=520,
     )
+    current = [c for c, r in rows.items() if r["state"] == "current"]
+    if chosen == default and current and current[0] != default:
+        st.caption(
+            f"No outcomes of the {PLANS.get(current[0], current[0])}, the plan cycle of the as-of date, are in the store "
+            "yet: the page opens on the latest plan cycle that has them."
+        )
     return rows[chosen]
 
 

@@ -8,14 +8,13 @@ from components.events import (
     render_activities_by_initiative,
     render_events_list,
     render_events_over_time,
-    select_year,
 )
 from components.layout import page_start
 
 f = page_start(
     "Events and regional initiatives",
-    "Events held and who took part, the regional initiatives' activities by product line, and the yearly table of "
-    "actions by region that the innovation reports publish.",
+    "Events held and who took part, the regional initiatives' activities by product line, and actions by region "
+    "in the table the innovation reports publish.",
 )
 
 st.subheader("Events")
@@ -26,7 +25,9 @@ st.subheader("Regional-initiative activities")
 render_activities_by_initiative(data.frame("activities_by_initiative_product_status", **f.params), f.scope_label, f.period_start)
 
 st.subheader("Actions by region")
-year = select_year(data.frame("action_years", as_of=f.as_of), f.as_of)
+# Over the page's period, as every section here and the report's own table count; a year's table is a period of one year.
 render_actions_table(
-    data.frame("actions_by_region", year=year, period_start=None, as_of=f.as_of, region=f.region), year, f.as_of, f.region_label
+    data.frame("actions_by_region", year=None, period_start=f.period_start, as_of=f.as_of, region=f.region),
+    f"Actions by region and product line, {f.region_label}, {f.period_label}",
+    f.region_label,
 )

@@ -1,4 +1,4 @@
--- One row per regional initiative (code and plan cycle), product line and status: activities starting between $period_start and $as_of, with the initiative's title and region name. Params: $as_of, $period_start, $region (NULL = all).
+-- One row per regional initiative (code and plan cycle), product line and status: activities starting between $period_start and $as_of, with the initiative's region name and its title (NULL where no title is known: the reference data write "<code> (title not found)"). Params: $as_of, $period_start, $region (NULL = all).
 with activities_counted as (
     select
         regional_initiative,
@@ -26,7 +26,7 @@ final as (
     select
         c.regional_initiative,
         c.cycle,
-        i.title as initiative_title,
+        case when not starts_with(i.title, i.code || ' (title not') then i.title end as initiative_title,
         r.region_name,
         c.product,
         c.status,

@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date
 
+import pandas as pd
 import pytest
 from handcount import AS_OF, EXPECTED_ALL
 
@@ -188,3 +189,84 @@ def test_milestones_page_timeline_marks_done_due_overdue_and_the_as_of_date(app)
     milestones = [d.value for d in at.dataframe if d.value.columns[0] == "Milestone"][0]
     assert dict(zip(milestones["Milestone"], milestones["Status"])) == {"M1": "done", "M2": "due", "M3": "overdue", "M4": "due"}
     assert "1 done, 2 due, 1 overdue" in " ".join(c.value for c in at.caption)
+
+
+def cycle_heading(at) -> str:
+    [heading] = [m.value for m in at.markdown if m.value.startswith("##### Scorecard by outcome, ")]
+    return heading
+
+
+@pytest.mark.parametrize(
+    ("as_of", "outcomes", "cycle"),
+    [
+        # The as-of date's cycle when it has outcomes; else the latest earlier one that has.
+        (date(2023, 6, 30), (1, 3, 0), "WTDC-22"),
+        (date(2026, 6, 30), (1, 3, 0), "WTDC-22"),
+        (date(2026, 6, 30), (1, 3, 2), "WTDC-25"),
+        (date(2031, 1, 1), (1, 3, 0), "WTDC-22"),
+        (date(2024, 6, 30), (1, 0, 0), "WTDC-17"),
+        # None with outcomes: the as-of date's cycle (its scorecard says how to add them); before all, the first.
+        (date(2024, 6, 30), (0, 0, 0), "WTDC-22"),
+        (date(2016, 6, 30), (0, 3, 0), "WTDC-17"),
+    ],
+)
+def test_milestones_default_cycle_is_the_latest_begun_with_outcomes(as_of, outcomes, cycle):
+    from components.milestones_page import default_cycle
+
+    cycles = pd.DataFrame(
+        {
+            "cycle": ["WTDC-17", "WTDC-22", "WTDC-25"],
+            "starts_on": pd.to_datetime(["2018-01-01", "2023-01-01", "2026-01-01"]),
+            "ends_on": pd.to_datetime(["2022-12-31", "2025-12-31", "2029-12-31"]),
+            "outcomes": outcomes,
+        }
+    )
+    assert default_cycle(cycles, as_of) == cycle
+
+
+def test_milestones_page_opens_on_the_last_cycle_with_outcomes(app):
+    """Bug: in 2026 the page opened on the Baku cycle's empty scorecard (no Baku outcomes in the store), the Kigali one a click away."""
+    at = app("milestones", as_of="2026-06-30")
+    assert not at.exception
+    assert at.selectbox(key="cycle").value == "WTDC-22"
+    assert cycle_heading(at).startswith("##### Scorecard by outcome, Kigali Action Plan (WTDC-22, 2023-2025): final results")
+    assert list(statuses(at)) == ["DT1", "DT2", "RM1"]
+    assert not [i.value for i in at.info if i.value.startswith("No outcomes of the")]
+    # The default stays out of the link, as the sidebar's defaults do.
+    assert "cycle" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    ("link", "cycle", "heading"),
+    [
+        ("WTDC-25", "WTDC-25", "Baku Action Plan (WTDC-25, 2026-2029): current"),
+        ("wtdc-17", "WTDC-17", "Buenos Aires Action Plan (WTDC-17, 2018-2022): final results"),
+        ("Buenos Aires Action Plan (WTDC-17, 2018-2022)", "WTDC-17", "Buenos Aires Action Plan (WTDC-17, 2018-2022)"),
+    ],
+)
+def test_milestones_page_opens_on_the_cycle_the_link_names(app, link, cycle, heading):
+    at = app("milestones", as_of="2026-06-30", cycle=link)
+    assert not at.exception
+    assert at.selectbox(key="cycle").value == cycle
+    assert cycle_heading(at).startswith(f"##### Scorecard by outcome, {heading}")
+    assert not at.warning
+    # A code in the link becomes the option's name, so the open page's link still names the cycle.
+    assert at.query_params["cycle"] == heading.split(":")[0]
+
+
+def test_milestones_page_keeps_the_chosen_cycle_in_the_link(app):
+    at = app("milestones", as_of="2026-06-30")
+    # The browser writes a bound select box's option name to the URL (cycle=Buenos Aires Action Plan (...)).
+    assert at.selectbox(key="cycle").proto.query_param_key == "cycle"
+    at.selectbox(key="cycle").set_value("WTDC-17").run()
+    assert not at.exception
+    assert "Buenos Aires Action Plan (WTDC-17, 2018-2022): final results" in cycle_heading(at)
+
+
+def test_milestones_page_link_with_an_unknown_cycle_opens_the_default_and_says_so(app):
+    at = app("milestones", as_of="2026-06-30", cycle="WTDC-99 <b>x</b>")
+    assert not at.exception
+    assert at.selectbox(key="cycle").value == "WTDC-22"
+    [warning] = [w.value for w in at.warning]
+    assert warning.startswith("The link's plan cycle 'WTDC") and warning.endswith("' is unknown; showing the default.")
+    assert "<b>" not in warning

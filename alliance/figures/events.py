@@ -1,5 +1,7 @@
 """Plotly figures for the Events and initiatives page; no Streamlit here, so reports can reuse them."""
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -57,16 +59,67 @@ def _count_axis(title: str, largest: float) -> dict:
     return dict(title=title, tickformat=",d", dtick=1 if largest <= 8 else None)
 
 
+def _known(text) -> bool:
+    return isinstance(text, str) and bool(text.strip())
+
+
+def _initiative_name(title, region, code: str, cycle: str | None = None) -> str:
+    if _known(title):
+        return f"{title} ({cycle})" if cycle else title
+    inside = f"{code}, {cycle}" if cycle else code
+    return f"{region} regional initiative ({inside})" if _known(region) else f"Regional initiative ({inside})"
+
+
+def initiative_names(frame: pd.DataFrame) -> pd.Series:
+    """Name each row's regional initiative by its title; where no title is known, by its region with the code in brackets.
+
+    Codes are reused across plan cycles: two initiatives that would read alike carry their plan cycle too.
+    """
+    rows = list(zip(frame["initiative_title"], frame["region_name"], frame["regional_initiative"]))
+    names = pd.Series([_initiative_name(*row) for row in rows], index=frame.index, dtype=object)
+    cycles = frame["cycle"].fillna("no plan cycle")
+    alike = (frame["regional_initiative"] + "|" + cycles).groupby(names).transform("nunique") > 1
+    with_cycle = [_initiative_name(*row, cycle) for row, cycle in zip(rows, cycles)]
+    return names.where(~alike, pd.Series(with_cycle, index=frame.index, dtype=object))
+
+
+def short_name(text: str, limit: int = 36) -> str:
+    """Shorten a name at a word boundary, with an ellipsis, so that an axis label fits beside the bars on a phone.
+
+    A short bracket at the end ("... regional initiative (CIS3)") is kept: it is what tells two names apart.
+    """
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    found = re.fullmatch(r"(.*) (\([^()]{1,16}\))", text)
+    head, bracket = (found.group(1), " " + found.group(2)) if found else (text, "")
+    room = limit - len(bracket) - 1
+    cut = head[:room] if len(head) <= room or head[room] == " " else head[:room].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,:;-–") + "…" + bracket
+
+
 def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> go.Figure:
-    """Bars per regional initiative (code and plan cycle) stacked by product line, for one status or all."""
+    """Horizontal bars per regional initiative, named by title (cut on the axis, whole in the hover), stacked by product line."""
     rows = frame if status is None else frame[frame["status"] == status]
-    rows = rows.assign(initiative=rows["regional_initiative"] + " (" + rows["cycle"].fillna("no cycle") + ")")
-    order = [plain_label(name) for name in dict.fromkeys(rows["initiative"])]
+    rows = rows.assign(initiative=initiative_names(rows))
     counted = rows.groupby(["initiative", "product"], sort=False, as_index=False).agg(
-        activities=("activities", "sum"), title=("initiative_title", "first"), region=("region_name", "first")
+        activities=("activities", "sum"),
+        code=("regional_initiative", "first"),
+        cycle=("cycle", "first"),
+        region=("region_name", "first"),
     )
-    for column in ("initiative", "title", "region"):
-        counted[column] = counted[column].map(plain_label)
+    # The axis shows a cut name; two names cut alike keep their code and cycle so that their bars stay apart.
+    full = list(dict.fromkeys(rows["initiative"]))
+    short = pd.Series([short_name(n) for n in full], index=full)
+    first = rows.drop_duplicates("initiative").set_index("initiative")
+    keys = first["regional_initiative"] + ", " + first["cycle"].fillna("no plan cycle")
+    twice = short.duplicated(keep=False)
+    short = short.where(~twice, short + " (" + keys[short.index] + ")")
+    counted["label"] = counted["initiative"].map(short).map(plain_label)
+    counted["hover"] = [
+        "<br>".join(plain_label(t) for t in (name, ", ".join(p for p in (code, cycle, region) if _known(p))))
+        for name, code, cycle, region in zip(counted["initiative"], counted["code"], counted["cycle"], counted["region"])
+    ]
     fig = go.Figure()
     for product, label in PRODUCT_LABELS.items():
         part = counted[counted["product"] == product]
@@ -74,21 +127,30 @@ def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> 
             continue
         fig.add_trace(
             go.Bar(
-                x=part["initiative"],
-                y=part["activities"],
+                y=part["label"],
+                x=part["activities"],
+                orientation="h",
                 name=label,
                 marker_color=PRODUCT_COLORS[product],
-                customdata=part[["title", "region"]],
-                hovertemplate="%{x}: %{y} " + label.lower() + "<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+                customdata=part[["hover"]],
+                hovertemplate="%{customdata[0]}<br>%{x} " + label.lower() + "<extra></extra>",
             )
         )
-    if len(order) < 4:
-        # A lone initiative would otherwise fill the whole width with one bar.
-        fig.update_traces(width=0.35)
+    if len(full) < 4:
+        # A lone initiative would otherwise fill the whole height with one bar.
+        fig.update_traces(width=0.5)
     fig.update_layout(
         barmode="stack",
-        xaxis=dict(title=None, categoryorder="array", categoryarray=order, type="category"),
-        yaxis=_count_axis("Activities", counted.groupby("initiative")["activities"].sum().max()),
-        legend=dict(traceorder="normal"),
+        # The first initiative (in the regions' order) at the top, as a table reads.
+        yaxis=dict(
+            title=None,
+            categoryorder="array",
+            categoryarray=[plain_label(short[n]) for n in full],
+            type="category",
+            autorange="reversed",
+        ),
+        xaxis=_count_axis("Activities", counted.groupby("initiative")["activities"].sum().max()),
+        legend=dict(traceorder="normal", orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
+        margin=dict(t=40),
     )
     return fig
