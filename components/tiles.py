@@ -46,9 +46,10 @@ def render_tiles(
             worse_when_up = tile["kpi"] == "milestones_overdue"
             change = tile["change"]
             value = tile["value"]
-            with st.container(width=TILE_WIDTH, gap="small"):
+            # "not recorded" is wider than any figure: its tile takes two places, so the words are read whole.
+            with st.container(width=TILE_WIDTH if value is not None else 2 * TILE_WIDTH + 8, gap="small"):
                 st.metric(
-                    tile["label"] + (" (Alliance-wide)" if tile.get("alliance_wide") else ""),
+                    tile["label"],
                     # the label says USD: a tile holds no more at a phone's width
                     NOT_RECORDED if value is None else count(value, tile["over"]),
                     delta=None if change is None else f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
@@ -57,6 +58,8 @@ def render_tiles(
                     help=definitions.get(tile["kpi"]),
                     border=True,
                 )
+                if tile.get("alliance_wide"):
+                    st.caption("Alliance-wide: milestones belong to the whole Alliance, not to one region.")
                 if tile.get("note"):
                     st.caption(plain(tile["note"][0].upper() + tile["note"][1:] + "."))
                 for item in tile.get("reported", ()):
@@ -74,11 +77,19 @@ def render_tiles(
                     )
 
 
-def render_on_track(status: dict, as_at: str, analyst: bool) -> None:
-    """One line: is the Alliance on track? The verdict, then the milestones and targets behind it."""
+def render_on_track(status: dict, as_at: str, analyst: bool, regional: bool = False) -> None:
+    """One line: is the Alliance on track? The verdict, then the milestones and targets behind it.
+
+    regional: a region is shown, whose view still counts the whole Alliance's milestones: the line says so.
+    """
     parts = []
     total, overdue = status["total"], status["overdue"]
-    parts.append(f"{count_of(overdue, 'milestone')} of {total:,} overdue {as_at}" if overdue else f"no milestone overdue {as_at}")
+    whole = " (Alliance-wide)" if regional else ""
+    parts.append(
+        f"{count_of(overdue, 'milestone')} of {total:,} overdue {as_at}{whole}"
+        if overdue
+        else f"no milestone overdue {as_at}{whole}"
+    )
     targets = status["targets"]
     cycle = status["cycle"]
     if cycle and any(targets.values()):

@@ -27,6 +27,7 @@ render_on_track(
     overview_status(tiles(current, current, targets, in_cycle), current["milestones"], f.as_of, cycles),
     f.stock_label,
     auth.may("analyst"),
+    regional=f.region is not None,
 )
 previous, since, against_edition = choose_comparison(f)
 figures = tiles(current, previous, targets, in_cycle)

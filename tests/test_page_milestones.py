@@ -15,11 +15,12 @@ from alliance.scorecard import RULE, expected_share, measure_status, outcome_sta
 MEASURES = ("Activities", "Completed", "Beneficiaries", "Milestones", "Done", "Overdue")
 # At 2023-06-30, from the hand-counted rows: DT1 has A1 (completed, 30 beneficiaries), M1 done and M2
 # (due 2023-06-30, done 2023-07-15: neither done nor overdue yet); DT2 has A2 (ongoing, no beneficiaries)
-# and M3 (due 2023-05-31, open: overdue). RM1 has nothing linked.
+# and M3 (due 2023-05-31, open: overdue). RM1 has nothing linked. No activity of DT2 or RM1 states its
+# beneficiaries: not recorded, never 0.
 HAND_COUNT = {
     "DT1": ["1", "1", "30", "2", "1", "0"],
-    "DT2": ["1", "0", "0", "1", "0", "1"],
-    "RM1": ["0", "0", "0", "0", "0", "0"],
+    "DT2": ["1", "0", "not recorded", "1", "0", "1"],
+    "RM1": ["0", "0", "not recorded", "0", "0", "0"],
 }
 SHARE = 180 / 364  # 2023-01-01 (WTDC-22 starts) to 2023-06-30, over 2023-01-01 to 2023-12-31
 
@@ -100,7 +101,9 @@ def test_outcome_queries_run(store):
 
 def test_outcome_scorecard_matches_the_hand_count(store):
     rows = frame(store.connect(), "outcome_scorecard", cycle="WTDC-22", as_of=AS_OF, region=None)
-    got = {code: [str(v) for v in part["actual"]] for code, part in rows.groupby("outcome_code")}
+    got = {
+        code: ["not recorded" if pd.isna(v) else str(v) for v in part["actual"]] for code, part in rows.groupby("outcome_code")
+    }
     assert got == HAND_COUNT
     linked_milestones = sum(int(v[3]) for v in got.values())
     assert linked_milestones == EXPECTED_ALL["milestones"]["total"] - 1  # M4 has no outcome
@@ -158,7 +161,7 @@ def test_milestones_page_filters_change_the_scorecard(app):
     at = app("milestones", as_of="2023-06-30", region="EUR")
     assert not at.exception
     # A1 and A2 are African; milestones belong to the whole Alliance and stay.
-    assert cards(at)["DT1"] == ["0", "0", "0", "2", "1", "0"]
+    assert cards(at)["DT1"] == ["0", "0", "not recorded", "2", "1", "0"]
     later = app("milestones", as_of="2023-07-31")
     assert cards(later)["DT1"] == ["1", "1", "30", "2", "2", "0"]
     assert cards(later)["DT2"][5] == "1"

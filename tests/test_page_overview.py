@@ -25,9 +25,11 @@ def test_overview_region_filter_changes_the_figures(app):
     at = app(as_of="2023-06-30", region="AFR")
     assert not at.exception
     assert metrics(at)["EoIs"] == "2"
-    # Milestones belong to the whole Alliance: in a regional view the tile says so.
-    assert metrics(at)["Milestones done (Alliance-wide)"] == "1"
-    assert "Milestones done" not in metrics(at)
+    # Milestones belong to the whole Alliance: in a regional view the tiles say so.
+    assert metrics(at)["Milestones done"] == "1"
+    captions = [c.value for c in at.caption]
+    assert captions.count("Alliance-wide: milestones belong to the whole Alliance, not to one region.") == 2
+    assert any("overdue as at 30 June 2023 (Alliance-wide)" in s.value for s in [*at.success, *at.warning, *at.error])
 
 
 def test_overview_bad_url_values_fall_back_with_a_notice(app):
