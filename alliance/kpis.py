@@ -231,6 +231,8 @@ def _tile_note(code: str, current: dict) -> str:
             recorded,
             code == "event_participants" and events.get("participants_over", False),
         )
+    if code == "events_total" and (current.get("undated") or {}).get("events"):
+        return f"{words.count_of(current['undated']['events'], 'event')} with no date stated, in no period"
     if code == "resources_usd" and "resources" in current:
         resources, notes = current["resources"], []
         if resources["counted"] > resources["stated"]:

@@ -14,7 +14,7 @@ from alliance.figures.events import (
     initiative_names,
 )
 from alliance.schema import CHOICES
-from alliance.words import count, dated, day
+from alliance.words import count, dated, day, span
 from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
 
 # The column headers of seed 001 §3.1, in its order.
@@ -28,6 +28,7 @@ SEED_COLUMNS = {
 EVENT_COLUMNS = {
     "event_id": "Event",
     "title": "Title",
+    "dates": "Dates",
     "start_date": "Start",
     "end_date": "End",
     "event_type": "Type",
@@ -93,6 +94,20 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
     table["start_date"] = [dated(d, p) for d, p in zip(table["start_date"], frame["date_precision"])]
     # Written as the start is, blank when not stated; types and formats as the upload format names them.
     table["end_date"] = ["" if pd.isna(d) else day(d) for d in table["end_date"]]
+    # The days as the source words them: both WSIS 2023 sessions are "15-16 March 2023", not "15 March".
+    table.insert(
+        table.columns.get_loc("start_date"),
+        "dates",
+        [
+            span(s.date(), None if pd.isna(e) else e.date()) if p in (None, "day") and not pd.isna(s) else shown_start
+            for s, e, p, shown_start in zip(
+                pd.to_datetime(frame["start_date"]),
+                pd.to_datetime(frame["end_date"]),
+                frame["date_precision"],
+                table["start_date"],
+            )
+        ],
+    )
     for column in ("event_type", "format"):
         table[column] = table[column].map(lambda v, labels=CHOICES[column]: "" if v is None else labels.get(v, v))
     if frame["participants_over"].fillna(False).any():
@@ -102,7 +117,7 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
         ]
     table = table.drop(columns=["date_precision", "participants_over"]).rename(columns=EVENT_COLUMNS)
     # What a reader scans for; the downloads give the rest (IDs, partners, sources, ...).
-    shown = ["Title", "Start", "Type", "Format", "Country", "Region", "Participants"]
+    shown = ["Title", "Dates", "Type", "Format", "Country", "Region", "Participants"]
     render_table(table, height=min(38 + 35 * len(table), 400), shown=shown)
     render_downloads(table, title, "events_list")
 

@@ -268,3 +268,20 @@ def test_regions_page_leaves_unknown_empty_and_lists_a_regions_published_figure(
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Asia and the Pacific, Participants" in captions or "Asia and the Pacific, " in captions
     assert "about 300, as published in Regional report (2023) for 1 January 2023 to 30 June 2023" in captions
+
+
+def test_events_list_gives_the_days_as_the_seed_words_them(builtin_store, monkeypatch):
+    """Both WSIS 2023 sessions ("15 and 16 March 2023") printed as 15 March."""
+    at = _overview(builtin_store, monkeypatch, as_of="2023-06-30", **{"from": "2023-01-25"})
+    at = at.switch_page("pages/events.py").run()
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "Dates" in d.value.columns).set_index("Title")
+    wsis = [t for t in listed.index if t.startswith("High-level ministerial session at the WSIS forum")]
+    assert listed.loc[wsis[0], "Dates"] == "15-16 March 2023"
+    assert "Workshop with OICT to develop the framework of the joint programme" not in listed.index  # undated
+
+
+def test_overview_says_how_many_events_have_no_date(builtin_store, monkeypatch):
+    at = _overview(builtin_store, monkeypatch, as_of="2023-06-30", **{"from": "2023-01-25"})
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "1 event with no date stated, in no period." in captions
