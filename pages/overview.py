@@ -55,4 +55,5 @@ render_milestone_lists(
     words.day(f.as_of),
     current["milestones"]["overdue"],
     analyst=auth.may("analyst"),
+    regional=f.region is not None,
 )

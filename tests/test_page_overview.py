@@ -30,6 +30,7 @@ def test_overview_region_filter_changes_the_figures(app):
     captions = [c.value for c in at.caption]
     assert captions.count("Alliance-wide: milestones belong to the whole Alliance, not to one region.") == 2
     assert any("overdue as at 30 June 2023 (Alliance-wide)" in s.value for s in [*at.success, *at.warning, *at.error])
+    assert "##### Overdue milestones at 30 June 2023, Alliance-wide (1)" in [m.value for m in at.markdown]
 
 
 def test_overview_bad_url_values_fall_back_with_a_notice(app):
