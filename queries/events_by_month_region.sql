@@ -1,4 +1,4 @@
--- One row per month and region (GLB: events with no country) with events starting between $period_start and $as_of: events, participants, trained or certified (blanks count 0). Params: $as_of, $period_start, $region, $capability (NULL = all).
+-- One row per month and region (GLB: events with no country) with events starting between $period_start and $as_of: events, and participants and people trained or certified summed over the events that state them (NULL when none does: not recorded, never 0). Params: $as_of, $period_start, $region, $capability (NULL = all).
 with events_counted as (
     select
         date_trunc('month', start_date)::date as month,
@@ -17,8 +17,8 @@ monthly as (
         month,
         region_code,
         count(*) as events,
-        coalesce(sum(participants), 0)::bigint as participants,
-        coalesce(sum(trained_certified), 0)::bigint as trained_certified,
+        sum(participants)::bigint as participants,
+        sum(trained_certified)::bigint as trained_certified,
     from events_counted
     group by month, region_code
 ),
