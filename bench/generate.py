@@ -98,6 +98,9 @@ select
     (select iso3s from pool)[pick(hash(i, 'c'), (select n from pool))],
     'bench: generated', true, null
 from range($resources) t(i);
+-- Most resources serve their partner's region; every fifth serves the whole Alliance.
+update resources set for_region = (select c.region from countries c where c.iso3 = resources.country)
+where resource_id like 'G-RES-%' and cast(substr(resource_id, 7) as integer) % 5 <> 0;
 insert into loads values (1, 'generated', 'bench/generate.py k=' || $k, '', now()::timestamp, 'bench', false, null, '', '');
 """
 

@@ -41,6 +41,7 @@ def pandas_summary(con, as_of: date) -> dict:
     events["region"] = events["country"].map(region).fillna("GLB")
     acts = t["activities"][pd.to_datetime(t["activities"]["start_date"]) <= ts].copy()
     milestones = t["milestones"]
+    milestones = milestones[milestones["announced_on"].isna() | (pd.to_datetime(milestones["announced_on"]) <= ts)]
     resources = t["resources"][pd.to_datetime(t["resources"]["signed_on"]) <= ts]
     demand = eois["capabilities"].dropna().explode().value_counts()
     supply = centers[centers["status"] != "closed"]["capabilities"].dropna().explode().value_counts()
@@ -67,8 +68,11 @@ def pandas_summary(con, as_of: date) -> dict:
         },
         "events": {
             "total": len(events),
-            "participants": int(events["participants"].fillna(0).sum()),
-            "trained_certified": int(events["trained_certified"].fillna(0).sum()),
+            # Summed over the events that state the figure; None when none does (a blank is unknown).
+            "participants": _stated_sum(events["participants"]),
+            "participants_stated": int(events["participants"].notna().sum()),
+            "trained_certified": _stated_sum(events["trained_certified"]),
+            "trained_stated": int(events["trained_certified"].notna().sum()),
             "by_region": {r: int(n) for r, n in events.groupby("region").size().reindex([*REGIONS, "GLB"], fill_value=0).items()},
         },
         "activities": {
@@ -80,8 +84,17 @@ def pandas_summary(con, as_of: date) -> dict:
             "total": len(milestones),
             "done": int(done.sum()),
             "overdue": int(
-                (~done & (pd.to_datetime(milestones["due_on"]) < ts) & (milestones["date_precision"] != "not_stated")).sum()
+                (
+                    ~done
+                    & (pd.to_datetime(milestones["due_on"]) < ts)
+                    & (milestones["date_precision"] != "not_stated")
+                    & ~(milestones["completed_on"].isna() & (milestones["completed_precision"] == "not_stated"))
+                ).sum()
             ),
         },
         "resources_usd": float(resources["amount_usd"].fillna(0).sum()),
     }
+
+
+def _stated_sum(column: pd.Series) -> int | None:
+    return int(column.sum()) if column.notna().any() else None
