@@ -9,8 +9,9 @@ from components.report import render_build
 
 f = page_start(
     "TDAG report",
-    "A Word document in the shape of the TDAG contributions (summary, background, objectives, key actions and results, "
-    "results and actions by region, charts, way forward, action required), with an Excel annex of every table behind it. "
+    "A Word document in the shape of the TDAG contributions (summary, the background and objectives of the period's plan "
+    "cycle, key actions and results, results and actions by region, charts, way forward, action required), with an Excel "
+    "annex of every table behind it. "
     "It uses the period, region and as-of date in the sidebar (an edition's own period when an edition is chosen); "
     "the capability filter does not apply.",
 )
