@@ -156,10 +156,11 @@ def figures(report: Report) -> dict:
     eois = report.tables["EoIs by region"].rename(columns={"eois": "eois_total"})
     period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)
     supply = report.tables["Capability demand and supply"]
-    # The time line places milestones by due date: one with none has no place on it (the Way forward lists it),
+    # The time line places milestones by due date (done ones with none, by completion): one with neither has no
+    # place on it (the Way forward lists it),
     # and a time line of one milestone says less than its line in the Way forward.
     timeline = report.tables["Milestone timeline"]
-    dated = timeline[timeline["due_on"].notna()]
+    dated = timeline[timeline["due_on"].notna() | timeline["completed_on"].notna()]
     undated_due = len(dated) < len(timeline)
     charts = {
         f"EoIs received by region, {period}": (eois["eois_total"].any(), lambda: kpi_by_region(eois, "eois_total", "EoIs")),
@@ -288,7 +289,13 @@ def write_docx(report: Report, images: dict[str, bytes] | None, out: Path) -> No
             for value, label in ((row.participants, "participants"), (row.trained_certified, "trained or certified"))
             if pd.notna(value)
         )
-        when = words.dated(pd.Timestamp(row.start_date).date(), row.date_precision)
+        start = pd.Timestamp(row.start_date).date()
+        # The days as the source words them: "8-9 May 2018", "15-16 March 2023".
+        when = (
+            words.span(start, None if pd.isna(row.end_date) else pd.Timestamp(row.end_date).date())
+            if row.date_precision in (None, "day")
+            else words.dated(start, row.date_precision)
+        )
         doc.add_paragraph(f"{when}: {_xml_safe(row.title)}" + (f" ({figures_text})" if figures_text else ""), style="List Bullet")
 
     _write_results_by_region(doc, report)
@@ -608,7 +615,8 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
             r.trained_certified,
             r.trained_stated,
             r.activities_total,
-            r.resources_usd,
+            # No resource for the region: nothing to count; some, none stating an amount: not recorded.
+            None if not r.resources_counted else (words.NOT_RECORDED if not r.resources_stated else r.resources_usd),
             bool(over.get(r.region_name, False)),
         )
         for r in regions.itertuples(index=False)
@@ -639,7 +647,7 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
         _sum_known(line[4] for line in lines),
         sum(line[5] for line in lines),
         sum(line[6] or 0 for line in lines),
-        sum(line[7] or 0 for line in lines),
+        sum(line[7] for line in lines if isinstance(line[7], (int, float))),
         any(line[8] for line in lines),
     )
     lines.append(total)
@@ -653,7 +661,11 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
             _stated(participants, stated_p, events, over_),
             _stated(trained, stated_t, events),
             DASH if activities is None else _number(activities),
-            DASH if usd is None else (words.NOT_RECORDED if usd_unknown and name == total_label else _number(usd)),
+            DASH
+            if usd is None
+            else usd
+            if isinstance(usd, str)
+            else (words.NOT_RECORDED if usd_unknown and name == total_label else _number(usd)),
         ]
         for name, events, participants, stated_p, trained, stated_t, activities, usd, over_ in lines
     ]

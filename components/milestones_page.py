@@ -244,7 +244,9 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     counts = frame["status"].value_counts()
     caption = (
         f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue, "
-        f"{counts.get('open', 0)} open with no due date stated (drawn at the latest date their source allows). "
+        f"{counts.get('open', 0)} open with no due date stated (listed in the table, not on the time line). "
+        "A milestone done with no due date stated stands at its completion date; one done on a date its source does "
+        "not give is in the table only. "
         "Milestones belong to the whole Alliance: the region and capability filters do not apply."
     )
     total = int(frame["milestones_all"].iloc[0]) if "milestones_all" in frame else len(frame)

@@ -83,6 +83,8 @@ resources_by_region as (
     select
         region_code,
         coalesce(sum(amount_usd), 0) as resources_usd,
+        count(*) as resources_counted,
+        count(amount_usd) as resources_stated,
     from resources_counted
     group by region_code
 ),
@@ -104,6 +106,9 @@ final as (
         coalesce(v.trained_stated, 0) as trained_stated,
         coalesce(a.activities_total, 0) as activities_total,
         coalesce(s.resources_usd, 0)::double as resources_usd,
+        -- Resources for the region, and how many state an amount: USD 0 of none that state one is not recorded.
+        coalesce(s.resources_counted, 0) as resources_counted,
+        coalesce(s.resources_stated, 0) as resources_stated,
     from regions r
     left join eois_by_region e on e.region_code = r.region_code
     left join centers_by_region c on c.region_code = r.region_code

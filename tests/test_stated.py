@@ -285,3 +285,18 @@ def test_overview_says_how_many_events_have_no_date(builtin_store, monkeypatch):
     at = _overview(builtin_store, monkeypatch, as_of="2023-06-30", **{"from": "2023-01-25"})
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "1 event with no date stated, in no period." in captions
+
+
+def test_report_regions_table_says_not_recorded_for_money_no_resource_states(builtin_store, tmp_path):
+    """The 2018 report's regions gave USD 0 where no resource was for the region, and the total 'not recorded'."""
+    from docx import Document
+
+    out = tmp_path / "r.docx"
+    done = cli("report", "--db", builtin_store.path, "--from", "2018-01-01", "--as-of", "2018-12-31", "--out", out, "--no-images")
+    assert done.returncode == 0, done.stderr
+    table = next(t for t in Document(str(out)).tables if t.rows[0].cells[-1].text == "USD mobilized")
+    usd = {row.cells[0].text: row.cells[-1].text for row in table.rows[1:]}
+    # 2018's resources (Korea's funding, three partners) state no amount and serve the whole Alliance.
+    assert usd["Africa"] == "\u2013" and usd["Europe"] == "\u2013"
+    assert usd["All regions"] == "not recorded"
+    assert "0" not in usd.values()

@@ -81,8 +81,7 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
 
 
 def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
-    """Milestones on a time line by due date, coloured done, due, overdue or open (no due date stated: at the
-    latest date its source allows)."""
+    """Milestones on a time line by the date in due_on, coloured done, due, overdue or open."""
     fig = go.Figure()
     for status in ("done", "due", "overdue", "open"):
         part = frame[frame["status"] == status]
@@ -103,5 +102,9 @@ def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}<extra>" + status + "</extra>",
             )
         )
-    fig.update_layout(xaxis_title="Due date", yaxis_title=None, yaxis=dict(autorange="reversed", gridcolor="#f3f4f6"))
+    fig.update_layout(
+        xaxis_title="Due date (done with none stated: completion date)",
+        yaxis_title=None,
+        yaxis=dict(autorange="reversed", gridcolor="#f3f4f6"),
+    )
     return fig

@@ -25,6 +25,10 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
     alliance.figures.milestone_timeline cuts titles at 60 characters mid-word and merges two milestones whose
     first 60 characters agree; here each label ends at a word with an ellipsis, and carries the id when two agree.
     """
+    # A milestone stands at its due date, else (done with no due date stated) at its completion; one with
+    # neither has no place on a time line (the table beside it lists it).
+    frame = frame.assign(due_on=frame["due_on"].fillna(frame["completed_on"]) if "completed_on" in frame else frame["due_on"])
+    frame = frame[frame["due_on"].notna()]
     labels = frame["title"].map(_short)
     twice = labels.duplicated(keep=False)
     labels = labels.where(~twice, labels + " (" + frame["milestone_id"] + ")")
@@ -33,7 +37,7 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
     full = {plain_label(short[:60]): plain_label(title) for short, title in zip(labels, frame["title"])}
     for trace in fig.data:
         trace.hovertext = [full[y] for y in trace.y]
-        trace.hovertemplate = "%{hovertext}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}<extra>" + trace.name + "</extra>"
+        trace.hovertemplate = "%{hovertext}<br>%{x|%-d %B %Y}<br>%{customdata[0]}<extra>" + trace.name + "</extra>"
     # add_vline's own annotation fails on date axes: draw the line at epoch milliseconds, the label apart.
     fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_dash="dot", line_color="#6b7280")
     fig.add_annotation(
