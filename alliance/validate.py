@@ -19,7 +19,13 @@ COLUMN_ALIASES = {
     "centers": {"id": "center_id", "center_name": "name", "type": "center_type", "launch_date": "launched_on"},
     "events": {"id": "event_id", "date": "start_date", "type": "event_type", "trained": "trained_certified"},
     "activities": {"id": "activity_id", "initiative": "regional_initiative", "product_line": "product"},
-    "milestones": {"id": "milestone_id", "due": "due_on", "due_date": "due_on", "completed": "completed_on", "announced": "announced_on"},
+    "milestones": {
+        "id": "milestone_id",
+        "due": "due_on",
+        "due_date": "due_on",
+        "completed": "completed_on",
+        "announced": "announced_on",
+    },
     "resources": {"id": "resource_id", "amount": "amount_usd", "kind_of_resource": "kind", "region": "for_region"},
     "reported": {"id": "reported_id", "from": "from_date", "figure": "value", "kpi_path": "kpi"},
 }
