@@ -63,7 +63,10 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
     # Offer only what the events record: a measure with nothing recorded would draw zeros under its name.
     recorded = [m for m in MEASURES if m == "events" or frame[m].sum() > 0]
     missing = [MEASURES[m].lower() for m in MEASURES if m not in recorded]
-    caption = "Events with no country count under Global (no country). Blank counts count 0."
+    caption = (
+        "Events with no country count under Global (no country). Participants and trained are summed over the events "
+        "that record them; a month whose events record none has no bar (not recorded, not 0)."
+    )
     if missing:
         caption = f"None of these {frame['events'].sum():,} events has {' or '.join(missing)} recorded. " + caption
     measure = "events"

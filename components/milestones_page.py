@@ -168,7 +168,8 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycl
                         METRIC_LABELS.get(row.measure_order, row.measure),
                         _number(row.actual),
                         border=True,
-                        width=135,
+                        # "not recorded" is wider than any count: its card takes two places, so it is read whole.
+                        width=135 if pd.notna(row.actual) else 278,
                         help=f"{row.measure} linked to {plain(code)}",
                     )
             targets = part[part["target"].notna()]
@@ -219,9 +220,8 @@ def render_target_progress(scored: pd.DataFrame, scope: str, analyst: bool = Fal
 
 
 def _due(due_on: pd.Series, precision: pd.Series) -> list[str]:
-    """Due dates as exact as their source; a due date the source does not state is "not stated" (the stored
-    stand-in, the latest date the source allows, only places the milestone on the time line)."""
-    return ["not stated" if p == "not_stated" else words.dated(d, p) for d, p in zip(due_on, precision)]
+    """Due dates as exact as their source; a due date the source does not state (or none given) is "not stated"."""
+    return ["not stated" if p == "not_stated" or pd.isna(d) else words.dated(d, p) for d, p in zip(due_on, precision)]
 
 
 def _milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +229,9 @@ def _milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
     table = date_columns(frame, "due_on", "completed_on")
     table["due_on"] = _due(table["due_on"], frame["date_precision"])
     table["completed_on"] = [
-        "" if pd.isna(d) else words.dated(d, p) for d, p in zip(table["completed_on"], frame["completed_precision"])
+        # Done on a date its source does not give: said so, not left blank (blank reads as not done).
+        ("date not stated" if p == "not_stated" else "") if pd.isna(d) else words.dated(d, p)
+        for d, p in zip(table["completed_on"], frame["completed_precision"])
     ]
     return table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
 
@@ -257,7 +259,13 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
         )
     table = _milestone_rows(frame)
     render_chart(
-        figure(milestone_timeline_as_of, frame, as_of), table, title, "milestone_timeline", caption, height=160 + 30 * len(frame)
+        figure(milestone_timeline_as_of, frame, as_of),
+        table,
+        title,
+        "milestone_timeline",
+        caption,
+        # One line a milestone the time line draws: those with a due or completion date.
+        height=160 + 30 * int((frame["due_on"].notna() | frame["completed_on"].notna()).sum()),
     )
 
 

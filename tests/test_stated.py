@@ -300,3 +300,12 @@ def test_report_regions_table_says_not_recorded_for_money_no_resource_states(bui
     assert usd["Africa"] == "\u2013" and usd["Europe"] == "\u2013"
     assert usd["All regions"] == "not recorded"
     assert "0" not in usd.values()
+
+
+def test_milestones_page_says_a_completion_date_is_not_stated(builtin_store, monkeypatch):
+    """Japan's contribution, done on a date the seed does not give, showed an empty completion (read as not done)."""
+    at = _overview(builtin_store, monkeypatch, as_of="2026-12-06")
+    at = at.switch_page("pages/milestones.py").run()
+    assert not at.exception
+    listed = next(d.value for d in at.dataframe if "Completed" in d.value.columns).set_index("Milestone")
+    assert listed.loc["MS-2023-09", ["Due", "Completed", "Status"]].tolist() == ["not stated", "date not stated", "done"]
