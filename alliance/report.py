@@ -315,10 +315,16 @@ def write_docx(report: Report, images: dict[str, bytes] | None, out: Path) -> No
 
     # images is None when the charts were not asked for; {} when every chart had nothing to show.
     if images is not None and len(images) < 3:
+        timeline_out = not any(title.startswith("Milestone timeline") for title in images)
         _note(
             doc,
-            "Charts with nothing to show for this period are left out (the milestone timeline needs two milestones with "
-            "a due date; the Way forward lists every open milestone).",
+            "Charts with nothing to show for this period are left out"
+            + (
+                " (the milestone timeline needs two milestones with a due or completion date; the Way forward lists every "
+                "open milestone)."
+                if timeline_out
+                else "."
+            ),
         )
     for chart_title, png in (images or {}).items():
         doc.add_heading(chart_title, level=2)
@@ -835,7 +841,8 @@ def _missed(k: dict) -> list[str]:
 
 def _lower(label: str) -> str:
     """'Countries of the EoIs' -> 'countries of the EoIs'; 'EoIs received' stays."""
-    return label[0].lower() + label[1:] if label[1:2].islower() else label
+    first = label.split(" ", 1)[0]
+    return label if any(c.isupper() for c in first[1:]) else label[0].lower() + label[1:]
 
 
 def _events_sentence(events: dict) -> str:

@@ -309,3 +309,15 @@ def test_milestones_page_says_a_completion_date_is_not_stated(builtin_store, mon
     assert not at.exception
     listed = next(d.value for d in at.dataframe if "Completed" in d.value.columns).set_index("Milestone")
     assert listed.loc["MS-2023-09", ["Due", "Completed", "Status"]].tolist() == ["not stated", "date not stated", "done"]
+
+
+def test_report_names_the_figures_the_records_fall_short_of(builtin_store, tmp_path):
+    """The report wrote "For eoIs received, ..." (a label lowercased mid-word)."""
+    from docx import Document
+
+    out = tmp_path / "r.docx"
+    done = cli("report", "--db", builtin_store.path, "--from", "2023-01-25", "--as-of", "2023-06-30", "--out", out, "--no-images")
+    assert done.returncode == 0, done.stderr
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "For EoIs received, countries of the EoIs and requests to establish or strengthen a center" in text
+    assert "eoIs" not in text and "eols" not in text.lower()
