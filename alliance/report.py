@@ -193,11 +193,27 @@ def render_images(figs: dict, width: int = 1000, height: int = 520) -> dict[str,
     global _kaleido_running
     pio.defaults.topojson = str(DATA_DIR.parent / "static")
     with _KALEIDO:
-        if not _kaleido_running:
-            kaleido.start_sync_server()
-            atexit.register(kaleido.stop_sync_server)
-            _kaleido_running = True
-        return {title: fig.to_image(format="png", width=width, height=height, scale=2) for title, fig in figs.items()}
+        # Chromium sometimes closes at once when the machine is busy: a second start usually works.
+        for attempt in (1, 2):
+            try:
+                if not _kaleido_running:
+                    kaleido.start_sync_server()
+                    atexit.register(kaleido.stop_sync_server)
+                    _kaleido_running = True
+                return {title: fig.to_image(format="png", width=width, height=height, scale=2) for title, fig in figs.items()}
+            except Exception as error:  # kaleido and choreographer raise their own kinds
+                if _kaleido_running:
+                    try:
+                        kaleido.stop_sync_server()
+                    except Exception:
+                        pass
+                    _kaleido_running = False
+                if attempt == 2:
+                    raise AllianceError(
+                        "The charts could not be drawn: the browser that draws them did not start "
+                        f"({type(error).__name__}). Try again, or write the report without charts (--no-images)."
+                    ) from None
+    return {}
 
 
 def write_docx(report: Report, images: dict[str, bytes] | None, out: Path) -> None:

@@ -166,3 +166,24 @@ def test_regional_report_labels_the_milestones_alliance_wide(reports):
     assert "(milestones belong to the whole Alliance)" in section(doc, "Summary")
     assert any(p.text == "Milestones reached in the period (the whole Alliance)" for p in doc.paragraphs)
     assert "This report counts Africa: its row gives the Summary's figures" in text_of(doc)
+
+
+def test_charts_that_cannot_be_drawn_give_a_plain_error_not_a_traceback(monkeypatch):
+    """When Chromium closed at once, `report` ended in choreographer's BrowserFailedError traceback."""
+    import kaleido
+    import plotly.graph_objects as go
+    import pytest
+
+    from alliance import AllianceError, report
+
+    calls = []
+
+    def fail():
+        calls.append(1)
+        raise RuntimeError("The browser seemed to close immediately after starting.")
+
+    monkeypatch.setattr(kaleido, "start_sync_server", fail)
+    monkeypatch.setattr(report, "_kaleido_running", False)
+    with pytest.raises(AllianceError, match="without charts"):
+        report.render_images({"A chart": go.Figure()})
+    assert len(calls) == 2  # tried once more before giving up
