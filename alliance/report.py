@@ -35,7 +35,7 @@ PAGE_CM = (21.0, 29.7)
 MARGIN_CM = 2.0
 TEXT_CM = PAGE_CM[0] - 2 * MARGIN_CM
 TABLE_PT = 9
-DASH = "\u2013"  # a cell with nothing to count
+DASH = words.DASH
 
 PRODUCT_HEADERS = [
     "Region",
@@ -720,12 +720,7 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
 
 def _stated(total, stated: int, events, over: bool = False) -> str:
     """A sum over the events that state it: '55', '55 at 1 of 2 events', 'not recorded', a dash with no event."""
-    if not events:
-        return DASH
-    if total is None or pd.isna(total) or not stated:
-        return words.NOT_RECORDED
-    text = words.count(total, over)
-    return text if stated == events else f"{text} at {stated:,} of {n(int(events), 'event')}"
+    return words.stated_cell(total, stated, events, over)
 
 
 def _sum(values: pd.Series):

@@ -99,6 +99,35 @@ def stated_sum(total: int | None, stated: int, of: int, what: str, recorded: str
     return f"{count(total, over)} {what} at {stated:,} of {count_of(of, 'event')} that recorded {recorded}"
 
 
+DASH = "\u2013"  # a table cell with nothing to count
+
+
+def stated_cell(total, stated: int, of, over: bool = False) -> str:
+    """A table cell of a sum over the events that state it: '55', '55 at 1 of 2 events', 'not recorded', or a
+    dash when there was no event to count."""
+    if not of:
+        return DASH
+    if _missing(total) or not stated:
+        return NOT_RECORDED
+    text = count(total, over)
+    return text if stated == of else f"{text} at {stated:,} of {count_of(int(of), 'event')}"
+
+
+def _missing(value) -> bool:
+    """None, NaN, NaT or a table's NA (whose comparisons are neither true nor false)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:
+        return True
+
+
+def usd_cell(total, counted: int, stated: int) -> str:
+    """A table cell of money: a dash with no resource, 'not recorded' when none states an amount, else the amount."""
+    if not counted:
+        return DASH
+    return NOT_RECORDED if not stated else f"{float(total):,.0f}"
+
+
 _QUALIFIERS = {"exact": "", "over": "over ", "nearly": "nearly ", "about": "about "}
 
 
@@ -107,7 +136,7 @@ def reported(item: dict) -> str:
     value = money(item["value"]) if item["kpi"] == "resources_usd" else count(item["value"])
     when = item["as_of"] if isinstance(item["as_of"], date) else date.fromisoformat(item["as_of"])
     start = item.get("from")
-    if start is None or start != start:  # blank (a table's NaT is not equal to itself)
+    if _missing(start):  # blank
         start = None
     elif not isinstance(start, date):
         start = date.fromisoformat(start)

@@ -148,24 +148,36 @@ def render_region_table(
     st.caption(
         "Every region is shown whatever region the sidebar selects. Events with no country (global or virtual) "
         "belong to no region, nor do resources for the whole Alliance. Participants and trained are summed over the "
-        "events that record them; an empty cell means no event of that region recorded the figure (not recorded, not 0). "
+        "events that record them ('not recorded': no event of the region recorded the figure; a dash: nothing to count). "
         "Activities and resources have no strategic capability: a capability filter leaves them as they are."
+    )
+    shown = frame.assign(
+        event_participants=[
+            words.stated_cell(t, s, e)
+            for t, s, e in zip(frame["event_participants"], frame["participants_stated"], frame["events_total"])
+        ],
+        trained_certified=[
+            words.stated_cell(t, s, e)
+            for t, s, e in zip(frame["trained_certified"], frame["trained_stated"], frame["events_total"])
+        ],
+        resources_usd=[
+            words.usd_cell(t, c, s)
+            for t, c, s in zip(frame["resources_usd"], frame["resources_counted"], frame["resources_stated"])
+        ],
     )
     # Pinned so it stays in view when a phone scrolls; "Commonwealth of Independent States" is cut a little
     # (whole on hover) so that every figure fits a desktop page.
     config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=200)}
     for code, header in KPI_COLUMNS.items():
-        # Amounts in full, as everywhere (USD 304,000): one way of writing a figure on every page.
-        config[code] = st.column_config.NumberColumn(
-            header,
-            help=f"{names.get(code, header)}: {helps.get(code, '')}",
-            # The header says USD: the cells give the amount in full (304,000), as the tiles do after "USD".
-            format="%,d" if code == "resources_usd" else "localized",
+        help_text = f"{names.get(code, header)}: {helps.get(code, '')}"
+        # Counts summed over what states them are words where unknown ('not recorded'), so text; the header says USD.
+        config[code] = (
+            st.column_config.TextColumn(header, help=help_text)
+            if code in (*STATED_COLUMNS, "resources_usd")
+            else st.column_config.NumberColumn(header, help=help_text, format="localized")
         )
-    st.dataframe(frame, column_order=list(config), column_config=config, hide_index=True, width="stretch")
-    download = frame[["region_name", *KPI_COLUMNS]].astype({c: object for c in STATED_COLUMNS})
-    for column in STATED_COLUMNS:  # a download says "not recorded" where the table leaves the cell empty
-        download[column] = download[column].map(lambda v: words.NOT_RECORDED if pd.isna(v) else int(v))
+    st.dataframe(shown, column_order=list(config), column_config=config, hide_index=True, width="stretch")
+    download = shown[["region_name", *KPI_COLUMNS]]
     render_downloads(download.rename(columns={"region_name": "Region", **names}), title, key)
     if reported is not None and not reported.empty:
         lines = [f"{r['region_name']}, {label(r['kpi'])}: {words.reported(r)}." for r in reported.to_dict("records")]

@@ -262,9 +262,11 @@ def test_regions_page_leaves_unknown_empty_and_lists_a_regions_published_figure(
     at.run()
     at = at.switch_page("pages/regions.py").run()
     assert not at.exception
-    table = next(d.value for d in at.dataframe if "event_participants" in d.value.columns)
-    europe = table.set_index("region_code").loc["EUR"]
-    assert pd.isna(europe["event_participants"])  # no event there: empty, never 0
+    table = next(d.value for d in at.dataframe if "event_participants" in d.value.columns).set_index("region_code")
+    # Europe had no event (nothing to count); Africa's two state participants once and training never.
+    assert table.loc["EUR", "event_participants"] == "\u2013"
+    assert table.loc["AFR", ["event_participants", "trained_certified"]].tolist() == ["120 at 1 of 2 events", "not recorded"]
+    assert "0" not in table[["event_participants", "trained_certified"]].to_numpy().ravel()
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "Asia and the Pacific, Participants" in captions or "Asia and the Pacific, " in captions
     assert "about 300, as published in Regional report (2023) for 1 January 2023 to 30 June 2023" in captions
