@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from alliance import AllianceError, editions
+from alliance import AllianceError, editions, words
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
 from alliance.loader import Rejected, load_file
@@ -224,7 +224,7 @@ def _run(args, store: Store) -> int:
                         file=sys.stderr,
                     )
                     return 1
-                print(json.dumps(editions.figures(con, edition["name"], args.region), indent=2))
+                print(json.dumps(editions.figures(con, edition["name"], args.region, store), indent=2))
                 return 0
             as_of = args.as_of or date.today()
             if args.period_start and args.period_start > as_of:
@@ -372,7 +372,9 @@ def _run(args, store: Store) -> int:
                     )
                     or "load not found"
                 )
-                print(f"{r['kpi']:<40} edition {r['edition']:>12,}  now {r['now']:>12,}  {r['change']:+,}  {loads}")
+                old, new = (words.count(r[k]) for k in ("edition", "now"))  # None: not recorded
+                change = "" if r["change"] is None else f"{r['change']:+,}"
+                print(f"{r['kpi']:<40} edition {old:>12}  now {new:>12}  {change:>8}  {loads}")
         return 0
     if args.command == "prune":
         result = editions.prune(store, args.keep_days, args.user)

@@ -198,11 +198,42 @@ def _get_from(store: Store, name: str) -> dict:
         con.close()
 
 
-def figures(con, name: str, region: str | None = None) -> dict:
-    """The edition's figures in the shape of `kpis --json`, as frozen when it was approved."""
-    name = get(con, name)["name"]
-    stored = con.execute("select figures from editions where name = ?", [name]).fetchall()[0][0]
-    return json.loads(stored)[region or "all"]
+def figures(con, name: str, region: str | None = None, store: Store | None = None) -> dict:
+    """The edition's figures in the shape of `kpis --json`, as frozen when it was approved.
+
+    Figures frozen before the contract of 6 December 2026 lack its keys and counted a blank as 0: given the
+    store, they are brought to today's shape from the edition's own stored state (every frozen number kept,
+    but a sum no counted event states becomes null, as it was unknown).
+    """
+    edition = get(con, name)
+    stored = con.execute("select figures from editions where name = ?", [edition["name"]]).fetchall()[0][0]
+    frozen = json.loads(stored)[region or "all"]
+    if "reported" in frozen or store is None:
+        return frozen
+    start, as_of = period(edition)
+    state = duckdb.connect(str(readable(store.snapshot_path(edition["snapshot"]))), read_only=True)
+    try:
+        fresh = summary(state, as_of, region, period_start=start)
+    finally:
+        state.close()
+    shaped = _shaped_like(fresh, frozen)
+    events = shaped["events"]
+    for total, stated in (("participants", "participants_stated"), ("trained_certified", "trained_stated")):
+        if not events[stated]:
+            events[total] = None
+    return shaped
+
+
+def _shaped_like(model: dict, values: dict) -> dict:
+    """`model`'s keys in its order, each holding the value `values` has for it (recursively), else the model's."""
+    return {
+        key: (
+            _shaped_like(value, values[key])
+            if isinstance(value, dict) and isinstance(values.get(key), dict)
+            else values.get(key, value)
+        )
+        for key, value in model.items()
+    }
 
 
 def flatten(figures_: dict, prefix: str = "") -> dict:
@@ -220,7 +251,10 @@ def flatten(figures_: dict, prefix: str = "") -> dict:
 
 
 def differences(before: dict, after: dict) -> dict:
-    """The dotted paths whose value differs between two flattened summaries (missing counts 0), in order."""
+    """The dotted paths whose value differs between two flattened summaries (missing counts 0), in order.
+
+    Counts a summary lists only where they are not 0 (by_initiative) are missing when 0; None (not recorded)
+    is a value of its own, never 0."""
     keys = [*before, *(k for k in after if k not in before)]  # in the summary's order: totals first
     return {k: (before.get(k, 0), after.get(k, 0)) for k in keys if before.get(k, 0) != after.get(k, 0)}
 
@@ -236,7 +270,7 @@ def revisions(store: Store, name: str, region: str | None = None) -> list[dict]:
     try:
         edition = get(con, name)
         name = edition["name"]
-        frozen = flatten(figures(con, name, region))
+        frozen = flatten(figures(con, name, region, store))
         start, as_of = period(edition)
         now = flatten(summary(con, as_of, region, period_start=start))
         later = con.execute(
@@ -256,7 +290,14 @@ def revisions(store: Store, name: str, region: str | None = None) -> list[dict]:
         return []
     blame = _blame(store, _not_undone(later, edition["last_load_id"]), touched, as_of, start, region, set(changed))
     return [
-        {"kpi": kpi, "edition": old, "now": new, "change": _number(new - old), "loads": blame.get(kpi, [])}
+        {
+            "kpi": kpi,
+            "edition": old,
+            "now": new,
+            # Between a number and "not recorded" there is no difference to compute.
+            "change": None if old is None or new is None else _number(new - old),
+            "loads": blame.get(kpi, []),
+        }
         for kpi, (old, new) in changed.items()
     ]
 
@@ -387,6 +428,8 @@ _LABELS = {
     "events.total": "Events",
     "events.participants": "Event participants",
     "events.trained_certified": "People trained or certified",
+    "events.participants_stated": "Events recording their participants",
+    "events.trained_stated": "Events recording people trained or certified",
     "events.by_region": "Events, {}",
     "activities.total": "Regional-initiative activities",
     "activities.completed": "Activities completed",

@@ -126,7 +126,7 @@ def editions() -> list[dict]:
 
 @st.cache_data(max_entries=50, show_spinner=False)
 def _edition_figures(data_version: str, name: str, region: str | None) -> dict:
-    return store_editions.figures(_cursor(data_version), name, region)
+    return store_editions.figures(_cursor(data_version), name, region, store())
 
 
 def edition_figures(name: str, region: str | None = None) -> dict:

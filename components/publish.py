@@ -197,9 +197,10 @@ def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
         [
             {
                 "Figure": label(r["kpi"]),
-                "In the edition": r["edition"],
-                "Now": r["now"],
-                "Change": r["change"],
+                # Text, so that a figure no record states reads "not recorded", never an empty or 0 cell.
+                "In the edition": words.count(r["edition"]),
+                "Now": words.count(r["now"]),
+                "Change": "" if r["change"] is None else f"{r['change']:+,}",
                 "Changed by": loads(r["loads"]),
                 "key": r["kpi"],
             }
@@ -234,7 +235,7 @@ def render_revisions(edition: dict, region: str | None, identities: bool) -> Non
         width="stretch",
         column_config={
             "Figure": st.column_config.TextColumn("Figure", width="medium"),
-            "Change": st.column_config.NumberColumn("Change", format="%+d"),
+            "Change": st.column_config.TextColumn("Change"),
             "Changed by": st.column_config.TextColumn("Changed by", width="large"),
         },
     )

@@ -121,7 +121,7 @@ def test_revisions_page_lists_the_late_eoi_and_its_load(published, app, tmp_path
     assert not at.exception
     table = at.dataframe[0].value
     row = table[table["Figure"] == "EoIs received"].iloc[0]
-    assert (row["In the edition"], row["Now"], row["Change"]) == (6, 7, 1)
+    assert (row["In the edition"], row["Now"], row["Change"]) == ("6", "7", "+1")
     assert f"load {late.load_id}: upload of " in row["Changed by"] and "by ana" in row["Changed by"]
 
 
