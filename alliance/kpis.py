@@ -116,6 +116,17 @@ def summary(
         ],
     }
     if detail:
+        # A published figure is set beside what the records count over its own window (from its start, or the
+        # beginning, to its date) and region: only then can the records be said to fall short of it. Published
+        # figures concern no capability: with one chosen, none is shown.
+        windows: dict = {}
+        for item in result["reported"] if capability is None else ():
+            window = (date.fromisoformat(item["as_of"]), date.fromisoformat(item["from"]) if item["from"] else None)
+            if window not in windows:
+                windows[window] = summary(con, window[0], region, period_start=window[1])
+            item["counted"] = _pick(windows[window], tuple(item["kpi"].split(".")))
+        if capability is not None:
+            result["reported"] = []
         resources = q["resources_summary"][0]
         result["events"]["participants_over"] = bool(events["participants_over"])
         result["resources"] = {
@@ -210,7 +221,7 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
                 "over": code == "event_participants" and current["events"].get("participants_over", False),
                 "alliance_wide": regional and code in ALLIANCE_WIDE_TILES,
                 "reported": reported,
-                "incomplete": any(words.lower_bound_missed(now if now is not None else 0, r) for r in reported),
+                "incomplete": any(words.lower_bound_missed(r.get("counted", now), r) for r in reported),
                 "note": _tile_note(code, current),
             }
         )

@@ -571,17 +571,18 @@ def _write_published(doc, report: Report) -> None:
     items = report.kpis.get("reported") or []
     if not items:
         return
-    period = words.period(report.period_start, report.as_of)
     doc.add_heading("Counted in the records and as published", level=2)
     rows = [
-        [_figure_label(i["kpi"]), _counted(i["kpi"], _pick(report.kpis, i["kpi"])), words.reported(i)]
+        # The records' count over the published figure's own window, which the comparison is about.
+        [_figure_label(i["kpi"]), _counted(i["kpi"], i.get("counted", _pick(report.kpis, i["kpi"]))), words.reported(i)]
         for i in _published(report.kpis)
     ]
     _table(doc, ["Figure", "Counted in the records", "As published"], rows, [4.6, 3.4, TEXT_CM - 8.0], align=[0, 1, 0])
     missed = _missed(report.kpis)
-    text = f"Counted in the records: {period}. A published figure is shown beside the count, never added to it." + (
-        f" For {_and(missed)} the records count less than was published: the records are incomplete." if missed else ""
-    )
+    text = (
+        "Counted in the records: over the same dates and region as the published figure beside it (from its start, or "
+        "the beginning, to its date). A published figure is shown beside the count, never added to it."
+    ) + (f" For {_and(missed)} the records count less than was published: the records are incomplete." if missed else "")
     _note(doc, text)
 
 
@@ -846,7 +847,11 @@ def _published(k: dict) -> list[dict]:
 
 def _missed(k: dict) -> list[str]:
     """Figures the records count below a published lower bound, in words."""
-    missed = [_lower(_figure_label(i["kpi"])) for i in _published(k) if words.lower_bound_missed(_pick(k, i["kpi"]), i)]
+    missed = [
+        _lower(_figure_label(i["kpi"]))
+        for i in _published(k)
+        if words.lower_bound_missed(i.get("counted", _pick(k, i["kpi"])), i)
+    ]
     return list(dict.fromkeys(missed))
 
 

@@ -146,7 +146,8 @@ def reported(item: dict) -> str:
 
 def lower_bound_missed(counted, item: dict) -> bool:
     """True when the records count less than a published figure that is a lower bound (exact or 'over')."""
-    return item["qualifier"] in ("exact", "over") and counted is not None and counted < item["value"]
+    # Counted None (no record states it) is short of any published figure.
+    return item["qualifier"] in ("exact", "over") and (counted is None or counted < item["value"])
 
 
 # Region names that take "the" in a sentence: "in the Americas", "in Africa".

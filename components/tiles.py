@@ -63,7 +63,10 @@ def render_tiles(
                 if tile.get("note"):
                     st.caption(plain(tile["note"][0].upper() + tile["note"][1:] + "."))
                 for item in tile.get("reported", ()):
-                    st.caption(plain("Published: " + reported(item) + "."))
+                    # The published figure's own dates may differ from the tile's: say what the records count over them.
+                    counted = item.get("counted", value)
+                    over_same = "" if counted == value else f" (the records count {count(counted)} over those dates)"
+                    st.caption(plain(reported(item)[0].upper() + reported(item)[1:] + over_same + "."))
                 if tile.get("incomplete"):
                     st.caption(":orange[The records count less than was published: they are incomplete.]")
                 if tile["target"] is not None:

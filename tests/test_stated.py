@@ -230,7 +230,7 @@ def test_overview_shows_not_recorded_and_the_published_figure_beside_the_count(b
     assert values["Participants"] == "not recorded" and values["Trained, certified"] == "not recorded"
     assert values["EoIs"] == "0"
     captions = " ".join(c.value for c in at.caption).replace("\\", "")
-    assert "Published: over 70, as published in TDAG report on the Innovation and Entrepreneurship Alliance" in captions
+    assert "Over 70, as published in TDAG report on the Innovation and Entrepreneurship Alliance" in captions
     assert "as at 15 April 2023" in captions
     assert "they are incomplete" in captions
     assert "Participants not recorded at any of the 4 events" in captions  # the four events of 15 March to 4 April
@@ -323,3 +323,28 @@ def test_report_names_the_figures_the_records_fall_short_of(builtin_store, tmp_p
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
     assert "For EoIs received, countries of the EoIs and requests to establish or strengthen a center" in text
     assert "eoIs" not in text and "eols" not in text.lower()
+
+
+def test_published_figure_is_compared_with_the_count_over_its_own_dates(empty_store, tmp_path, monkeypatch):
+    """A tile counting 10 April to 30 June set "over 2 as at 15 April" beside 1 EoI and called the records incomplete."""
+    _load(
+        empty_store,
+        tmp_path,
+        "eois.csv",
+        "eoi_id,received_on,country,organization,request,status\n"
+        "E1,2023-02-01,KEN,A,other,received\nE2,2023-03-01,BRA,B,other,received\nE3,2023-04-12,IND,C,other,received\n",
+    )
+    _load(
+        empty_store,
+        tmp_path,
+        "reported.csv",
+        "reported_id,kpi,as_of,value,qualifier,source\nP1,eois.total,2023-04-15,2,over,Doc\n",
+    )
+    k = summary(empty_store.connect(), date(2023, 6, 30), period_start=date(2023, 4, 10), detail=True)
+    assert k["eois"]["total"] == 1 and k["reported"][0]["counted"] == 3  # E1 to E3 up to 15 April
+    at = _overview(empty_store, monkeypatch, as_of="2023-06-30", **{"from": "2023-04-10"})
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Over 2, as published in Doc as at 15 April 2023 (the records count 3 over those dates)." in captions
+    assert "incomplete" not in captions
+    # With a capability chosen, published figures (which concern none) are not set beside the count.
+    assert summary(empty_store.connect(), date(2023, 6, 30), capability="TRR", detail=True)["reported"] == []
