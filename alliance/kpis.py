@@ -202,8 +202,8 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
     regional = current.get("region") is not None
     result = []
     for code, label, path in TILES:
-        now, before = _pick(current, path), _pick(previous, path)
-        counted = _pick(in_cycle, path) if in_cycle else now
+        now, before = _tile_value(current, code, path), _tile_value(previous, code, path)
+        counted = _tile_value(in_cycle, code, path) if in_cycle else now
         target = by_kpi.get(code)
         dotted = ".".join(path)
         reported = [r for r in current.get("reported", ()) if r["kpi"] == dotted]
@@ -226,6 +226,14 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
             }
         )
     return result
+
+
+def _tile_value(summary_: dict, code: str, path: tuple):
+    """A tile's figure; money is not recorded (None) where resources were signed but none states an amount."""
+    resources = summary_.get("resources")
+    if code == "resources_usd" and resources and resources["counted"] and not resources["stated"]:
+        return None
+    return _pick(summary_, path)
 
 
 def _tile_note(code: str, current: dict) -> str:

@@ -670,7 +670,10 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
         _sum_known(line[4] for line in lines),
         sum(line[5] for line in lines),
         sum(line[6] or 0 for line in lines),
-        sum(line[7] for line in lines if isinstance(line[7], (int, float))),
+        # Money: the amounts stated; 'not recorded' where resources were counted but none states one.
+        words.NOT_RECORDED
+        if any(isinstance(line[7], str) for line in lines) and not any(isinstance(line[7], (int, float)) for line in lines)
+        else sum(line[7] for line in lines if isinstance(line[7], (int, float))),
         any(line[8] for line in lines),
     )
     lines.append(total)

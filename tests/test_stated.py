@@ -348,3 +348,17 @@ def test_published_figure_is_compared_with_the_count_over_its_own_dates(empty_st
     assert "incomplete" not in captions
     # With a capability chosen, published figures (which concern none) are not set beside the count.
     assert summary(empty_store.connect(), date(2023, 6, 30), capability="TRR", detail=True)["reported"] == []
+
+
+def test_money_no_resource_states_is_not_recorded_on_the_tile_and_the_chart(builtin_store, monkeypatch):
+    """The 2018 Overview showed 'USD mobilized 0' beside '0 of 4 resources state an amount'."""
+    at = _overview(builtin_store, monkeypatch, as_of="2018-12-31", **{"from": "2018-01-01"})
+    assert {m.label: m.value for m in at.metric}["USD mobilized"] == "not recorded"
+    from alliance.figures.regions import kpi_by_region
+
+    table = frame(
+        builtin_store.connect(), "kpis_by_region", as_of=date(2018, 12, 31), period_start=date(2018, 1, 1), capability=None
+    )
+    bars = kpi_by_region(table, "event_participants", "Participants")
+    assert list(bars.data[0].text) == ["\u2013", "\u2013", "\u2013", "55 at 1 of 2 events", "\u2013", "not recorded"]
+    assert "<NA>" not in " ".join(kpi_by_region(table, "trained_certified", "Trained").data[0].text)

@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from alliance import words
 from alliance.figures import plain_label
 from alliance.figures.theme import REGION_COLORS
 
@@ -141,10 +142,18 @@ def kpi_by_region(frame: pd.DataFrame, value: str, label: str, usd: bool = False
     names = frame["region_name"]
     values = frame[value]
     label = plain_label(label)
-    text = [f"USD {v:,.0f}" if usd else f"{v:,.0f}" for v in values]
+    # Sums over what states them say so in words where unknown ("not recorded"; a dash: nothing to count).
+    stated = {"event_participants": "participants_stated", "trained_certified": "trained_stated"}.get(value)
+    if stated in frame:
+        text = [words.stated_cell(v, s, e) for v, s, e in zip(values, frame[stated], frame["events_total"])]
+    elif usd and "resources_counted" in frame:
+        cells = [words.usd_cell(v, c, s) for v, c, s in zip(values, frame["resources_counted"], frame["resources_stated"])]
+        text = [f"USD {c}" if c[:1].isdigit() else c for c in cells]
+    else:
+        text = [f"USD {v:,.0f}" if usd else f"{v:,.0f}" for v in values]
     fig = go.Figure(
         go.Bar(
-            x=values,
+            x=values.astype(float).fillna(0),
             y=names.map(plain_label),
             orientation="h",
             marker_color=[REGION_COLORS.get(n, "#7F7F7F") for n in names],
