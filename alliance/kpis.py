@@ -124,7 +124,8 @@ def summary(
             window = (date.fromisoformat(item["as_of"]), date.fromisoformat(item["from"]) if item["from"] else None)
             if window not in windows:
                 windows[window] = summary(con, window[0], region, period_start=window[1])
-            item["counted"] = _pick(windows[window], tuple(item["kpi"].split(".")))
+            # by_initiative lists only initiatives with activities: one missing counts 0.
+            item["counted"] = _pick(windows[window], tuple(item["kpi"].split(".")), missing=0)
         if capability is not None:
             result["reported"] = []
         resources = q["resources_summary"][0]
@@ -266,8 +267,10 @@ def _tile_note(code: str, current: dict) -> str:
     return ""
 
 
-def _pick(summary_: dict, path: tuple):
+def _pick(summary_: dict, path: tuple, missing=KeyError):
     value = summary_
     for part in path:
+        if part not in value and missing is not KeyError:
+            return missing
         value = value[part]
     return value

@@ -89,7 +89,8 @@ def gather(
     params = {"as_of": as_of, "period_start": period_start, "region": region, "capability": None}
     if not con.execute(
         "select exists(select 1 from eois) or exists(select 1 from centers) or exists(select 1 from events) "
-        "or exists(select 1 from activities) or exists(select 1 from milestones) or exists(select 1 from resources)"
+        "or exists(select 1 from activities) or exists(select 1 from milestones) or exists(select 1 from resources) "
+        "or exists(select 1 from reported)"
     ).fetchall()[0][0]:
         raise AllianceError(
             "The store holds no records yet, so there is nothing to report. Load the built-in records or a register first."
@@ -750,7 +751,9 @@ def _pick(kpis: dict, path: str):
 
 
 def _figure_label(path: str) -> str:
-    return FIGURE_LABELS.get(path, path.replace("_", " ").replace(".", ", ").capitalize())
+    from alliance.editions import label
+
+    return FIGURE_LABELS.get(path) or label(path)
 
 
 def _counted(path: str, value) -> str:

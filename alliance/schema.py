@@ -318,7 +318,9 @@ LOAD_ORDER = (
 )
 DATA_TABLES = ("eois", "centers", "events", "activities", "milestones", "resources", "reported")
 
-# The figures of `kpis --json` a Reported row may name (data contract, section 3), as dotted paths.
+# The figures of `kpis --json` a Reported row may name (data contract, section 3), as dotted paths: the
+# totals first (the drop-down of the template lists these), then every breakdown.
+_REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
 KPI_PATHS = (
     "eois.total",
     "eois.countries",
@@ -332,5 +334,16 @@ KPI_PATHS = (
     "activities.completed",
     "milestones.total",
     "milestones.done",
+    "milestones.overdue",
     "resources_usd",
 )
+KPI_BREAKDOWNS = (
+    *(f"eois.by_region.{r}" for r in _REGIONS),
+    *(f"eois.by_status.{s}" for s in CHOICES["eoi_status"]),
+    *(f"centers.by_region.{r}" for r in _REGIONS),
+    *(f"centers.by_type.{t}" for t in ("TAC", "REEC", "IDTAC", "IAC")),
+    *(f"capabilities.{c}.{what}" for c in ("TRR", "OTI", "ESM", "PEX", "EIA") for what in ("eois", "centers")),
+    *(f"events.by_region.{r}" for r in (*_REGIONS, "GLB")),
+)
+# activities.by_initiative.<code> names any initiative code.
+KPI_PATH_PATTERN = r"activities\.by_initiative\.[A-Z]{3}\d{1,2}"

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from alliance.readers import HEADER_SEARCH_ROWS, RawSheet
 from alliance.reference import Reference
-from alliance.schema import EXTRA_COLUMNS, KPI_PATHS, LOAD_ORDER, SHEETS, Column, Sheet
+from alliance.schema import EXTRA_COLUMNS, KPI_BREAKDOWNS, KPI_PATH_PATTERN, KPI_PATHS, LOAD_ORDER, SHEETS, Column, Sheet
 from alliance.text import key, unescape_formula
 from alliance.words import day
 from alliance.workbook import TEMPLATE_SHEETS
@@ -601,10 +601,17 @@ def _convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
             raise _Invalid(f"{text!r} is not an ITU-D region (a code: AFR, AMS, ARB, ASP, CIS, EUR, or its name)")
         return code
     if kind == "kpi_path":
-        path = text.lower().replace(" ", "")
-        if path not in KPI_PATHS:
-            raise _Invalid(f"{text!r} is not a figure of the KPI summary (one of: {', '.join(KPI_PATHS)})")
-        return path
+        path = text.replace(" ", "")
+        for known in (*KPI_PATHS, *KPI_BREAKDOWNS):
+            if path.lower() == known.lower():
+                return known
+        if re.fullmatch(KPI_PATH_PATTERN, path, flags=re.IGNORECASE):
+            head, _, code = path.rpartition(".")
+            return f"activities.by_initiative.{code.upper()}"
+        raise _Invalid(
+            f"{text!r} is not a figure of the KPI summary (one of: {', '.join(KPI_PATHS)}, or a breakdown such as "
+            "eois.by_region.AFR, capabilities.TRR.eois or activities.by_initiative.AFR4)"
+        )
     if kind == "cycle":
         code = text.upper().replace(" ", "")
         if not re.fullmatch(r"WTDC-?\d{2}", code):

@@ -362,3 +362,28 @@ def test_money_no_resource_states_is_not_recorded_on_the_tile_and_the_chart(buil
     bars = kpi_by_region(table, "event_participants", "Participants")
     assert list(bars.data[0].text) == ["\u2013", "\u2013", "\u2013", "55 at 1 of 2 events", "\u2013", "not recorded"]
     assert "<NA>" not in " ".join(kpi_by_region(table, "trained_certified", "Trained").data[0].text)
+
+
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("milestones.overdue", "milestones.overdue"),
+        ("eois.by_region.afr", "eois.by_region.AFR"),
+        ("capabilities.TRR.eois", "capabilities.TRR.eois"),
+        ("activities.by_initiative.afr4", "activities.by_initiative.AFR4"),
+        ("events.by_region.GLB", "events.by_region.GLB"),
+    ],
+)
+def test_reported_sheet_takes_every_figure_of_the_kpi_summary(empty_store, tmp_path, written, stored):
+    """Only the totals were accepted, while the contract names any dotted path of kpis --json."""
+    _load(
+        empty_store,
+        tmp_path,
+        "reported.csv",
+        f"reported_id,kpi,as_of,value,qualifier,source\nP1,{written},2023-04-15,3,about,Doc\n",
+    )
+    k = summary(empty_store.connect(), date(2023, 6, 30), detail=True)
+    assert [(r["kpi"], r["counted"]) for r in k["reported"]] == [(stored, 0)]
+    out = tmp_path / "r.docx"
+    done = cli("report", "--db", empty_store.path, "--as-of", "2023-06-30", "--out", out, "--no-images")
+    assert done.returncode == 0, done.stderr
