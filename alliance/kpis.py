@@ -135,7 +135,7 @@ def summary(
             "stated": resources["resources_stated"],
             "alliance_wide_usd": None if resources["alliance_wide_usd"] is None else _number(resources["alliance_wide_usd"]),
         }
-        result["undated"] = rows(con, "undated_summary", region=region)[0]
+        result["undated"] = rows(con, "undated_summary", region=region, capability=capability)[0]
     return result
 
 

@@ -457,7 +457,9 @@ def as_filed(cell, value) -> str:
         if isinstance(value, list) and [p.strip() for p in re.split(r"[;,]", text) if p.strip()] == value:
             return stored
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if _AS_SHOWN.fullmatch(text) and float(text.replace(",", "")) == value:
+            # Written as the preview writes it, with or without its thousands commas: no arrow. '304.000' read
+            # as 304 in a comma CSV gets one, so a European number in the wrong kind of file shows.
+            if _AS_SHOWN.fullmatch(text) and text.replace(",", "") == stored.replace(",", ""):
                 return stored
     elif isinstance(cell, datetime):
         if isinstance(value, date) and cell.date() == value and cell.time() == datetime.min.time():

@@ -871,6 +871,18 @@ def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
         for number, status, launched_on in zip(numbers, column("status"), column("launched_on")):
             if status == "launched" and launched_on is None:
                 result.problems.append(Problem(label, number, "launched_on", "", "is required when the status is launched"))
+    elif sheet.table == "reported":
+        for number, as_of, start in zip(numbers, column("as_of"), column("from_date")):
+            if as_of and start and start > as_of:
+                result.problems.append(
+                    Problem(
+                        label,
+                        number,
+                        "from",
+                        start.isoformat(),
+                        f"{start.isoformat()} is after the figure's date, as_of ({as_of.isoformat()})",
+                    )
+                )
     elif sheet.table == "activities":
         for number, code, start in zip(numbers, column("regional_initiative"), column("start_date")):
             if code:

@@ -195,6 +195,10 @@ def cite(source):
 _COLUMN_WORDS = (
     (re.compile(r"\(date_precision not_stated(, so )?"), lambda m: "(the date is not stated" + (", so " if m.group(1) else "")),
     (re.compile(r"\bdate_precision not_stated\b"), "the date is not stated"),
+    (re.compile(r"\bcompleted_precision not_stated\b"), "the completion date is not stated"),
+    (re.compile(r"\bannounced_on is\b"), "the date it was set is"),
+    (re.compile(r"\bannounced_on\b"), "the date it was set"),
+    (re.compile(r"\bfor_region\b"), "the region it serves"),
     (re.compile(r"\bcompleted_on and due_on\b"), "the completion and due dates"),
     (re.compile(r"\bdue_on\b"), "the due date"),
     (re.compile(r"\bcompleted_on\b"), "the completion date"),

@@ -75,7 +75,8 @@ def render_tiles(
                     st.progress(
                         progress,
                         text=plain(
-                            f"{counted} of {tile['target']:,.0f} {progress_since}; target for {month(tile['target_period_end'])}"
+                            f"{counted} of {tile['target']:,.0f}{' ' + progress_since if progress_since else ''}; "
+                            f"target for {month(tile['target_period_end'])}"
                         ),
                     )
 

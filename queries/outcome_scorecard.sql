@@ -75,7 +75,10 @@ milestone_counts as (
         o.cycle,
         o.outcome_code,
         count(m.kap_outcome) as milestones_total,
-        count(m.kap_outcome) filter (where m.completed_on <= o.counted_to) as milestones_done,
+        -- Done by then, or done on a date its source does not give (as the milestones table says).
+        count(m.kap_outcome) filter (
+            where m.completed_on <= o.counted_to or (m.completed_on is null and m.completed_precision = 'not_stated')
+        ) as milestones_done,
         count(m.kap_outcome) filter (
             where (m.completed_on is null or m.completed_on > o.counted_to) and m.due_on < o.counted_to
               and m.date_precision is distinct from 'not_stated'

@@ -387,3 +387,35 @@ def test_reported_sheet_takes_every_figure_of_the_kpi_summary(empty_store, tmp_p
     out = tmp_path / "r.docx"
     done = cli("report", "--db", empty_store.path, "--as-of", "2023-06-30", "--out", out, "--no-images")
     assert done.returncode == 0, done.stderr
+
+
+def test_load_rejects_a_reported_period_that_starts_after_its_date(empty_store, tmp_path):
+    path = tmp_path / "reported.csv"
+    path.write_text("reported_id,kpi,as_of,from,value,qualifier,source\nP1,eois.total,2023-04-15,2023-06-01,3,exact,Doc\n")
+    done = cli("load", path, "--db", empty_store.path)
+    assert done.returncode == 1
+    assert "row 2, from: 2023-06-01 is after the figure's date, as_of (2023-04-15)" in done.stderr
+
+
+def test_scorecard_counts_a_milestone_done_on_an_unstated_date_as_done(builtin_store):
+    """RM1's card said Done 1 while the table beneath marked three of its milestones done."""
+    card = frame(builtin_store.connect(), "outcome_scorecard", cycle="WTDC-22", as_of=date(2026, 12, 6), region=None)
+    done = card[(card["outcome_code"] == "RM1") & (card["measure"] == "Milestones done")]["actual"].tolist()
+    listed = rows(builtin_store.connect(), "milestones_status", as_of=date(2026, 12, 6), limit=100)
+    assert done == [sum(1 for r in listed if r["kap_outcome"] == "RM1" and r["status"] == "done")] == [3]
+
+
+def test_built_in_sources_read_in_words_not_column_names(builtin_store):
+    from alliance.words import cite
+
+    sources = [cite(s) for (s,) in builtin_store.connect().execute("select source from milestones").fetchall()]
+    for name in ("announced_on", "completed_precision", "date_precision", "due_on", "completed_on"):
+        assert not any(name in s for s in sources), name
+
+
+def test_preview_shows_a_european_number_in_a_comma_file_with_its_reading():
+    """'304.000' in a comma CSV is 304: the preview showed '304' alone, hiding what the file said."""
+    from alliance.loader import as_filed
+
+    assert as_filed("304.000", 304.0) == "304.000 → 304"
+    assert as_filed("1250000", 1250000) == "1,250,000" and as_filed("12.5", 12.5) == "12.5"
