@@ -119,14 +119,9 @@ def summary(
         # A published figure is set beside what the records count over its own window (from its start, or the
         # beginning, to its date) and region: only then can the records be said to fall short of it. Published
         # figures concern no capability: with one chosen, none is shown.
-        windows: dict = {}
-        for item in result["reported"] if capability is None else ():
-            window = (date.fromisoformat(item["as_of"]), date.fromisoformat(item["from"]) if item["from"] else None)
-            if window not in windows:
-                windows[window] = summary(con, window[0], region, period_start=window[1])
-            # by_initiative lists only initiatives with activities: one missing counts 0.
-            item["counted"] = _pick(windows[window], tuple(item["kpi"].split(".")), missing=0)
-        if capability is not None:
+        if capability is None:
+            counted(con, result["reported"])
+        else:
             result["reported"] = []
         resources = q["resources_summary"][0]
         result["events"]["participants_over"] = bool(events["participants_over"])
@@ -137,6 +132,29 @@ def summary(
         }
         result["undated"] = rows(con, "undated_summary", region=region, capability=capability)[0]
     return result
+
+
+def counted(con, items: list[dict]) -> list[dict]:
+    """Set on each published figure what the records count over its own dates (from its start, or the beginning,
+    to its as_of) and region, as "counted": only against that can the records be said to fall short of it."""
+    windows: dict = {}
+    for item in items:
+        as_of, start = (_day(item["as_of"]), _day(item.get("from")))
+        window = (as_of, start, item.get("region"))
+        if window not in windows:
+            windows[window] = summary(con, as_of, item.get("region"), period_start=start)
+        # by_initiative lists only initiatives with activities: one missing counts 0.
+        item["counted"] = _pick(windows[window], tuple(item["kpi"].split(".")), missing=0)
+    return items
+
+
+def _day(value) -> date | None:
+    """A date from ISO text, a date or a table's timestamp; None for a blank (None, NaT)."""
+    if value is None or value != value:
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 def _count(value) -> int | None:
@@ -221,6 +239,8 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
                 "stock": code in STOCK_TILES,
                 "over": code == "event_participants" and current["events"].get("participants_over", False),
                 "alliance_wide": regional and code in ALLIANCE_WIDE_TILES,
+                # A sum over events with no event counted: nothing to count, not an unknown.
+                "nothing": code in STATED_TILES and not current["events"]["total"],
                 "reported": reported,
                 "incomplete": any(words.lower_bound_missed(r.get("counted", now), r) for r in reported),
                 "note": _tile_note(code, current),
@@ -242,6 +262,8 @@ def _tile_note(code: str, current: dict) -> str:
     events = current["events"]
     if code in STATED_TILES:
         stated, what, recorded = STATED_TILES[code]
+        if not events["total"]:
+            return "No event in this period: nothing to count"
         total = _pick(current, ("events", code.replace("event_", "")))
         return words.stated_sum(
             total,

@@ -114,6 +114,8 @@ CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "format": {"online": "virtual", "face_to_face": "in_person", "inperson": "in_person"},
     "organization_type": {"international_organization": "international_org", "private": "private_sector"},
     "product": {"co_creation": "project_cocreation", "project_co_creation": "project_cocreation"},
+    # "Roughly 60" is about 60: the closest spelling, "nearly", would claim less than 60.
+    "qualifier": {"roughly": "about", "approximately": "about", "circa": "about", "more_than": "over", "almost": "nearly"},
     "resource_kind": {"memorandum_of_understanding": "mou", "doi": "declaration_of_intent"},
 }
 

@@ -87,6 +87,18 @@ def frame(name: str, **params) -> pd.DataFrame:
     return _frame(name, version(), tuple(sorted(params.items())))
 
 
+@st.cache_data(max_entries=100, show_spinner=False)
+def _reported_by_region(data_version: str, as_of: date, period_start: date | None) -> list[dict]:
+    cursor = _cursor(data_version)
+    items = queries.frame(cursor, "reported_by_region", as_of=as_of, period_start=period_start).to_dict("records")
+    return kpis.counted(cursor, items)
+
+
+def reported_by_region(as_of: date, period_start: date | None) -> list[dict]:
+    """The figures published for one region in the period, each with what the records count over its own dates."""
+    return _reported_by_region(version(), as_of, period_start)
+
+
 def frame_in(edition: dict, name: str, **params) -> pd.DataFrame:
     """Rows of the named query read from an edition's stored state."""
     return _frame(name, edition_version(edition), tuple(sorted(params.items())))

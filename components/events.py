@@ -112,7 +112,10 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
         ],
     )
     for column in ("event_type", "format"):
-        table[column] = table[column].map(lambda v, labels=CHOICES[column]: "" if v is None else labels.get(v, v))
+        # The query writes codes with spaces ("high level session"): their labels are keyed by code.
+        table[column] = table[column].map(
+            lambda v, labels=CHOICES[column]: "" if v is None else labels.get(str(v).replace(" ", "_"), v)
+        )
     if frame["participants_over"].fillna(False).any():
         table["participants"] = [
             "" if pd.isna(n) else count(n, bool(o))

@@ -138,7 +138,7 @@ def render_map(fig: go.Figure, table: pd.DataFrame, title: str, key: str, captio
 
 
 def render_region_table(
-    frame: pd.DataFrame, definitions: pd.DataFrame, title: str, key: str, reported: pd.DataFrame | None = None
+    frame: pd.DataFrame, definitions: pd.DataFrame, title: str, key: str, reported: list[dict] | None = None
 ) -> None:
     """The six regions, one row each, with every contract KPI; definitions on hover; downloads; then the
     figures documents published for a region in the period (rows of reported_by_region.sql), beside them."""
@@ -179,9 +179,16 @@ def render_region_table(
     st.dataframe(shown, column_order=list(config), column_config=config, hide_index=True, width="stretch")
     download = shown[["region_name", *KPI_COLUMNS]]
     render_downloads(download.rename(columns={"region_name": "Region", **names}), title, key)
-    if reported is not None and not reported.empty:
-        lines = [f"{r['region_name']}, {label(r['kpi'])}: {words.reported(r)}." for r in reported.to_dict("records")]
-        st.caption(plain("As published for a region in this period (beside the counts, never added to them): " + " ".join(lines)))
+    if reported:
+        st.caption("As published for a region in this period, beside what the records count over the same dates:")
+        for r in reported:
+            short = words.lower_bound_missed(r["counted"], r)
+            line = (
+                f"{r['region_name']}, {label(r['kpi'])}: {words.reported(r)}; the records count "
+                + (words.money(r["counted"]) if r["kpi"] == "resources_usd" else words.count(r["counted"]))
+                + (": they are incomplete." if short else ".")
+            )
+            st.caption((":orange[" + plain(line) + "]") if short else plain(line))
 
 
 def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope: str, stock_scope: str) -> None:

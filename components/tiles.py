@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import NOT_RECORDED, count, count_of, month, reported
+from alliance.words import DASH, NOT_RECORDED, count, count_of, money, month, reported
 from components.escape import plain
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
@@ -46,12 +46,19 @@ def render_tiles(
             worse_when_up = tile["kpi"] == "milestones_overdue"
             change = tile["change"]
             value = tile["value"]
-            # "not recorded" is wider than any figure: its tile takes two places, so the words are read whole.
-            with st.container(width=TILE_WIDTH if value is not None else 2 * TILE_WIDTH + 8, gap="small"):
+            if value is None and tile.get("nothing"):
+                shown = DASH  # nothing to count (no event in the period), not an unknown
+            elif value is None:
+                shown = NOT_RECORDED
+            elif tile["kpi"] == "resources_usd":
+                shown = money(value).removeprefix("USD ")  # the label says USD; cents where there are some
+            else:
+                shown = count(value, tile["over"])
+            # "not recorded" or a long amount is wider than a tile: it takes two places, so it is read whole.
+            with st.container(width=TILE_WIDTH if len(shown) <= 7 else 2 * TILE_WIDTH + 8, gap="small"):
                 st.metric(
                     tile["label"],
-                    # the label says USD: a tile holds no more at a phone's width
-                    NOT_RECORDED if value is None else count(value, tile["over"]),
+                    shown,
                     delta=None if change is None else f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",

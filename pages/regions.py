@@ -61,6 +61,6 @@ render_region_table(
     definitions,
     f"The six regions on each key figure, {compared.scope_label} (centers {compared.stock_label})",
     "kpis_by_region",
-    data.frame("reported_by_region", as_of=f.as_of, period_start=f.period_start),
+    data.reported_by_region(f.as_of, f.period_start),
 )
 render_kpi_comparison(kpis, definitions, compared.scope_label, compared.stock_scope_label)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from alliance.schema import SHEETS
 from components import data
 from components.layout import page_start
 from components.upload import (
@@ -28,8 +29,9 @@ render_template_download(store)
 file, replace = render_uploader()
 if file is None:
     st.caption(
-        "Any subset of the sheets EoIs, Centers, Events, Activities, Milestones, Resources, Initiatives, "
-        "Outcomes and Targets; other sheets and columns are ignored and reported. A row whose id exists updates it."
+        "Any subset of the sheets "
+        + ", ".join(s.label for s in SHEETS.values())
+        + "; other sheets and columns are ignored and reported. A row whose id exists updates it."
     )
 else:
     checked = check_upload(store, file, replace)
