@@ -28,8 +28,8 @@ from components.filters import CAPABILITY_NAMES
 COUNTRY_KEY = "country"
 # What the map can show, keyed by query stem (<key>_by_country.sql): label, and how the contract counts it.
 MEASURES = {
-    "eois": ("EoIs", "EoIs received on or before the as-of date."),
-    "centers": ("Centers", "Every center, whatever its status or launch date (as the contract counts centers)."),
+    "eois": ("EoIs", "EoIs received in the period."),
+    "centers": ("Centers", "Every center existing at the as-of date, whatever its status (as the contract counts centers)."),
 }
 # The region table uses alliance.kpis.KPI_COLUMNS, short enough for a laptop screen; each header's
 # KPI name and definition from data/kpis.csv show on hover.
