@@ -240,7 +240,8 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
                 "over": code == "event_participants" and current["events"].get("participants_over", False),
                 "alliance_wide": regional and code in ALLIANCE_WIDE_TILES,
                 # A sum over events with no event counted: nothing to count, not an unknown.
-                "nothing": code in STATED_TILES and not current["events"]["total"],
+                "nothing": (code in STATED_TILES and not current["events"]["total"])
+                or (code == "resources_usd" and "resources" in current and not current["resources"]["counted"]),
                 "reported": reported,
                 "incomplete": any(words.lower_bound_missed(r.get("counted", now), r) for r in reported),
                 "note": _tile_note(code, current),
@@ -273,16 +274,19 @@ def _tile_note(code: str, current: dict) -> str:
             recorded,
             code == "event_participants" and events.get("participants_over", False),
         )
-    if code == "events_total" and (current.get("undated") or {}).get("events"):
+    if code == "events_total" and (current.get("undated") or {}).get("events") and current["as_of"] >= words.LAUNCH.isoformat():
         return f"{words.count_of(current['undated']['events'], 'event')} with no date stated, in no period"
     if code == "resources_usd" and "resources" in current:
         resources, notes = current["resources"], []
-        if resources["counted"] > resources["stated"]:
+        if not resources["counted"]:
+            notes.append("No resource in this period: nothing to count")
+        elif resources["counted"] > resources["stated"]:
             notes.append(f"{resources['stated']:,} of {words.count_of(resources['counted'], 'resource')} state an amount")
         if current.get("region") and resources.get("alliance_wide_usd"):
             notes.append(f"Alliance-wide resources ({words.money(resources['alliance_wide_usd'])}) are in no region's figure")
         undated = current.get("undated") or {}
-        if undated.get("resources"):
+        # Undated records are the Alliance's (the built-in ones come from its 2023 report): not said of earlier periods.
+        if undated.get("resources") and current["as_of"] >= words.LAUNCH.isoformat():
             amount = f", {words.money(undated['resources_usd'])}" if undated.get("resources_usd") else ""
             notes.append(f"{words.count_of(undated['resources'], 'resource')} with no date stated{amount}, in no period")
         return "; ".join(notes)

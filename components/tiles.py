@@ -46,7 +46,7 @@ def render_tiles(
             worse_when_up = tile["kpi"] == "milestones_overdue"
             change = tile["change"]
             value = tile["value"]
-            if value is None and tile.get("nothing"):
+            if tile.get("nothing"):
                 shown = DASH  # nothing to count (no event in the period), not an unknown
             elif value is None:
                 shown = NOT_RECORDED

@@ -442,3 +442,12 @@ def test_overview_tiles_say_nothing_to_count_and_write_cents(empty_store, tmp_pa
     assert "No event in this period: nothing to count." in [c.value.replace("\\", "") for c in europe.caption]
     everywhere = _overview(empty_store, monkeypatch, as_of="2023-12-31")
     assert {m.label: m.value for m in everywhere.metric}["USD mobilized"] == "1,554,012.50"
+
+
+def test_overview_of_2018_says_nothing_of_the_alliances_undated_records(builtin_store, monkeypatch):
+    """The 2018 Overview mentioned '4 resources with no date stated, USD 304,000' of the 2023 Alliance."""
+    at = _overview(builtin_store, monkeypatch, as_of="2018-12-31", **{"from": "2018-01-01"})
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "304,000" not in captions and "no date stated" not in captions
+    africa = _overview(builtin_store, monkeypatch, as_of="2023-06-30", **{"from": "2023-01-25"}, region="AFR")
+    assert {m.label: m.value for m in africa.metric}["USD mobilized"] == "\u2013"  # no resource: nothing to count
