@@ -336,7 +336,10 @@ def _run(args, store: Store) -> int:
     if args.command == "approve":
         edition = editions.approve(store, args.name, args.user)
         _warn_demo(store, edition)
-        print(f"edition {edition['name']} approved by {edition['approved_by']}: {editions.permalink(edition['name'])}")
+        # A link only from the configured public address: one guessed here (localhost) would not open elsewhere.
+        link = editions.permalink(edition["name"])
+        where = f": {link}" if "://" in link else " (set ALLIANCE_PUBLIC_URL to the dashboard's public address to print its link)"
+        print(f"edition {edition['name']} approved by {edition['approved_by']}{where}")
         return 0
     if args.command == "editions":
         con = store.ensure().connect()

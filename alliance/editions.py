@@ -408,10 +408,15 @@ class _Unchanged(Exception):
 
 
 def permalink(name: str, base: str | None = None) -> str:
-    """The link that opens the dashboard on an edition: $ALLIANCE_PUBLIC_URL (or base) + ?edition=NAME."""
+    """The address that opens the dashboard on an edition: base (else $ALLIANCE_PUBLIC_URL) + /?edition=NAME.
+
+    With neither, the address relative to the dashboard's own (/?edition=NAME), good only for a link followed
+    inside it: never a guessed host such as localhost. A report or a terminal gives a link only when it is a
+    whole address (it holds "://"), else it cites the edition by name.
+    """
     from urllib.parse import quote
 
-    base = (base or os.environ.get("ALLIANCE_PUBLIC_URL") or "http://localhost:8501").rstrip("/")
+    base = (base or os.environ.get("ALLIANCE_PUBLIC_URL") or "").strip().rstrip("/")
     return f"{base}/?edition={quote(name)}"
 
 

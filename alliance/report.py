@@ -101,7 +101,10 @@ def gather(
     last = con.execute("select load_id, loaded_at from loads order by load_id desc limit 1").fetchall()
     report.source = f"Alliance store, load {last[0][0]} of {words.day(last[0][1])}" if last else "Alliance store, no load yet"
     if edition:
-        report.edition = {**edition, "permalink": edition.get("permalink") or permalink(edition["name"])}
+        # A link only as a whole address (the configured public one, or the one a reader's browser used): a
+        # document read elsewhere cannot follow a relative one, and a guessed host would not open.
+        link = edition.get("permalink") or permalink(edition["name"])
+        report.edition = {**edition, "permalink": link if "://" in link else None}
         report.source = (
             f"Edition {edition['name']} of the Alliance store (load {last[0][0]} of {words.day(last[0][1])})"
             if last
@@ -774,15 +777,21 @@ def _span(report: Report) -> str:
 
 
 def edition_text(edition: dict) -> str:
-    """What the report's header says of its edition: name, approval, permalink, and that it does not move."""
+    """What the report's header says of its edition: name, approval, that it does not move, and how to open it."""
+    from urllib.parse import quote
+
     if edition["status"] == "published":
         approved = f"approved by {edition['approved_by']} on {words.day(datetime.fromisoformat(edition['approved_at']))}"
     else:
         approved = "a DRAFT, not approved yet: do not quote"
-    return (
-        f"{edition['name']}, {approved}. The figures of an edition are frozen: this edition gives the same figures "
-        f"every time. Permalink: {edition['permalink']}"
+    name = edition["name"]
+    how = (
+        f"Permalink: {edition['permalink']}"
+        if edition.get("permalink")
+        else f"To see it, open the dashboard and choose edition {name} under Figures, or add ?edition={quote(name)} to "
+        "its address."
     )
+    return f"{name}, {approved}. The figures of an edition are frozen: this edition gives the same figures every time. {how}"
 
 
 def n(value: int, noun: str, plural: str | None = None) -> str:

@@ -1,7 +1,7 @@
 """Which figures a session sees: the live data or an edition (frozen, approved figures), and the banner.
 
-The choice is a sidebar select box kept in the URL (?edition=TDAG-26), so an edition has a
-permalink. Started with ALLIANCE_PUBLISHED_ONLY=1 the app offers approved editions only, the
+The choice is a sidebar select box kept in the URL (?edition=TDAG-26) whenever an edition is shown,
+so the address in the bar always gives the same figures. Started with ALLIANCE_PUBLISHED_ONLY=1 the app offers approved editions only, the
 latest by default. Drafts are listed for analysts and admins only.
 """
 
@@ -58,37 +58,65 @@ def choose() -> dict | None:
     by_name = {e["name"]: e for e in editions}
     only = published_only()
     options = list(by_name) if only else [LIVE, *by_name]
-    asked = st.query_params.get("edition")
-    canonical = {name.casefold(): name for name in by_name}
-    if asked is not None and asked not in options and asked.strip().casefold() in canonical:
-        # Names are unique whatever the case: the box takes the edition (the address then drops the
-        # parameter, as Streamlit does for a bound box given a value it does not list).
-        st.session_state["edition"] = canonical[asked.strip().casefold()]
-        asked = None
-    if asked is not None and asked not in options:
-        kind = "approved edition" if only or not auth.may("analyst") else "edition"
-        st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
-            "the latest approved edition." if only else "the live data."
-        )
-        del st.query_params["edition"]
-        st.session_state.pop("edition", None)
     if only and not editions:
         return NO_EDITION
+    _follow_url(options, only)
     with st.sidebar:
         choice = st.selectbox(
             "Figures",
             options,
-            index=0,
             key="edition",
-            bind="query-params",
             help="Live data: every load as it is now. An edition: the figures approved for TDAG, frozen, "
             "with a link that always gives the same figures.",
         )
         edition = by_name.get(choice)
-        if edition:
+        if edition and data.refusal(edition):  # the page says why (components/data.py)
+            st.caption(f"Edition {plain(edition['name'])}: refused, its stored data have changed.")
+        elif edition:
             status = "approved" if edition["status"] == "published" else "DRAFT, not approved"
             st.caption(f"Edition {plain(edition['name'])} ({status}): {_period(edition)}.")
+    _name_in_url(edition)
     return edition
+
+
+# The edition= this session last wrote to the address: a different one there came from outside (a link
+# opened, the browser's Back), and wins over the box.
+_WRITTEN = "_edition_in_url"
+
+
+def _follow_url(options: list[str], only: bool) -> None:
+    """Set the Figures box from the address's edition=, when the address names one the box did not put there.
+
+    The box is not bound to the address (bind="query-params"): a bound box leaves its default out of the
+    address, and in published-only mode the default is the latest edition, whose link must name it.
+    """
+    asked = st.query_params.get("edition")
+    kept = st.session_state.get("edition")
+    if asked is None or (asked == st.session_state.get(_WRITTEN) and kept in options):
+        if kept not in options:  # a new session, or an edition no longer offered
+            st.session_state["edition"] = options[0]
+        return
+    # Names are unique whatever the case: a link may write one otherwise (the address then gives it as named).
+    canonical = {name.casefold(): name for name in options if name != LIVE}
+    if asked.strip().casefold() in canonical:
+        st.session_state["edition"] = canonical[asked.strip().casefold()]
+        return
+    kind = "approved edition" if only or not auth.may("analyst") else "edition"
+    st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
+        "the latest approved edition." if only else "the live data."
+    )
+    st.session_state["edition"] = options[0]
+
+
+def _name_in_url(edition: dict | None) -> None:
+    """Keep edition=NAME in the address while an edition is shown (the latest too), and none for the live data."""
+    name = edition["name"] if edition else None
+    if st.query_params.get("edition") != name:
+        if name is None:
+            del st.query_params["edition"]
+        else:
+            st.query_params["edition"] = name
+    st.session_state[_WRITTEN] = name
 
 
 def _period(edition: dict) -> str:
@@ -157,6 +185,14 @@ def choose_comparison(f) -> tuple[dict, str, bool]:
 
     viewing = data.viewed()
     editions = [e for e in approved(readable()) if not viewing or e["approved_seq"] < (viewing["approved_seq"] or 1 << 62)]
+    refused = [e for e in editions if data.refusal(e)]
+    if refused:
+        # No change is counted against figures that can no longer be vouched for.
+        names = ", ".join(plain(e["name"]) for e in refused)
+        st.warning(
+            f"Not offered for comparison: {names}, whose stored data have changed since approval.", icon=":material/gpp_bad:"
+        )
+        editions = [e for e in editions if e not in refused]
     by_name = {e["name"]: e for e in editions}
     left, right = st.columns([1, 1], width=460)
     choice = left.selectbox(

@@ -59,8 +59,9 @@ class Filters:
         return f"{self.where_label}, {self.stock_label}"
 
 
-# URL parameters of the sidebar, carried from page to page: Streamlit's page navigation starts the
-# new page with an empty query string, which would reset the bound widgets (and leave an edition).
+# URL parameters of the sidebar, carried from page to page: Streamlit's page navigation may start the
+# new page with an empty query string, which would reset the bound widgets. (edition= is written by the
+# Figures box itself on every run, components/editions.py: navigation drops it even when it keeps the others.)
 SIDEBAR_PARAMS = ("edition", "as_of", "from", "region", "capability")
 _KEPT = "_sidebar_params"
 _SHOWN = "_page_shown"

@@ -6,6 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from alliance import AllianceError
+from alliance.editions import permalink
 from alliance.report import figures, gather, render_images, write_docx
 from alliance.workbook import frames_to_xlsx
 from components.escape import plain
@@ -14,17 +15,23 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _link(name: str) -> str:
+    """The edition's link for a document: from the public address when one is configured (the one its readers
+    can open), else from the address this browser used; relative (so cited by name) with neither."""
+    link = permalink(name)
+    return link if "://" in link else permalink(name, st.context.url)
+
+
 def render_build(con, as_of, period_start, region, stem: str, edition: dict | None = None) -> None:
     """Build the report with a progress indicator, then offer the .docx and the .xlsx annex (of an edition: naming it)."""
     from components import data
-    from components.publish import link
 
     key = (stem, as_of, period_start, region, data.version())
     if st.button("Build the report", type="primary", icon=":material/description:"):
         try:
             with st.status("Building the report...", expanded=True) as status:
                 st.write("Reading the figures and tables from the store...")
-                named = {**edition, "permalink": link(edition["name"])} if edition else None
+                named = {**edition, "permalink": _link(edition["name"])} if edition else None
                 report = gather(con, as_of, period_start, region, named)
                 st.write("Drawing the charts...")
                 images = render_images(figures(report))
