@@ -19,31 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from alliance import DATA_DIR, AllianceError
+from alliance import DATA_DIR, AllianceError, migrations
 from alliance.schema import SHEETS
 
-SCHEMA_VERSION = "5"
-# Columns added since schema 1 (a store made before gains them, blank, on its next start; schema 2
-# lacked milestones.completed_precision). Schema 4 added the editions table (schema.sql's
-# "create table if not exists" statements are run again by an upgrade).
-_ADDED_COLUMNS = (
-    ("centers", "selected_on", "date"),
-    ("centers", "exists_from", "date"),
-    ("events", "product", "varchar"),
-    ("events", "date_precision", "varchar"),
-    ("events", "participants_over", "boolean"),
-    ("events", "cycle", "varchar"),
-    ("events", "action_region", "varchar"),
-    ("activities", "date_precision", "varchar"),
-    ("milestones", "date_precision", "varchar"),
-    ("milestones", "completed_precision", "varchar"),
-    ("resources", "date_precision", "varchar"),
-    ("targets", "is_demo", "boolean default false"),
-    # Schema 5 (data contract of 6 December 2026): when a milestone was set, the region a resource
-    # serves, and the reported table (created by schema.sql's "if not exists").
-    ("milestones", "announced_on", "date"),
-    ("resources", "for_region", "varchar"),
-)
+# The schema this code writes: the number of the last step of alliance/migrations.py, which brings a store
+# of any earlier schema to it (a schema change is a new step there, so the version cannot stay behind).
+SCHEMA_VERSION = str(migrations.LATEST)
 # Reference tables analysts extend by upload, by key: an upgrade adds and refreshes shipped rows only.
 _ADDED_REFERENCE = {"initiatives": ("cycle", "code"), "outcomes": ("cycle", "code"), "kap_priorities": ("cycle", "code")}
 # Built-in rows shipped by an earlier version and since withdrawn (the audit against the seeds).
@@ -86,6 +67,8 @@ class Store:
         self.snapshots = self.path.with_name(self.path.name + ".d")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._current_schema = False
+        # Why this store is served read-only (an older schema in a folder this process may not write), else None.
+        self.read_only: str | None = None
 
     def exists(self) -> bool:
         """True when the store exists, even if its pointer is broken (current() then says so)."""
@@ -116,8 +99,9 @@ class Store:
             return f"{current.name}:{current.stat().st_mtime_ns}"
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """Open the current snapshot read-only."""
-        return duckdb.connect(str(self.current()), read_only=True)
+        """Open the current snapshot read-only (through an upgraded copy when it could not be upgraded in place)."""
+        current = self.current()
+        return duckdb.connect(str(readable(current) if self.read_only else current), read_only=True)
 
     @contextmanager
     def lock(self):
@@ -235,7 +219,11 @@ class Store:
 
     def _upgrade(self) -> None:
         """Bring a store made by an older version to this schema (one published write), then refresh
-        its built-in records: the rows of the seed documents as they are shipped now."""
+        its built-in records: the rows of the seed documents as they are shipped now.
+
+        A store whose folder this process may not write is left as it is and marked read_only: it is then
+        read through an upgraded copy (readable()), and writes fail as they would on any read-only store.
+        """
         try:
             if self._schema_version() == SCHEMA_VERSION:
                 return
@@ -249,10 +237,13 @@ class Store:
                     for row_id in ids:
                         con.execute(f"delete from {table} where {key} = ? and source like 'seed %'", [row_id])
         except OSError as error:
-            raise AllianceError(
-                f"The store {self.path} was made by an older version and must be upgraded once by a process that may "
-                f"write to its folder (for example `python -m alliance init --db {self.path}` run by its owner): {error}"
-            ) from None
+            # Served as it is, read through an upgraded copy (readable()), until its owner upgrades it.
+            self.read_only = (
+                f"The store {self.path} was made by an older version and could not be upgraded where it lies ({error.strerror or error}): "
+                f"it is read through an upgraded copy and cannot be changed until a process that may write to its folder "
+                f"upgrades it once (for example `python -m alliance init --db {self.path}` run by its owner)."
+            )
+            return
         if had_builtin:
             from alliance.builtin import refresh_builtin
 
@@ -399,17 +390,14 @@ def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) ->
 
 
 def upgrade_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the columns a store made before lacks, and refresh the reference data shipped in data/.
+    """Bring a store of an older schema to this one (alliance/migrations.py, in the caller's transaction), then
+    refresh the reference data shipped in data/.
 
     Tables analysts cannot upload are replaced from their CSV; the uploadable ones (initiatives,
     outcomes, priorities) gain the shipped rows they lack, and shipped rows take the shipped text.
     """
-    schema = "\n".join(line for line in _SCHEMA_SQL.read_text().splitlines() if not line.lstrip().startswith("--"))
-    for statement in schema.split(";"):
-        if "create table if not exists" in statement:
-            con.execute(statement)
-    for table, column, kind in _ADDED_COLUMNS:
-        con.execute(f"alter table {table} add column if not exists {column} {kind}")
+    found = con.execute("select value from meta where key = 'schema_version'").fetchall()
+    migrations.migrate(con, found[0][0] if found else None)
     for table in REFERENCE_FILES:
         if table in _ADDED_REFERENCE:
             key = _ADDED_REFERENCE[table]
@@ -429,10 +417,6 @@ def upgrade_tables(con: duckdb.DuckDBPyConnection) -> None:
         elif table != "targets":
             con.execute(f"delete from {table}")
             _insert(con, table, _shipped_rows(con, table))
-    # Rows loaded before named their file in source ("upload: <file>"), which viewers see; the load
-    # history keeps the file name for analysts.
-    for table in ("eois", "centers", "events", "activities", "milestones", "resources", "initiatives", "outcomes", "targets"):
-        con.execute(f"update {table} set source = 'upload' where source like 'upload: %'")
     con.execute("delete from meta where key = 'schema_version'")
     con.execute("insert into meta values ('schema_version', ?)", [SCHEMA_VERSION])
 

@@ -10,16 +10,17 @@ from conftest import ROOT, cli, navigation_as_served
 
 from alliance.store import SCHEMA_VERSION, Store
 
-# Made by commit ec69bc8 (schema 4): the hand-counted register loaded by alice, edition TDAG-23
-# (25 January to 30 June 2023) prepared by alice and approved by bob, then pruned.
-FIXTURE = Path(__file__).parent / "fixtures" / "store-schema4-edition.tar.xz"
+# Made by commit ec69bc8 (schema 4, tests/fixtures/README.md): the hand-counted register loaded by alice, a
+# load rolled back, edition TDAG-23 (25 January to 30 June 2023) prepared by alice and approved by bob, a later
+# load, then pruned.
+FIXTURE = Path(__file__).parent / "fixtures" / "store-schema4-ec69bc8.tar.xz"
 
 
 @pytest.fixture
 def old_store(tmp_path) -> Store:
     with tarfile.open(FIXTURE) as archive:
         archive.extractall(tmp_path, filter="data")
-    return Store(tmp_path / "v4" / "alliance.duckdb")
+    return Store(tmp_path / "schema4-ec69bc8" / "alliance.duckdb")
 
 
 def _digest(path: Path) -> str:
