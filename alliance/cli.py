@@ -1,5 +1,5 @@
-"""The command line: load, kpis, history, rollback, export, template, report, init, remove-demo, and the
-editions: publish, approve, editions, revisions, prune."""
+"""The command line: load, kpis, history, rollback, export, template, report, init, remove-demo, the
+editions: publish, approve, editions, revisions, prune; and the store's safety: verify, backup, restore."""
 
 import argparse
 import errno
@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from alliance import AllianceError, editions, words
+from alliance import AllianceError, editions, integrity, words
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
 from alliance.loader import Rejected, load_file
@@ -130,6 +130,20 @@ def parser() -> argparse.ArgumentParser:
     p = command("prune", "Delete stored states older than N days that no edition and not the newest state needs.")
     p.add_argument("--keep-days", type=_days, required=True)
     p.add_argument("--user")
+
+    p = command("verify", "Check every kept stored state and edition against the checksum recorded when it was written.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("backup", "Write the store (its stored states, history, editions and checksums) to one file.")
+    p.add_argument("--out", required=True, help="the file to write (a .tar.gz)")
+    p.add_argument(
+        "--only-needed",
+        action="store_true",
+        help="only the current state and the editions' (smaller; older loads then cannot be rolled back after a restore)",
+    )
+
+    p = command("restore", "Make a new store at --db from a backup file (never over an existing store).")
+    p.add_argument("file")
     return top
 
 
@@ -293,6 +307,7 @@ def _run(args, store: Store) -> int:
             finally:
                 con.close()
             period_start, as_of = editions.period(edition)
+            integrity.ensure_edition(store.snapshots, edition)  # a changed state: no report under its name
             con = duckdb.connect(str(readable(store.snapshot_path(edition["snapshot"]))), read_only=True)
         else:
             if not args.as_of:
@@ -388,7 +403,57 @@ def _run(args, store: Store) -> int:
         if result["unrollbackable"]:
             print("loads that can no longer be rolled back: " + ", ".join(map(str, result["unrollbackable"])))
         return 0
+    if args.command == "verify":
+        return _verify(args, store)
+    if args.command == "backup":
+        from alliance.backup import backup
+
+        manifest = backup(store, args.out, only_needed=args.only_needed)
+        states = sum(1 for f in manifest["files"] if f["name"].endswith(".duckdb"))
+        print(
+            f"wrote {args.out}: {words.count_of(states, 'stored state')} (current {manifest['current']}), "
+            f"{words.count_of(len(manifest['editions']), 'edition')}, every checksum matching"
+        )
+        return 0
+    if args.command == "restore":
+        from alliance.backup import restore
+
+        if not args.db:
+            print("Give --db PATH: where the new store goes (restore never overwrites a store).", file=sys.stderr)
+            return 2
+        manifest = restore(args.file, store)
+        states = sum(1 for f in manifest["files"] if f["name"].endswith(".duckdb"))
+        print(
+            f"restored {store.path} from the backup of {manifest['made_at']}: {words.count_of(states, 'stored state')}, "
+            f"{words.count_of(len(manifest['editions']), 'edition')}, every checksum matching"
+        )
+        return 0
     raise AssertionError(args.command)
+
+
+def _verify(args, store: Store) -> int:
+    """Check every kept state and edition; print each problem on standard error and exit 1, else a summary."""
+    store.current()  # no store: says so
+    results = integrity.verify(store)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    problems = [r for r in results if integrity.failed(r)]
+    for r in results:
+        if r["verdict"] != integrity.OK:
+            print(integrity.describe(r), file=sys.stderr if integrity.failed(r) else sys.stdout)
+    states = sum(1 for r in results if r["kind"] == "state")
+    kept = f"{words.count_of(states, 'stored state')} and {words.count_of(len(results) - states, 'edition')}"
+    if problems:
+        print(f"{words.count_of(len(problems), 'problem')} in {kept}: see above.", file=sys.stderr)
+        return 1
+    unrecorded = sum(1 for r in results if r["verdict"] == integrity.UNRECORDED)
+    if not args.json:
+        print(
+            f"{kept}: all match their checksums" + (f" ({unrecorded} not recorded: made before checksums)" if unrecorded else "")
+        )
+    return 0
+
+
 
 
 def _warn_demo(store: Store, edition: dict) -> None:

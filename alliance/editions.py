@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from alliance import AllianceError
+from alliance import AllianceError, integrity
 from alliance.history import ROLLBACK_KINDS, _record
 from alliance.kpis import REGIONS, summary
 from alliance.loader import current_user
@@ -178,6 +178,8 @@ def approve(store: Store, name: str, user: str | None = None) -> dict:
                 f"The stored state of the edition {name!r} ({edition['snapshot']}) is missing, so it cannot be approved: "
                 "prepare a new edition under another name."
             )
+        # The state must still be the one prepared; its checksum is then recorded with the approval.
+        sha256 = integrity.approving(store.snapshots, edition)
         # Frozen as approved: the figures of the edition's snapshot, read again now.
         figures = _figures(path, as_of, start)
         last_load = con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
@@ -187,6 +189,7 @@ def approve(store: Store, name: str, user: str | None = None) -> dict:
             [user, datetime.now().replace(microsecond=0), last_load + 1, json.dumps(figures), name],
         )
         _record(con, store, last_load + 1, "approve", f"edition {name} approved", user, [])
+        integrity.record_edition(store.snapshots, name, edition["snapshot"], sha256)
     return _get_from(store, name)
 
 
@@ -206,6 +209,8 @@ def figures(con, name: str, region: str | None = None, store: Store | None = Non
     but a sum no counted event states becomes null, as it was unknown).
     """
     edition = get(con, name)
+    if store is not None:  # a state that no longer matches its checksum: no figure under its name
+        integrity.ensure_edition(store.snapshots, edition)
     stored = con.execute("select figures from editions where name = ?", [edition["name"]]).fetchall()[0][0]
     frozen = json.loads(stored)[region or "all"]
     if "reported" in frozen or store is None:

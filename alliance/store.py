@@ -268,10 +268,14 @@ class Store:
         return f"snap-{max(numbers, default=0) + 1:06d}.duckdb"
 
     def _publish(self, tmp: Path) -> None:
-        """Give the finished file its snapshot name, then swap the pointer to it atomically."""
+        """Give the finished file its snapshot name, read-only with its checksum beside it (alliance/integrity.py),
+        then swap the pointer to it atomically."""
+        from alliance import integrity
+
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         final = self.snapshots / self._next_name()
+        integrity.seal(tmp, final, self.path.resolve() if self.path.exists() else None)
         os.rename(tmp, final)
         _fsync_dir(self.snapshots)
         link_tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.link")

@@ -16,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from alliance import editions as store_editions
-from alliance import kpis, queries
+from alliance import integrity, kpis, queries
 from alliance.history import can_roll_back, history
 from alliance.store import Store, default_path, readable
 from alliance.words import cite_sources
+from components.escape import plain
 
 
 def store() -> Store:
@@ -46,8 +47,40 @@ def version() -> str:
     return view["version"] if view else live_version()
 
 
+def refusal(edition: dict) -> str | None:
+    """Why an edition's figures cannot be shown (its stored state no longer matches the checksum recorded when
+    it was approved), in words for any reader; None when they can. Checked by file identity: cheap on a rerun."""
+    try:
+        integrity.ensure_edition(store().snapshots, edition)
+    except integrity.Tampered:
+        what = "approved" if edition.get("status") == "published" else "prepared"
+        return (
+            f"The edition {plain(edition['name'])} cannot be shown: its stored data have changed since it was {what}, "
+            "so its figures can no longer be vouched for, and none are shown under its name. Please tell the "
+            "dashboard's administrator, who can restore it from a backup."
+        )
+    return None
+
+
+def _refuse(edition: dict) -> None:
+    """Stop the page, saying why, when an edition's stored state has changed (see refusal)."""
+    message = refusal(edition)
+    if message:
+        st.session_state.pop(_VIEW, None)
+        st.error(message, icon=":material/gpp_bad:")
+        st.stop()
+
+
+def _refuse_named(name: str) -> None:
+    edition = next((e for e in editions() if e["name"].casefold() == (name or "").casefold()), None)
+    if edition:
+        _refuse(edition)
+
+
 def edition_version(edition: dict) -> str:
-    """The data version of an edition's stored state (never written again, so it never changes)."""
+    """The data version of an edition's stored state (never written again, so it never changes); the page stops
+    with a plain message when that state no longer matches its checksum."""
+    _refuse(edition)
     path = store().snapshot_path(edition["snapshot"])
     return f"{path.name}:{path.stat().st_mtime_ns}"
 
@@ -143,6 +176,7 @@ def _edition_figures(data_version: str, name: str, region: str | None) -> dict:
 
 def edition_figures(name: str, region: str | None = None) -> dict:
     """An edition's figures as frozen (the shape of `kpis --json`)."""
+    _refuse_named(name)
     return _edition_figures(live_version(), name, region)
 
 
@@ -153,6 +187,7 @@ def _revisions(data_version: str, name: str, region: str | None) -> list[dict]:
 
 def revisions(name: str, region: str | None = None) -> list[dict]:
     """The edition's figures that the live data gives differently (alliance.editions.revisions)."""
+    _refuse_named(name)
     return _revisions(live_version(), name, region)
 
 
