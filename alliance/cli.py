@@ -13,7 +13,7 @@ import duckdb
 from alliance import AllianceError, editions, integrity, words
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
-from alliance.loader import Rejected, load_file
+from alliance.loader import NOTHING_CHANGED, Rejected, load_file
 from alliance.store import Store, readable
 from alliance.validate import visible
 from alliance.words import LAUNCH
@@ -217,6 +217,8 @@ def _run(args, store: Store) -> int:
         result = load_file(store, args.file, replace=args.replace, user=args.user, max_mb=args.max_size_mb)
         if args.json:
             print(json.dumps(result.as_dict(), indent=2))
+        elif result.unchanged:
+            print(f"{result.file_name}: {NOTHING_CHANGED}; nothing was written: " + _counts_line(result.sheets))
         else:
             print(f"load {result.load_id}: {result.file_name}: " + _counts_line(result.sheets))
         for notice in result.notices:
@@ -250,6 +252,7 @@ def _run(args, store: Store) -> int:
         return 0
     if args.command == "history":
         store.ensure()
+        _finish_prunes(store)
         con = store.connect()
         try:
             loads = history(con)
@@ -396,10 +399,19 @@ def _run(args, store: Store) -> int:
         return 0
     if args.command == "prune":
         result = editions.prune(store, args.keep_days, args.user)
+        for done in result["finished"]:
+            print(f"load {done['load_id']}: a prune interrupted before finished: {len(done['deleted'])} stored states deleted")
         if not result["deleted"]:
-            print("nothing to prune: every stored state is newer, the newest, or an edition's")
-            return 0
-        print(f"load {result['load_id']}: deleted {len(result['deleted'])} stored states")
+            if not result["finished"]:
+                print("nothing to prune: every stored state is newer, the newest, or an edition's")
+        elif result["recorded"]:
+            print(
+                f"load {result['load_id']}: deleted {len(result['deleted'])} stored states, freeing {_mb(result['freed_bytes'])}"
+            )
+        else:
+            print(f"deleted {len(result['deleted'])} stored states, freeing {_mb(result['freed_bytes'])}")
+        if not result["recorded"]:
+            print(f"Not in the history yet: {result['error']}. The next prune or history listing records it.", file=sys.stderr)
         if result["unrollbackable"]:
             print("loads that can no longer be rolled back: " + ", ".join(map(str, result["unrollbackable"])))
         return 0
@@ -454,8 +466,6 @@ def _verify(args, store: Store) -> int:
     return 0
 
 
-
-
 def _warn_demo(store: Store, edition: dict) -> None:
     """Say on standard error when an edition's data hold demo rows (generated, not real)."""
     from alliance.queries import rows
@@ -471,6 +481,23 @@ def _warn_demo(store: Store, edition: dict) -> None:
             "are illustrative. Remove the demo rows (remove-demo) and prepare another edition for TDAG.",
             file=sys.stderr,
         )
+
+
+def _finish_prunes(store: Store) -> None:
+    """Finish and record a prune a kill or a full disk interrupted, so that the history says what it did."""
+    from alliance import retention
+
+    try:
+        result = retention.finish(store)
+    except (AllianceError, OSError, duckdb.Error) as error:
+        print(f"A prune interrupted before could not be finished now: {error}", file=sys.stderr)
+        return
+    if not result["recorded"]:
+        print(f"A prune interrupted before is not in the history yet: {result['error']}.", file=sys.stderr)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
 
 
 def _counts_line(sheets: dict) -> str:

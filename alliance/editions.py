@@ -12,7 +12,6 @@ and a prune keeps every snapshot an edition names.
 import json
 import os
 import re
-import time
 import unicodedata
 from datetime import date, datetime
 
@@ -23,13 +22,11 @@ from alliance.history import ROLLBACK_KINDS, _record
 from alliance.kpis import REGIONS, summary
 from alliance.loader import current_user
 from alliance.store import Store, readable
-from alliance.words import stamp
 
 # Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,59}$")
 # The figures kept with an edition: the whole Alliance ("all") and each region, GLB included.
 FIGURE_SCOPES = ("all", *REGIONS, "GLB")
-_DATA_KINDS_SQL = ", ".join(f"'{k}'" for k in ROLLBACK_KINDS)
 # The tables behind each top-level figure of the summary, to name the loads that may have changed
 # a figure when the states between them were pruned.
 _TABLES = {
@@ -368,48 +365,13 @@ def _number(value):
 def prune(store: Store, keep_days: float, user: str | None = None, now: float | None = None) -> dict:
     """Delete stored states older than keep_days, keeping the newest and every edition's; record it.
 
-    Returns {"deleted": [snapshot names], "unrollbackable": [ids of loads that can no longer be rolled
-    back], "load_id": the history record's id}. Nothing to delete writes nothing (load_id None).
+    Deletes first and records after, crash-safely, so that it frees space on a full disk too (see
+    alliance/retention.py). Returns {"deleted": [snapshot names], "unrollbackable": [ids of loads that can
+    no longer be rolled back], "load_id": the history record's id, ...}. Nothing to delete writes nothing.
     """
-    if keep_days < 0:
-        raise AllianceError("--keep-days must be 0 or more.")
-    cutoff = (time.time() if now is None else now) - keep_days * 86400
-    store.ensure()
-    result = {"deleted": [], "unrollbackable": [], "load_id": None}
-    try:
-        with store.write() as con:
-            kept = {store.snapshot_name()} | {s for (s,) in con.execute("select snapshot from editions").fetchall()}
-            doomed = sorted(p for p in store.snapshots.glob("snap-*.duckdb") if p.name not in kept and p.stat().st_mtime < cutoff)
-            if not doomed:
-                raise _Unchanged()  # leaves the store as it was: no new state for an empty prune
-            names = {p.name for p in doomed}
-            lost = [
-                load_id
-                for load_id, before in con.execute(
-                    f"select load_id, snapshot_before from loads where kind in ({_DATA_KINDS_SQL}) order by load_id"
-                ).fetchall()
-                if before in names
-            ]
-            load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchall()[0][0]
-            cut = datetime.fromtimestamp(cutoff).replace(microsecond=0)
-            _record(con, store, load_id, "prune", f"{len(doomed)} stored states from before {stamp(cut)} deleted", user, [])
-            if lost:
-                con.execute(
-                    "update loads set note = ? where load_id = ?",
-                    ["loads that can no longer be rolled back: " + ", ".join(map(str, lost)), load_id],
-                )
-            result = {"deleted": sorted(names), "unrollbackable": lost, "load_id": load_id}
-    except _Unchanged:
-        return result
-    # Only once the record is published, so that a failed write deletes nothing. These states are old and no
-    # edition names them; a rollback racing for one is told the state is no longer kept.
-    for name in result["deleted"]:
-        store.snapshot_path(name).unlink(missing_ok=True)
-    return result
+    from alliance import retention
 
-
-class _Unchanged(Exception):
-    """Raised inside a write to leave the store as it was."""
+    return retention.prune(store, keep_days, user, now)
 
 
 def permalink(name: str, base: str | None = None) -> str:

@@ -18,7 +18,7 @@ from alliance import AllianceError
 from alliance.readers import RawSheet, read_upload
 from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
-from alliance.store import Store, derive
+from alliance.store import SCHEMA_VERSION, Store, derive
 from alliance.validate import Problem, SheetData, Validation, reference_problems, validate, visible
 from alliance.words import day
 
@@ -60,16 +60,25 @@ class LoadResult:
     changes: dict[str, list[dict]] = field(default_factory=dict)
     new_rows: dict[str, list[dict]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # A load whose every row the store holds already, as it is: nothing was written, not even a history row.
+    unchanged: bool = False
 
     def as_dict(self) -> dict:
-        return {
-            "status": "loaded" if self.load_id else "preview",
+        found = {
+            "status": "unchanged" if self.unchanged else "loaded" if self.load_id else "preview",
             "load_id": self.load_id,
             "file": self.file_name,
             "sha256": self.sha256,
             "sheets": self.sheets,
             "notices": self.notices,
         }
+        if self.unchanged:
+            found["message"] = NOTHING_CHANGED
+        return found
+
+
+# What a load that changes nothing says (command line, --json and the Upload page's log).
+NOTHING_CHANGED = "nothing changed: every row of the file is already in the store"
 
 
 @contextmanager
@@ -209,10 +218,81 @@ def apply(
 
     With expected_snapshot (the state in which someone confirmed the rows a replace removes),
     refuse when the store has changed since: the removals confirmed are no longer the ones made.
+
+    A load that would change no row (nothing new, updated or removed in any sheet) writes nothing:
+    no new state and no history row (result.unchanged). A state costs a copy of the whole store (9 MB
+    at 100,000 EoIs) and the history lists changes, which a rollback undoes; a file whose rows are all
+    in the store already brings none. Such a load is the store as it was when it was compared.
     """
     file_name = visible(file_name)  # recorded in the history and printed: no control character
     result = LoadResult(file_name, sha256, notices=list(validation.notices))
-    with gc_paused(), store.write() as con:
+    with gc_paused():
+        frames, compared, counts = _compare(store, validation, replace, demo)
+        if counts is not None and not _changes(counts) and expected_snapshot in (None, compared):
+            result.sheets, result.unchanged = counts, True
+            return result
+        try:
+            return _write(store, validation, result, replace, user, kind, demo, expected_snapshot, frames, compared, counts)
+        except _Unchanged as unchanged:  # another load brought the same rows in meanwhile
+            result.sheets, result.unchanged = unchanged.counts, True
+            return result
+
+
+class _Unchanged(Exception):
+    """Raised inside a write that would change nothing, so that nothing is published."""
+
+    def __init__(self, counts: dict):
+        self.counts = counts
+
+
+def _changes(counts: dict[str, dict[str, int]]) -> bool:
+    return any(c["inserted"] or c["updated"] or c["removed"] for c in counts.values())
+
+
+def _compare(store: Store, validation: Validation, replace: bool, demo: bool) -> tuple[dict, str | None, dict | None]:
+    """Each sheet's rows as Arrow tables, and what they would change in the store as it is now, read-only.
+
+    Returns (frames, the state compared, counts per sheet); counts is None when the store could not be
+    compared where it is (a schema older than this code's, which only a write brings up to date).
+    """
+    frames: dict[str, pa.Table] = {}
+    try:
+        state = store.current()
+        con = duckdb.connect(str(state), read_only=True)
+    except (duckdb.Error, AllianceError, OSError):
+        return frames, None, None  # the write says what is wrong
+    try:
+        if con.execute("select value from meta where key = 'schema_version'").fetchall() != [(SCHEMA_VERSION,)]:
+            return frames, None, None
+        con.execute("set threads = 1")
+        counts = {}
+        for table in LOAD_ORDER:
+            if table in validation.sheets:
+                data = validation.sheets[table]
+                frames[table] = _frame(con, data, demo)
+                _stage(con, data, "compared", demo, frame=frames[table])
+                counts[table] = _counts(con, data, replace)
+                con.unregister(f"stage_{table}")
+        return frames, state.name, counts
+    finally:
+        con.close()
+
+
+def _write(
+    store: Store,
+    validation: Validation,
+    result: LoadResult,
+    replace: bool,
+    user: str | None,
+    kind: str,
+    demo: bool,
+    expected_snapshot: str | None,
+    frames: dict,
+    compared: str | None,
+    counts: dict | None,
+) -> LoadResult:
+    file_name = result.file_name
+    with store.write() as con:
         if expected_snapshot and store.snapshot_name() != expected_snapshot:
             raise AllianceError(
                 "The store changed since you confirmed the removals (another load was made). Nothing was loaded: "
@@ -229,13 +309,17 @@ def apply(
         # DuckDB scans a staged Arrow table through Python: a second thread mostly waits for the
         # GIL (measured on 100,000 rows: the merge takes 115 ms with one thread, 130 ms with two).
         con.execute("set threads = 1")
+        # Counted in the state being copied already: not counted again.
+        known = counts if compared is not None and store.snapshot_name() == compared else {}
         for table in LOAD_ORDER:
             if table in validation.sheets:
                 data = validation.sheets[table]
                 # Rows without a source name their load, not the file: a file name can name its uploader,
                 # and rows are shown to viewers (the history keeps the file name for analysts).
-                _stage(con, data, f"upload (load {load_id})", demo)
-                result.sheets[table] = _merge(con, data, replace)
+                _stage(con, data, f"upload (load {load_id})", demo, frame=frames.get(table))
+                result.sheets[table] = _merge(con, data, replace, known.get(table))
+        if not _changes(result.sheets):
+            raise _Unchanged(result.sheets)
         if replace and {"initiatives", "outcomes"} & validation.sheets.keys():
             derive(con)  # the plan cycles of rows this same upload brings
             orphans = _orphans(con)
@@ -247,7 +331,7 @@ def apply(
                 load_id,
                 kind,
                 file_name,
-                sha256,
+                result.sha256,
                 datetime.now().replace(microsecond=0),
                 user or current_user(),
                 replace,
@@ -255,16 +339,16 @@ def apply(
                 "; ".join(validation.notices)[:2000],
             ],
         )
-        for table, counts in result.sheets.items():
+        for table, done in result.sheets.items():
             con.execute(
                 "insert into load_sheets values (?, ?, ?, ?, ?, ?, ?)",
                 [
                     load_id,
                     table,
-                    counts["inserted"],
-                    counts["updated"],
-                    counts["removed"],
-                    counts["unchanged"],
+                    done["inserted"],
+                    done["updated"],
+                    done["removed"],
+                    done["unchanged"],
                     ", ".join(validation.ignored_columns.get(table, [])),
                 ],
             )
@@ -333,11 +417,24 @@ def preview(store: Store, validation: Validation, replace: bool = False, limit: 
     return result
 
 
-def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool, index: bool = False) -> None:
+def _stage(
+    con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: bool, index: bool = False, frame: pa.Table | None = None
+) -> None:
     """Register the sheet's rows as an Arrow table named stage_<table>, typed like the store.
 
-    With index, a column _i numbers the rows in the file's order (their place in data.values).
+    With index, a column _i numbers the rows in the file's order (their place in data.values). A frame
+    made by _frame before is used as it is (the conversion of 100,000 rows is made once per load).
     """
+    table = data.sheet.table
+    if frame is None:
+        frame = _frame(con, data, demo, index)
+    if "source" not in frame.column_names:
+        frame = frame.append_column("source", pa.repeat(pa.scalar(source, pa.string()), frame.num_rows))
+    con.register(f"stage_{table}", frame)
+
+
+def _frame(con: duckdb.DuckDBPyConnection, data: SheetData, demo: bool, index: bool = False) -> pa.Table:
+    """The sheet's rows as an Arrow table typed like the store (a source column only if the sheet has one)."""
     table = data.sheet.table
     types = _column_types(con, table)
     columns = {}
@@ -348,13 +445,11 @@ def _stage(con: duckdb.DuckDBPyConnection, data: SheetData, source: str, demo: b
     for name in SHEETS[table].key:
         if name not in columns:
             columns[name] = pa.nulls(count, type=_ARROW_TYPES[types[name]])
-    if "source" not in columns:
-        columns["source"] = pa.repeat(pa.scalar(source, pa.string()), count)
     if "is_demo" in types:
         columns["is_demo"] = pa.repeat(pa.scalar(demo, pa.bool_()), count)
     if index:
         columns["_i"] = pa.array(range(count), type=pa.int64())
-    con.register(f"stage_{table}", pa.table(columns))
+    return pa.table(columns)
 
 
 def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -399,8 +494,8 @@ def _counts(con, data: SheetData, replace: bool) -> dict[str, int]:
     return {"inserted": inserted, "updated": updated, "removed": removed, "unchanged": unchanged}
 
 
-def _merge(con, data: SheetData, replace: bool) -> dict[str, int]:
-    counts = _counts(con, data, replace)
+def _merge(con, data: SheetData, replace: bool, counts: dict[str, int] | None = None) -> dict[str, int]:
+    counts = counts or _counts(con, data, replace)
     table = data.sheet.table
     match = _match(table)
     cols = _compared(data, con)

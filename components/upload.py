@@ -281,7 +281,14 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
     validation = checked["validation"]
     rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
     if not any(c["inserted"] or c["updated"] or c["removed"] for c in result.sheets.values()):
-        st.info("This file changes nothing in the store. Loading it only records it in the history.", icon=":material/info:")
+        # A load that changes nothing writes nothing (not even a history row): there is nothing to press.
+        st.info(
+            "Nothing to load: every row of this file is already in the store, with the same values. Loading it would "
+            "change nothing, so nothing will be written and the History stays as it is.",
+            icon=":material/info:",
+        )
+        st.button("Nothing to load", key="commit", icon=":material/upload:", disabled=True)
+        return
     removals = [_plural(c["removed"], _ROW_NOUNS[table]) for table, c in result.sheets.items() if c["removed"]]
     label = f"Load {_plural(rows, 'row')} into the store"
     confirmed = True
@@ -308,9 +315,17 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
             status.update(label="The load failed: nothing was written.", state="error")
             st.error(plain(str(error)), icon=":material/error:")
             return
-        status.update(label=f"Loaded as load {loaded.load_id}.", state="complete")
+        if loaded.unchanged:  # another load brought the same rows since the preview
+            status.update(label="Nothing was written: the store holds every row already.", state="complete")
+        else:
+            status.update(label=f"Loaded as load {loaded.load_id}.", state="complete")
     data.clear()
-    st.session_state[_DONE] = {"load_id": loaded.load_id, "name": checked["name"], "sheets": preview_table(loaded)}
+    st.session_state[_DONE] = {
+        "load_id": loaded.load_id,
+        "name": checked["name"],
+        "sheets": preview_table(loaded),
+        "unchanged": loaded.unchanged,
+    }
     st.session_state.pop(_CHECKED, None)
     st.session_state[_NONCE] = st.session_state.get(_NONCE, 0) + 1
     st.rerun()
@@ -322,6 +337,14 @@ def render_done() -> None:
     if not done:
         return
     sheets = done["sheets"]
+    if done.get("unchanged"):
+        st.info(
+            f"Nothing was loaded from {plain(done['name'])}: every row of it is already in the store, with the same values. "
+            "Nothing was written, and the History lists no load for it.",
+            icon=":material/info:",
+        )
+        st.dataframe(sheets, hide_index=True, width="stretch")
+        return
     totals = ", ".join(f"{int(sheets[c].sum()):,} {c}" for c in ("new", "updated", "removed", "unchanged"))
     st.success(f"Loaded {plain(done['name'])} as load {done['load_id']}: {totals}.", icon=":material/check_circle:")
     st.toast(f"Load {done['load_id']} is in the store.", icon=":material/check_circle:")
