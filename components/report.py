@@ -2,6 +2,7 @@
 
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -19,7 +20,12 @@ def _link(name: str) -> str:
     """The edition's link for a document: from the public address when one is configured (the one its readers
     can open), else from the address this browser used; relative (so cited by name) with neither."""
     link = permalink(name)
-    return link if "://" in link else permalink(name, st.context.url)
+    if "://" in link:
+        return link
+    # st.context.url ends with the page's path (/report): keep the host and the path the server is mounted at.
+    url = urlsplit(st.context.url or "")
+    mount = st.get_option("server.baseUrlPath").strip("/")
+    return permalink(name, f"{url.scheme}://{url.netloc}/{mount}") if url.scheme and url.netloc else link
 
 
 def render_build(con, as_of, period_start, region, stem: str, edition: dict | None = None) -> None:

@@ -1,12 +1,13 @@
-"""Editions in Chromium: an edition link shows frozen figures after a later load, and published-only serving."""
+"""Editions in Chromium: an edition link shows frozen figures after a later load or edition, and published-only serving."""
 
+import os
 import shutil
 from datetime import date
 
 import pytest
-from browser import CHROMIUM, launch, open_page, serve
+from browser import CHROMIUM, launch, open_page, serve, wait_ready
 from conftest import cli, copy_store
-from test_editions import _late_eoi
+from test_editions import PERIOD, _late_eoi
 
 from alliance import editions
 
@@ -76,3 +77,61 @@ def test_published_only_serving_shows_the_latest_approved_edition_and_hides_unre
         assert "Overview" in nav and "Revisions" not in nav and "Upload" not in nav and "Publish" not in nav
         assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() != "Revisions"
         page.close()
+
+
+def _pick(page, where: str, label: str, option: str) -> None:
+    """Choose an option of a select box (in the sidebar or the main area), then wait for the rerun."""
+    box = page.locator(f'[data-testid="{where}"] [data-testid="stSelectbox"]').filter(has_text=label)
+    box.locator("input").click()
+    page.keyboard.type(option)  # a long list shows only the options in view
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_ready(page)
+
+
+def test_a_copied_published_only_link_keeps_its_figures_after_a_newer_edition(_handcount_store, browser, tmp_path):
+    """The address after choosing a region and a country carried no edition=: once the next edition was
+    approved, the same link showed that edition's figures under the banner's promise of the same figures."""
+    store = copy_store(_handcount_store, tmp_path / "store")
+    env = {k: v for k, v in os.environ.items() if k != "ALLIANCE_PUBLIC_URL"}
+    for args in (("publish", "TDAG-23", *PERIOD, "--user", "ana"), ("approve", "TDAG-23", "--user", "boss")):
+        assert cli(*args, "--db", store.path, env=env).returncode == 0
+    with serve(store.path, env={"ALLIANCE_PUBLISHED_ONLY": "1"}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(page, f"{url}/")
+        assert "edition=TDAG-23" in page.url  # the latest edition, shown by default, is named
+        _pick(page, "stSidebar", "Region", "Asia and the Pacific")
+        assert _eois(page) == "1"  # E1, Korea
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Regions").click()
+        page.wait_for_url("**/regions**")
+        wait_ready(page)
+        _pick(page, "stMain", "Country", "Viet Nam")
+        copied = page.url
+        assert "edition=TDAG-23" in copied and "region=Asia" in copied and "country=Viet" in copied
+        assert "No Alliance records for Viet Nam" in page.locator('[data-testid="stMain"]').inner_text()
+        page.screenshot(path=str(tmp_path / "copied.png"), full_page=True)
+        page.close()
+
+        # A later load from Viet Nam, then the next edition, approved while the app serves.
+        assert cli("load", _late_eoi(tmp_path, country="VNM"), "--db", store.path, env=env).returncode == 0
+        for args in (("publish", "TDAG-24", *PERIOD, "--user", "ana"), ("approve", "TDAG-24", "--user", "boss")):
+            done = cli(*args, "--db", store.path, env=env)
+            assert done.returncode == 0 and "localhost" not in done.stdout, done.stdout + done.stderr
+
+        later = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(later, f"{url}/?region=Asia+and+the+Pacific")
+        assert "Edition TDAG-24" in later.locator('[data-testid="stMain"]').inner_text() and _eois(later) == "2"
+        assert "edition=TDAG-24" in later.url
+        later.close()
+
+        again = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_page(again, copied)
+        main = again.locator('[data-testid="stMain"]').inner_text()
+        assert "Edition TDAG-23" in main and "this link always gives the same figures" in main
+        assert "No Alliance records for Viet Nam" in main  # TDAG-24 holds the Vietnamese EoI
+        assert "edition=TDAG-23" in again.url and again.locator('[data-testid="stException"]').count() == 0
+        again.screenshot(path=str(tmp_path / "reopened.png"), full_page=True)
+        again.locator('[data-testid="stSidebarNav"]').get_by_text("Overview").click()
+        again.wait_for_timeout(300)
+        wait_ready(again)
+        assert _eois(again) == "1" and "edition=TDAG-23" in again.url
+        again.close()
