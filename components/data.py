@@ -24,8 +24,31 @@ from components.escape import plain
 
 
 def store() -> Store:
-    """The store this app serves ($ALLIANCE_DB, else data/alliance.duckdb), created when missing."""
-    return _store(str(default_path()))
+    """The store this app serves ($ALLIANCE_DB, else data/alliance.duckdb), created when missing.
+
+    A store made by an older version that could not be upgraded where it lies is served read-only, saying so.
+    """
+    served = _store(str(default_path()))
+    if served.read_only:
+        _say_read_only()
+    return served
+
+
+def _say_read_only() -> None:
+    # Once per run, at the first call (app.py's choice of figures, before any cached function runs).
+    # Streamlit starts every run with a new cursors dict: the notice marks the run by it.
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or getattr(ctx, "_alliance_read_only_said", None) is ctx.cursors:
+        return
+    ctx._alliance_read_only_said = ctx.cursors
+    st.warning(
+        "Read only: this dashboard's data were kept by an earlier version and could not be brought up to date "
+        "where they are stored. The figures are shown as they are; nothing can be loaded, rolled back or "
+        "published until the dashboard's administrator upgrades them.",
+        icon=":material/lock:",
+    )
 
 
 @st.cache_resource(show_spinner=False)

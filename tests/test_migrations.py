@@ -222,3 +222,15 @@ def test_every_page_opens_on_an_old_store_and_its_edition(archive, tmp_path, mon
             assert not at.exception, (query, page, at.exception)
         if query:
             assert at.session_state["edition"] == "TDAG-23"  # still the edition's figures after every page
+
+
+def test_editions_made_before_they_were_ordered_take_the_numbers_of_their_history_records(tmp_path):
+    """6536600 wrote editions without prepared_seq and approved_seq, by which today's code orders them and finds the
+    latest approved one: the upgrade gave the table the columns, blank, and the pages then had none to choose."""
+    store = open_fixture("store-schema4-6536600.tar.xz", tmp_path).ensure()
+    con = store.connect()
+    try:
+        assert con.execute("select name, prepared_seq, approved_seq from editions").fetchall() == [("TDAG-23", 4, 5)]
+        assert editions.latest_published(con)["name"] == "TDAG-23"
+    finally:
+        con.close()

@@ -1,7 +1,11 @@
 """A store and an edition written by an earlier version open with today's code and give their figures."""
 
+import errno
 import hashlib
 import json
+import shutil
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -98,3 +102,78 @@ def test_revisions_say_not_recorded_where_a_figure_became_unknown(tmp_path):
     assert changed["events.participants"] == (120, None, None)
     printed = cli("revisions", "E1", "--db", store.path)
     assert printed.returncode == 0 and "not recorded" in printed.stdout
+
+
+# Tests run as root, whom file modes do not stop: a read-only folder is simulated by running the command line
+# without the capabilities that let root ignore them (setpriv --bounding-set), so a 0555 folder refuses writes.
+_NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def _read_only_folder(store: Store) -> None:
+    for path in [store.path.parent, *store.path.parent.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+def _cli_without_override(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*_NO_OVERRIDE, sys.executable, "-m", "alliance", *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_store_in_a_read_only_folder_is_read_through_an_upgraded_copy(old_store, tmp_path):
+    """A store of an older schema in a folder the process may not write: served as it is, read through an upgraded
+    copy made elsewhere (the temporary folder), and a load is refused in words."""
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv is not installed: a folder cannot be made read-only for root")
+    _read_only_folder(old_store)
+    probe = subprocess.run([*_NO_OVERRIDE, "touch", old_store.path.parent / "probe"], capture_output=True)
+    if probe.returncode == 0:
+        pytest.skip("this process's user writes in a read-only folder (capabilities cannot be dropped here)")
+    before = sorted(p.name for p in old_store.snapshots.iterdir())
+    live = _cli_without_override("kpis", "--json", "--db", old_store.path)
+    assert live.returncode == 0, live.stderr
+    assert json.loads(live.stdout)["eois"]["total"] == 8  # E9 was loaded after the edition
+    frozen = _cli_without_override("kpis", "--edition", "TDAG-23", "--json", "--db", old_store.path)
+    assert frozen.returncode == 0, frozen.stderr
+    assert json.loads(frozen.stdout)["eois"]["total"] == 6
+    csv = tmp_path / "more" / "eois.csv"
+    csv.parent.mkdir()
+    csv.write_text(
+        "eoi_id,received_on,country,organization,organization_type,request,center_type,capabilities,status,call_round\n"
+        "E10,2023-05-02,FRA,Ministry J,government,establish_center,TAC,TRR,received,2023-R2\n"
+    )
+    refused = _cli_without_override("load", csv, "--db", old_store.path)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "does not allow writing" in refused.stderr
+    assert sorted(p.name for p in old_store.snapshots.iterdir()) == before
+    assert old_store._schema_version() == "4"
+
+
+def test_pages_say_read_only_on_a_store_that_cannot_be_upgraded(old_store, monkeypatch):
+    """Such a store made every page fail with an exception (the upgrade's error); it is shown with a notice."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    def refuse(self):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self.lock_path))
+
+    monkeypatch.setattr(Store, "lock", refuse)
+    monkeypatch.setenv("ALLIANCE_DB", str(old_store.path))
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    for query in ({}, {"edition": "TDAG-23"}):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(query)
+        at.run()
+        assert not at.exception
+        notices = [w.value for w in at.warning if w.value.startswith("Read only")]
+        assert len(notices) == 1, notices  # once, however many times the page reads the store
+        tiles = {m.label: m.value for m in at.metric}
+        assert tiles["EoIs"] == "6" if query else "EoIs" in tiles
+        for page in ("regions", "history", "upload"):
+            at.switch_page(f"pages/{page}.py").run()
+            assert not at.exception, page
+            assert len([w for w in at.warning if w.value.startswith("Read only")]) == 1, page
+    assert old_store._schema_version() == "4"
