@@ -210,7 +210,9 @@ def _extract(source: Path, staging: Path) -> dict:
         with tarfile.open(source, mode="r:*") as tar:
             members = {m.name: m for m in tar.getmembers()}
             if "MANIFEST.json" not in members:
-                raise _damaged(source, "it has no manifest; is it a backup made by `python -m alliance backup`?")
+                raise _damaged(
+                    source, "its manifest is missing: it is cut short, or not a file made by `python -m alliance backup`"
+                )
             manifest = json.loads(tar.extractfile(members["MANIFEST.json"]).read())
             if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
                 raise _damaged(source, "it is not a backup of this kind, or of a newer version")

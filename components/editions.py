@@ -193,14 +193,6 @@ def choose_comparison(f) -> tuple[dict, str, bool]:
             f"Not offered for comparison: {names}, whose stored data have changed since approval.", icon=":material/gpp_bad:"
         )
         editions = [e for e in editions if e not in refused]
-    refused = [e for e in editions if data.refusal(e)]
-    if refused:
-        # No change is counted against figures that can no longer be vouched for.
-        names = ", ".join(plain(e["name"]) for e in refused)
-        st.warning(
-            f"Not offered for comparison: {names}, whose stored data have changed since approval.", icon=":material/gpp_bad:"
-        )
-        editions = [e for e in editions if e not in refused]
     by_name = {e["name"]: e for e in editions}
     left, right = st.columns([1, 1], width=460)
     choice = left.selectbox(
