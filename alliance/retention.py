@@ -33,6 +33,7 @@ from alliance.store import Store
 from alliance.words import stamp
 
 _PREFIX = ".prune-"
+_USER_BYTES = 120  # base64 makes it 160 characters, with the rest of the plan's file name under 255
 _DATA_KINDS_SQL = ", ".join(f"'{k}'" for k in ROLLBACK_KINDS)
 
 
@@ -44,15 +45,15 @@ class Plan:
     cutoff_ns: int  # since the epoch: states last written before it are old
     user: str
     started_ns: int = field(default_factory=time.time_ns)
+    token: str = ""  # names the plan's files and, as the start of its digest, its record
+
+    def __post_init__(self):
+        self.token = self.token or self.digest[:16]
 
     @property
     def digest(self) -> str:
         text = "\n".join([f"prune {self.started_ns} {self.cutoff_ns} {self.user}", *sorted(self.names)])
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-    @property
-    def token(self) -> str:
-        return self.digest[:16]
 
 
 def prune(store: Store, keep_days: float, user: str | None = None, now: float | None = None) -> dict:
@@ -106,6 +107,8 @@ def _plan(store: Store, cutoff_ns: int, user: str) -> Plan | None:
         con.close()
     kept = {current.name} | editions
     names = sorted(p.name for p in store.snapshots.glob("snap-*.duckdb") if p.name not in kept and _mtime_ns(p) < cutoff_ns)
+    # The user is kept in a file name (255 bytes at most): a longer name is cut, the same way here and when read.
+    user = user.encode("utf-8")[:_USER_BYTES].decode("utf-8", "ignore")
     return Plan(names, cutoff_ns, user) if names else None
 
 
@@ -123,7 +126,7 @@ def _commit(store: Store, plan: Plan) -> None:
         _touch(folder / f"{_PREFIX}{plan.token}.state.{name}")
     _fsync_dir(folder)
     _step("planned")
-    who = base64.urlsafe_b64encode(plan.user.encode("utf-8")).decode("ascii")[:120]
+    who = base64.urlsafe_b64encode(plan.user.encode("utf-8")).decode("ascii")
     _touch(folder / f"{_PREFIX}{plan.token}.plan.{plan.started_ns}.{plan.cutoff_ns}.{who}")
     _fsync_dir(folder)
     _step("committed")
@@ -145,8 +148,7 @@ def _plans(store: Store) -> tuple[list[Plan], set[str]]:
                 heads[token] = (int(started), int(cutoff), user)
             except ValueError:
                 continue  # not a plan this code wrote
-    committed = [Plan(sorted(states.get(t, [])), c, u, s) for t, (s, c, u) in heads.items()]
-    # A plan whose digest does not match its states lost some of its markers: it is used as found.
+    committed = [Plan(sorted(states.get(t, [])), c, u, s, t) for t, (s, c, u) in heads.items()]
     return sorted(committed, key=lambda p: p.started_ns), set(states) - set(heads)
 
 
@@ -206,7 +208,9 @@ def _record_plans(store: Store, result: dict, own: str | None = None) -> list[di
             for plan in committed:
                 entry = {"token": plan.token, "deleted": plan.names, "load_id": None, "unrollbackable": []}
                 entries.append(entry)
-                found = con.execute("select load_id from loads where kind = 'prune' and sha256 = ?", [plan.digest]).fetchall()
+                found = con.execute(
+                    "select load_id from loads where kind = 'prune' and starts_with(sha256, ?)", [plan.token]
+                ).fetchall()
                 if found:
                     continue  # recorded before its markers could be removed
                 entry["load_id"], entry["unrollbackable"] = _record_plan(con, store, plan, plan.token != own)
@@ -256,7 +260,8 @@ def _record_plan(con, store: Store, plan: Plan, interrupted: bool) -> tuple[int,
     note = "states deleted: " + ", ".join(sorted(names))
     if lost:
         note += "; loads that can no longer be rolled back: " + ", ".join(map(str, lost))
-    con.execute("update loads set sha256 = ?, note = ? where load_id = ?", [plan.digest, note[:4000], load_id])
+    digest = plan.digest if plan.digest.startswith(plan.token) else plan.token  # a plan's files changed by hand
+    con.execute("update loads set sha256 = ?, note = ? where load_id = ?", [digest, note[:4000], load_id])
     return load_id, lost
 
 

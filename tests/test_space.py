@@ -193,10 +193,14 @@ def test_prune_that_frees_too_little_to_record_says_so_and_is_recorded_later(sto
 # Prune killed at each step
 
 
+# Kept with the plan in a file name: a long name is cut to 120 bytes, the same way when written and read again.
+LONG_USER = "Ana Lúcia da Conceição " * 8
+
+
 def _prune_killed_at(store: Store, step: str) -> None:
     env = {**os.environ, "ALLIANCE_PRUNE_PAUSE_AT": step}
     process = subprocess.Popen(
-        [sys.executable, "-m", "alliance", "prune", "--keep-days", "0", "--db", str(store.path)],
+        [sys.executable, "-m", "alliance", "prune", "--keep-days", "0", "--user", LONG_USER, "--db", str(store.path)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -236,6 +240,7 @@ def test_prune_killed_at_any_step_leaves_the_old_states_or_the_new_and_the_histo
         assert len(prunes) == 1 and [{**h, "can_roll_back": False} for h in loads] == after[1:]
         assert "snap-000001.duckdb, snap-000002.duckdb" in prunes[0]["note"]
         assert ("interrupted" in prunes[0]["file_name"]) == (step != "recorded")
+        assert LONG_USER.startswith(prunes[0]["loaded_by"]) and len(prunes[0]["loaded_by"].encode()) > 100
         assert _states(store) == {"snap-000003.duckdb", "snap-000004.duckdb"}  # the state before the record, the record
         assert not list(store.snapshots.glob("snap-000001.duckdb.*"))  # its checksum went with it
     else:
