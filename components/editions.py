@@ -79,33 +79,37 @@ def choose() -> dict | None:
     return edition
 
 
-# The edition= this session last wrote to the address: a different one there came from outside (a link
-# opened, the browser's Back), and wins over the box.
+# The edition= this session last wrote to the address (None: none, for the live data): a different one there
+# came from outside (a link opened, the browser's Back), and wins over the box.
 _WRITTEN = "_edition_in_url"
 
 
 def _follow_url(options: list[str], only: bool) -> None:
-    """Set the Figures box from the address's edition=, when the address names one the box did not put there.
+    """Set the Figures box: from the address's edition= when the box did not put it there, else as the reader left it.
 
     The box is not bound to the address (bind="query-params"): a bound box leaves its default out of the
-    address, and in published-only mode the default is the latest edition, whose link must name it.
+    address, and in published-only mode the default is the latest edition, whose link must name it. Its value
+    is set on every run because a widget of app.py changes identity with the page (Streamlit adds the page's
+    script to it), and would otherwise fall back to its default.
     """
     asked = st.query_params.get("edition")
-    kept = st.session_state.get("edition")
-    if asked is None or (asked == st.session_state.get(_WRITTEN) and kept in options):
-        if kept not in options:  # a new session, or an edition no longer offered
-            st.session_state["edition"] = options[0]
-        return
-    # Names are unique whatever the case: a link may write one otherwise (the address then gives it as named).
-    canonical = {name.casefold(): name for name in options if name != LIVE}
-    if asked.strip().casefold() in canonical:
-        st.session_state["edition"] = canonical[asked.strip().casefold()]
-        return
-    kind = "approved edition" if only or not auth.may("analyst") else "edition"
-    st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
-        "the latest approved edition." if only else "the live data."
-    )
-    st.session_state["edition"] = options[0]
+    kept = st.session_state.get("edition")  # the reader's choice, made in the box on this run or before
+    written = st.session_state.get(_WRITTEN)
+    if asked is not None and (asked != written or kept not in options):
+        # Names are unique whatever the case: a link may write one otherwise (the address then gives it as named).
+        canonical = {name.casefold(): name for name in options if name != LIVE}
+        choice = canonical.get(asked.strip().casefold())
+        if choice is None:
+            kind = "approved edition" if only or not auth.may("analyst") else "edition"
+            st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
+                "the latest approved edition." if only else "the live data."
+            )
+            choice = options[0]
+    elif kept in options:
+        choice = kept
+    else:  # the box lost its value, or its edition is no longer offered
+        choice = written if written in options else options[0]
+    st.session_state["edition"] = choice
 
 
 def _name_in_url(edition: dict | None) -> None:

@@ -3,6 +3,7 @@
 import os
 import shutil
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser import CHROMIUM, launch, open_page, serve, wait_ready
@@ -121,6 +122,19 @@ def test_a_copied_published_only_link_keeps_its_figures_after_a_newer_edition(_h
         open_page(later, f"{url}/?region=Asia+and+the+Pacific")
         assert "Edition TDAG-24" in later.locator('[data-testid="stMain"]').inner_text() and _eois(later) == "2"
         assert "edition=TDAG-24" in later.url
+        # The older edition chosen in the box: named in the address, on the next page too, and after Back.
+        _pick(later, "stSidebar", "Figures", "TDAG-23")
+        assert "edition=TDAG-23" in later.url and _eois(later) == "1"
+        later.locator('[data-testid="stSidebarNav"]').get_by_text("Capabilities").click()
+        later.wait_for_url("**/capabilities**")
+        wait_ready(later)
+        assert "edition=TDAG-23" in later.url and "Edition TDAG-23" in later.locator('[data-testid="stMain"]').inner_text()
+        later.go_back()  # to the Overview: the banner names the edition its address names
+        later.wait_for_url(lambda address: "capabilities" not in address)
+        wait_ready(later)
+        named = parse_qs(urlsplit(later.url).query)["edition"][0]
+        assert f"Edition {named}" in later.locator('[data-testid="stMain"]').inner_text()
+        assert _eois(later) == {"TDAG-23": "1", "TDAG-24": "2"}[named]
         later.close()
 
         again = browser.new_page(viewport={"width": 1400, "height": 1000})
