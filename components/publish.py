@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance import AllianceError, words
-from alliance.editions import approve, flatten, label, permalink, publish
+from alliance.editions import approve, flatten, label, publish
 from alliance.kpis import REGION_NAMES
 from alliance.store import Store
 from components import auth, data
@@ -17,15 +17,10 @@ _DONE = "publish_done"
 
 
 def link(name: str) -> str:
-    """The edition's permalink on this server (the address the browser used), else $ALLIANCE_PUBLIC_URL."""
-    try:
-        from urllib.parse import urlsplit
+    """The edition's permalink: from the public address, else the address this browser used (as the Report page)."""
+    from components.report import edition_link
 
-        url = urlsplit(st.context.url or "")
-        base = f"{url.scheme}://{url.netloc}" if url.scheme and url.netloc else None
-    except Exception:  # no browser context (tests)
-        base = None
-    return permalink(name, base)
+    return edition_link(name)
 
 
 def editions_table(editions: list[dict], identities: bool) -> pd.DataFrame:

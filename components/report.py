@@ -16,7 +16,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _link(name: str) -> str:
+def edition_link(name: str) -> str:
     """The edition's link for a document: from the public address when one is configured (the one its readers
     can open), else from the address this browser used; relative (so cited by name) with neither."""
     link = permalink(name)
@@ -37,7 +37,7 @@ def render_build(con, as_of, period_start, region, stem: str, edition: dict | No
         try:
             with st.status("Building the report...", expanded=True) as status:
                 st.write("Reading the figures and tables from the store...")
-                named = {**edition, "permalink": _link(edition["name"])} if edition else None
+                named = {**edition, "permalink": edition_link(edition["name"])} if edition else None
                 report = gather(con, as_of, period_start, region, named)
                 st.write("Drawing the charts...")
                 images = render_images(figures(report))

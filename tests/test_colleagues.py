@@ -4,7 +4,6 @@ import json
 import os
 from types import SimpleNamespace
 
-import handcount
 import pytest
 from conftest import cli
 
@@ -83,8 +82,16 @@ def test_storage_errors_are_plain_messages_and_json_with_json(store):
 
 
 def test_history_prints_file_names_without_terminal_escapes(store, tmp_path):
+    import openpyxl
+
+    # A new row: a file that changes nothing is not loaded (nor listed) at all.
     path = tmp_path / "register\x1b[31m.xlsx"
-    handcount.write(path)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "EoIs"
+    sheet.append(["eoi_id", "received_on", "country", "organization", "request", "status"])
+    sheet.append(["E99", "2023-05-01", "KEN", "Org", "other", "received"])
+    workbook.save(path)
     load_file(store, path)
     done = cli("history", "--db", store.path)
     assert "\x1b" not in done.stdout and "register\\x1b[31m.xlsx" in done.stdout
