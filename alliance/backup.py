@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from alliance import AllianceError, integrity
-from alliance.store import Store
+from alliance.store import Store, fsync_dir
 
 FORMAT = "alliance-backup"
 VERSION = 1
@@ -149,7 +149,7 @@ def _write(out: Path, current: str, editions: list[dict], handles: dict, records
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(partial, out)
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
     finally:
         partial.unlink(missing_ok=True)
     return manifest
@@ -185,7 +185,7 @@ def restore(source: str | os.PathLike, store: Store) -> dict:
                     os.fsync(handle.fileno())
         for folder in (staging / "editions", staging):
             if folder.is_dir():
-                _fsync_dir(folder)
+                fsync_dir(folder)
         if store.exists() or store.snapshots.exists():
             raise AllianceError(f"A store appeared at {store.path} while restoring: nothing was written.")
         os.rename(staging, store.snapshots)
@@ -194,7 +194,7 @@ def restore(source: str | os.PathLike, store: Store) -> dict:
         except FileExistsError:
             shutil.rmtree(store.snapshots, ignore_errors=True)
             raise AllianceError(f"A store appeared at {store.path} while restoring: nothing was written.") from None
-        _fsync_dir(store.path.parent)
+        fsync_dir(store.path.parent)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
@@ -257,11 +257,3 @@ def _extract(source: Path, staging: Path) -> dict:
         raise _damaged(source, f"{type(error).__name__}: {str(error)[:200]}") from None
     except (tarfile.TarError, EOFError, zlib.error, ValueError, KeyError, TypeError, AttributeError) as error:
         raise _damaged(source, f"{type(error).__name__}: {str(error)[:200]}") from None
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from alliance import AllianceError
+from alliance.store import fsync_dir
 
 SUFFIX = ".sha256"
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0444
@@ -97,7 +98,7 @@ def write_record(path: Path, sha256: str, file_name: str) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def seal(tmp: Path, final: Path, current: Path | None) -> None:
@@ -231,11 +232,3 @@ def describe(item: dict) -> str:
 def failed(item: dict) -> bool:
     """Whether a verified item is a problem: a mismatch, or an edition whose state is gone."""
     return item["verdict"] == MISMATCH or (item["verdict"] == MISSING and item["kind"] == "edition")
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

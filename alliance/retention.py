@@ -29,7 +29,7 @@ import duckdb
 from alliance import AllianceError
 from alliance.history import ROLLBACK_KINDS, _record
 from alliance.loader import current_user
-from alliance.store import Store
+from alliance.store import Store, fsync_dir
 from alliance.words import stamp
 
 _PREFIX = ".prune-"
@@ -124,11 +124,11 @@ def _commit(store: Store, plan: Plan) -> None:
     folder = store.snapshots
     for name in plan.names:
         _touch(folder / f"{_PREFIX}{plan.token}.state.{name}")
-    _fsync_dir(folder)
+    fsync_dir(folder)
     _step("planned")
     who = base64.urlsafe_b64encode(plan.user.encode("utf-8")).decode("ascii")
     _touch(folder / f"{_PREFIX}{plan.token}.plan.{plan.started_ns}.{plan.cutoff_ns}.{who}")
-    _fsync_dir(folder)
+    fsync_dir(folder)
     _step("committed")
 
 
@@ -189,7 +189,7 @@ def _delete(store: Store, names: list[str]) -> int:
             except FileNotFoundError:
                 pass
         _step(f"deleted {name}")
-    _fsync_dir(store.snapshots)
+    fsync_dir(store.snapshots)
     return freed
 
 
@@ -312,14 +312,6 @@ def _lock(store: Store):
 
 def _touch(path: Path) -> None:
     os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _step(name: str) -> None:

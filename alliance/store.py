@@ -277,12 +277,12 @@ class Store:
         final = self.snapshots / self._next_name()
         integrity.seal(tmp, final, self.path.resolve() if self.path.exists() else None)
         os.rename(tmp, final)
-        _fsync_dir(self.snapshots)
+        fsync_dir(self.snapshots)
         link_tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.link")
         link_tmp.unlink(missing_ok=True)
         os.symlink(os.path.relpath(final, self.path.parent), link_tmp)
         os.replace(link_tmp, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
 
     def _adopt_plain_file(self) -> None:
         """Turn a store made as one plain DuckDB file into the snapshot layout."""
@@ -366,7 +366,7 @@ def _who() -> str:
         return str(os.getuid())
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename in `folder` durable before anything depends on it."""
     fd = os.open(folder, os.O_RDONLY)
     try:
