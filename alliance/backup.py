@@ -96,12 +96,9 @@ def backup(store: Store, out: str | os.PathLike, only_needed: bool = False) -> d
 def _editions(state: Path) -> list[dict]:
     con = duckdb.connect(str(state), read_only=True)
     try:
-        rows = con.execute("select name, snapshot, status from editions order by prepared_seq").fetchall()
-    except duckdb.CatalogException:  # a store older than editions
-        rows = []
+        return integrity.listed_editions(con)
     finally:
         con.close()
-    return [{"name": n, "snapshot": s, "status": st} for n, s, st in rows]
 
 
 def _write(out: Path, current: str, editions: list[dict], handles: dict, records: dict) -> dict:

@@ -116,13 +116,11 @@ def record_unrecorded_editions(snapshots: Path, state: Path) -> list[str]:
     """Record the checksum of every edition listed in `state` that has none (see seal); return their names."""
     con = duckdb.connect(str(state), read_only=True)
     try:
-        listed = con.execute("select name, snapshot from editions").fetchall()
-    except duckdb.CatalogException:  # a store older than editions
-        listed = []
+        listed = listed_editions(con)
     finally:
         con.close()
     recorded = []
-    for name, snapshot in listed:
+    for name, snapshot in ((e["name"], e["snapshot"]) for e in listed):
         path = snapshots / snapshot
         if snapshot and path.exists() and read_record(edition_record(snapshots, name)) is None:
             write_record(edition_record(snapshots, name), digest(path), snapshot)
@@ -208,11 +206,17 @@ def verify(store) -> list[dict]:
 def _editions(store) -> list[dict]:
     con = store.connect()
     try:
+        return listed_editions(con)
+    finally:
+        con.close()
+
+
+def listed_editions(con) -> list[dict]:
+    """The editions a stored state lists, in the order they were prepared: name, snapshot and status."""
+    try:
         rows = con.execute("select name, snapshot, status from editions order by prepared_seq").fetchall()
     except duckdb.CatalogException:  # a store older than editions
         rows = []
-    finally:
-        con.close()
     return [{"name": name, "snapshot": snapshot, "status": status} for name, snapshot, status in rows]
 
 
