@@ -14,12 +14,10 @@ never committed are removed and its states left alone.
 
 import base64
 import errno
-import fcntl
 import hashlib
 import os
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -269,45 +267,9 @@ class _Unchanged(Exception):
     """Raised inside a write to leave the store as it was."""
 
 
-@contextmanager
 def _lock(store: Store):
-    """The store's writer lock (the same file Store.lock holds), taken on a full disk too.
-
-    Store.lock writes who holds it into the lock file, which a full disk refuses; here that line is
-    written when there is room and left out otherwise (unbuffered, so nothing is left to fail later).
-    """
-    store.lock_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        wait = float(os.environ.get("ALLIANCE_LOCK_WAIT_S") or 60)
-    except ValueError:
-        wait = 60.0
-    fd = os.open(store.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "another writer"
-                    raise AllianceError(
-                        f"The store is busy: {holder}. Waited {wait:g} s for it to finish; try again later."
-                    ) from None
-                time.sleep(0.05)
-        try:
-            line = f"process {os.getpid()} has been pruning since {time.strftime('%d %b %Y %H:%M:%S')}"
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, line.encode("utf-8"), 0)
-        except OSError:
-            pass  # a full disk: the lock holds without its line
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    """The store's writer lock (it holds on a full disk too)."""
+    return store.lock()
 
 
 def _touch(path: Path) -> None:

@@ -115,34 +115,36 @@ class Store:
             wait = float(os.environ.get("ALLIANCE_LOCK_WAIT_S") or 60)
         except ValueError:
             wait = 60.0  # a wrong setting must not stop every write
-        with open(self.lock_path, "a+") as handle:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
             deadline = time.monotonic() + wait
             while True:
                 try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        handle.seek(0)
-                        holder = handle.read(500).strip() or "another writer"
+                        holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "another writer"
                         raise AllianceError(
                             f"The store is busy: {holder}. Waited {wait:g} s for it to finish; try again later."
                         ) from None
                     time.sleep(0.05)
             try:
-                handle.seek(0)
-                handle.truncate()
-                handle.write(
+                line = (
                     f"process {os.getpid()} of {_who()} on {os.uname().nodename} has been writing since "
                     f"{time.strftime('%d %b %Y %H:%M:%S')}"
                 )
-                handle.flush()
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, line.encode("utf-8"), 0)
+            except OSError:
+                pass  # a full disk: the lock holds without saying who holds it (prune must still free space)
+            try:
                 yield
             finally:
-                handle.seek(0)
-                handle.truncate()
-                handle.flush()
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     def ensure(self) -> "Store":
         """Create the store holding the reference data, if it does not exist yet; upgrade an older one."""
