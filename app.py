@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from alliance.roles import published_only
-from components import auth, editions, upload_guard
+from components import auth, editions, throttle, upload_guard
 from components.filters import remember_page, remember_url, restore_url, sidebar_filters
 
 PAGES = Path(__file__).parent / "pages"
@@ -34,6 +34,7 @@ NEEDS = {"upload.py": "analyst", "publish.py": "analyst"}
 NOT_PUBLISHED = {"revisions.py", "history.py"}
 
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
+throttle.admit()
 if auth.needs_sign_in():
     upload_guard.guard(False)
     st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")]).run()
