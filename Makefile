@@ -31,7 +31,8 @@ haproxy:
 
 run: setup
 	$(PY) -m alliance init --builtin
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $${PORT:-8501}
+	@# One person on their own machine may do everything; a server without configuration serves viewers only.
+	ALLIANCE_ROLE=$${ALLIANCE_ROLE-admin} $(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $${PORT:-8501}
 
 # Ctrl-C (or SIGTERM to make) stops HAProxy and every replica.
 cluster: setup haproxy

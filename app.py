@@ -35,6 +35,11 @@ NOT_PUBLISHED = {"revisions.py", "history.py"}
 
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
 throttle.admit()
+# A configuration that is broken, half there or a placeholder serves its error and nothing else.
+if auth.refused():
+    upload_guard.guard(False)
+    st.navigation([st.Page(auth.configuration_error_page, title="Configuration error", icon=":material/error:")]).run()
+    st.stop()
 if auth.needs_sign_in():
     upload_guard.guard(False)
     st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")]).run()

@@ -6,24 +6,31 @@ ROLES = ("viewer", "analyst", "admin")
 RANK = {role: i for i, role in enumerate(ROLES)}
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+_YES = ("1", "true", "yes", "on")
+_NO = ("", "0", "false", "no", "off")
+
+
+def flag_set(value: str | None) -> bool:
+    """Whether an on/off environment variable is on. A value that is neither reads as on: these flags take
+    rights away, so a typo ("ture") must not leave them off (alliance/access.py also refuses it)."""
+    return (value or "").strip().lower() not in _NO
+
+
+def flag_problem(name: str, value: str | None) -> str | None:
+    """Why an on/off environment variable's value will not do, if it will not."""
+    if (value or "").strip().lower() in _YES + _NO:
+        return None
+    return f"{name} is {value!r}, neither on nor off: set it to 1 or 0, or leave it unset."
 
 
 def read_only() -> bool:
     """True when the app was started with ALLIANCE_READ_ONLY=1 (or published-only): nobody may change the data."""
-    return _flag("ALLIANCE_READ_ONLY") or published_only()
+    return flag_set(os.environ.get("ALLIANCE_READ_ONLY")) or published_only()
 
 
 def published_only() -> bool:
     """True when the app was started with ALLIANCE_PUBLISHED_ONLY=1: it shows approved editions and nothing else."""
-    return _flag("ALLIANCE_PUBLISHED_ONLY")
-
-
-def local_role() -> str:
-    """The role of whoever uses an app without sign-in: $ALLIANCE_ROLE when it names a role, else admin."""
-    role = os.environ.get("ALLIANCE_ROLE", "").strip().lower()
-    return role if role in RANK else "admin"
+    return flag_set(os.environ.get("ALLIANCE_PUBLISHED_ONLY"))
 
 
 def role_of(email: str | None, role_map: dict) -> str:

@@ -1,30 +1,44 @@
 """The signed-in person and their role, checked again on the server before every write."""
 
+import logging
+import os
+
 import streamlit as st
 
 from alliance import AllianceError, loader
-from alliance.roles import allows, local_role, published_only, read_only, role_of
+from alliance.access import Access, check, unreadable
+from alliance.roles import allows, published_only, read_only, role_of
+from components.escape import plain
+
+_ACCESS = "_access"  # this session's access configuration, read once (this module alone writes it)
+_LOG = logging.getLogger("alliance.access")
+_logged: set[str] = set()
+
+
+def access() -> Access:
+    """The access configuration, read once per session; a refused one is logged once per server."""
+    if _ACCESS not in st.session_state:
+        paths = list(st.get_option("secrets.files"))
+        problems = unreadable(paths)
+        secrets = {}
+        if not problems and st.secrets.load_if_toml_exists():
+            secrets = st.secrets.to_dict()
+        found = check(secrets, os.environ, problems)
+        if found.summary() not in _logged:
+            _logged.add(found.summary())
+            (_LOG.error if found.problems else _LOG.info)("Access configuration: %s", found.summary())
+        st.session_state[_ACCESS] = found
+    return st.session_state[_ACCESS]
+
+
+def refused() -> bool:
+    """The access configuration is not coherent: the app serves its configuration error and nothing else."""
+    return bool(access().problems)
 
 
 def sign_in_configured() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section (OIDC through st.login).
-
-    Asked once per session: with no secrets file, Streamlit looks for one again on every question
-    (a tenth of a rerun under a crowd, several questions a rerun).
-    """
-    if "_sign_in_configured" not in st.session_state:
-        try:
-            st.session_state["_sign_in_configured"] = "auth" in st.secrets
-        except Exception:  # no secrets file at all
-            st.session_state["_sign_in_configured"] = False
-    return st.session_state["_sign_in_configured"]
-
-
-def _role_map() -> dict:
-    try:
-        return dict(st.secrets.get("roles", {}))
-    except Exception:
-        return {}
+    """True when the secrets have an [auth] section (OpenID Connect through st.login)."""
+    return access().sign_in
 
 
 def needs_sign_in() -> bool:
@@ -33,16 +47,15 @@ def needs_sign_in() -> bool:
 
 
 def role() -> str:
-    """This session's role: from the role map when sign-in is configured; else $ALLIANCE_ROLE (default
-    admin) on a local desktop.
-
-    Started with ALLIANCE_READ_ONLY=1 or ALLIANCE_PUBLISHED_ONLY=1, everyone is a viewer.
+    """This session's role: from the role map when sign-in is configured, else $ALLIANCE_ROLE (default
+    viewer); a viewer when the app runs read-only or its configuration is refused.
     """
-    if read_only():
+    found = access()
+    if found.problems or found.read_only:
         return "viewer"
-    if sign_in_configured():
-        return role_of(st.user.get("email") if st.user.get("is_logged_in") else None, _role_map())
-    return local_role()
+    if found.sign_in:
+        return role_of(st.user.get("email") if st.user.get("is_logged_in") else None, found.role_map)
+    return found.local_role
 
 
 def may(needed: str) -> bool:
@@ -80,4 +93,20 @@ def sign_in_page() -> None:
     """The only page before sign-in."""
     st.title("Alliance Dashboard")
     st.markdown("Results reporting for ITU-D's Innovation and Entrepreneurship Alliance for Digital Development.")
-    st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
+    providers = access().providers
+    if not providers:
+        st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
+    for provider in providers:
+        st.button(f"Sign in with {provider}", type="primary", on_click=st.login, args=(provider,), icon=":material/login:")
+
+
+def configuration_error_page() -> None:
+    """The only page of an app whose access configuration is refused: what is wrong and what to do, no data."""
+    st.title("Configuration error")
+    st.markdown(
+        "The dashboard's access configuration is not coherent, so it shows no data to anyone until it is "
+        "corrected. Whoever runs this server: correct what follows (in `.streamlit/secrets.toml` or the "
+        "environment), then restart the server. The server's log says the same."
+    )
+    for problem in access().problems:
+        st.error(plain(problem), icon=":material/error:")

@@ -1,5 +1,6 @@
 """Fixtures: a store holding the hand-counted register, copied fresh for each test."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Most tests act as the one analyst of a desktop install (make run): an app with no access
+# configuration serves viewers only. Tests of roles set or remove it themselves (monkeypatch).
+os.environ["ALLIANCE_ROLE"] = "admin"
 
 import handcount  # noqa: E402
 

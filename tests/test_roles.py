@@ -4,6 +4,13 @@ import pytest
 
 from alliance.roles import allows, role_of
 
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "9f2c47e1b05a8d3e6c71f0a4b2d95e8c3a6f1b7d0e4c9a2f5b8d1e7c3a0f6b94",
+    "client_id": "c",
+    "client_secret": "s",
+    "server_metadata_url": "https://id.example/.well-known/openid-configuration",
+}
 ROLE_MAP = {"admin": ["Chief@itu.int"], "analyst": ["@itu.int", "consultant@example.org"], "default": "viewer"}
 
 
@@ -48,16 +55,8 @@ def test_signed_in_viewer_gets_no_upload_and_analyst_does(store, monkeypatch):
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
     navigation_as_served(monkeypatch)
-    secrets = {
-        "auth": {
-            "redirect_uri": "http://localhost:8501/oauth2callback",
-            "cookie_secret": "x",
-            "client_id": "c",
-            "client_secret": "s",
-            "server_metadata_url": "https://id.example/.well-known/openid-configuration",
-        },
-        "roles": ROLE_MAP,
-    }
+    monkeypatch.delenv("ALLIANCE_ROLE")
+    secrets = {"auth": AUTH, "roles": ROLE_MAP}
     for email, can_upload in (("delegate@gov.example", False), ("someone@itu.int", True)):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.secrets.update(secrets)
@@ -74,9 +73,10 @@ def test_sign_in_configured_and_not_signed_in_shows_only_sign_in(store, monkeypa
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
+    monkeypatch.delenv("ALLIANCE_ROLE")
     navigation_as_served(monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.secrets.update({"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}})
+    at.secrets.update({"auth": AUTH})
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception
