@@ -33,17 +33,27 @@ NEEDS = {"upload.py": "analyst", "publish.py": "analyst"}
 # Pages that show unreviewed data, left out when the app serves approved editions only.
 NOT_PUBLISHED = {"revisions.py", "history.py"}
 
+
+def serve_only(page, title: str, icon: str) -> None:
+    """Serve one page (sign-in, a configuration error) at every page's address, then stop: a link to
+    /regions opens it too, with no "page not found" in front of it."""
+    upload_guard.guard(False)
+    at_every_address = [
+        st.Page(page, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
+        for items in SECTIONS.values()
+        for file, _, _ in items
+    ]
+    st.navigation(at_every_address, position="hidden").run()
+    st.stop()
+
+
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
 throttle.admit()
 # A configuration that is broken, half there or a placeholder serves its error and nothing else.
 if auth.refused():
-    upload_guard.guard(False)
-    st.navigation([st.Page(auth.configuration_error_page, title="Configuration error", icon=":material/error:")]).run()
-    st.stop()
+    serve_only(auth.configuration_error_page, "Configuration error", ":material/error:")
 if auth.needs_sign_in():
-    upload_guard.guard(False)
-    st.navigation([st.Page(auth.sign_in_page, title="Sign in", icon=":material/login:")]).run()
-    st.stop()
+    serve_only(auth.sign_in_page, "Sign in", ":material/login:")
 restore_url()
 edition = editions.choose()
 if edition is editions.NO_EDITION:
