@@ -12,6 +12,11 @@ from components.escape import plain
 
 _ACCESS = "_access"  # this session's access configuration, read once (this module alone writes it)
 _LOG = logging.getLogger("alliance.access")
+if not _LOG.handlers:  # the server's log (its standard error), dated as Streamlit's own lines are
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _LOG.addHandler(_handler)
+    _LOG.setLevel(logging.INFO)
 _logged: set[str] = set()
 
 

@@ -173,3 +173,11 @@ def test_no_configuration_gives_a_viewer_no_upload(store, monkeypatch):
     assert "Upload" not in [t.value for t in at.title]
     at = open_app(store, monkeypatch, "history", {}, {})
     assert not [b for b in at.button if b.label in ("Roll back", "Remove demo rows")]
+
+
+def test_refused_configuration_is_logged_with_each_problem(store, monkeypatch, caplog):
+    typo = f"analyst-{random_secrets.token_hex(4)}"  # a problem no earlier test logged
+    with caplog.at_level("INFO", logger="alliance.access"):
+        open_app(store, monkeypatch, "overview", {}, {"ALLIANCE_ROLE": typo})
+    [record] = [r for r in caplog.records if r.name == "alliance.access" and typo in r.getMessage()]
+    assert record.levelname == "ERROR" and "which is not a role" in record.getMessage()
