@@ -4,18 +4,26 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.tools-installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 REPLICAS ?= 2
 PORT ?= 8501
 
-.PHONY: setup browser haproxy run cluster test lint bench clean-store
+.PHONY: setup setup-dev browser haproxy run cluster test lint bench clean-store
 
+# make run installs what the app needs (requirements.txt); make test and make bench add the tools.
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.tools-installed-* && touch $@
+
 setup: $(STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root on Debian).
 browser:
@@ -39,14 +47,14 @@ cluster: setup haproxy
 	$(PY) -m alliance init --builtin
 	$(PY) deploy/cluster.py --replicas $(REPLICAS) --port $(PORT)
 
-lint: setup
+lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: setup browser haproxy lint
+test: setup-dev browser haproxy lint
 	$(PY) -m pytest -q
 
-bench: setup
+bench: setup-dev
 	$(PY) -m bench
 
 clean-store:
