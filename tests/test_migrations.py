@@ -26,6 +26,7 @@ STORES = {
     "store-schema4-3528bd4.tar.xz": "schema4-3528bd4",
     "store-schema4-ec69bc8.tar.xz": "schema4-ec69bc8",
     "store-schema5-f151273.tar.xz": "schema5-f151273",
+    "store-schema5-8fa1533.tar.xz": "schema5-8fa1533",
 }
 WITH_EDITION = [name for name in STORES if "schema4" in name or "schema5" in name]
 PAGES = [
