@@ -31,8 +31,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(db_path: Path, port: int | None = None, env: dict | None = None, script: Path | None = None):
-    """Run `streamlit run app.py` (or another script) on the store at db_path; yield the base URL."""
+def serve(
+    db_path: Path,
+    port: int | None = None,
+    env: dict | None = None,
+    script: Path | None = None,
+    args: list[str] | None = None,
+):
+    """Run `streamlit run app.py` (or another script) on the store at db_path; yield the base URL.
+
+    args go on the end of the command line, e.g. ["--secrets.files", "/tmp/x/secrets.toml"].
+    """
     port = port or free_port()
     environment = {**os.environ, "ALLIANCE_DB": str(db_path), **(env or {})}
     log = open(Path(str(db_path) + f".server-{port}.log"), "w")
@@ -49,6 +58,7 @@ def serve(db_path: Path, port: int | None = None, env: dict | None = None, scrip
             "127.0.0.1",
             "--server.headless",
             "true",
+            *(args or []),
         ],
         cwd=ROOT,
         env=environment,
