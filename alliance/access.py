@@ -10,6 +10,8 @@ With no configuration at all, everyone is a viewer.
 
 import importlib.util
 import ipaddress
+import json
+import math
 import os
 import re
 import tomllib
@@ -27,6 +29,9 @@ _PLACEHOLDER_WORDS = ("random", "secret", "change", "example", "placeholder", "p
 _MIN_DISTINCT = 10
 _PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 _ROLE_MAP_KEYS = (*ROLES, "default")
+# How long a sign-in lasts (ALLIANCE_SIGN_IN_HOURS): Streamlit's own cookie lasts 30 days.
+SIGN_IN_HOURS = 12.0
+_SIGN_IN_HOURS_RANGE = (0.25, 720.0)
 # What st.login imports (Streamlit's "auth" extra).
 NEEDED = ("authlib", "httpx")
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+|@[^@\s]+\.[^@\s]+")
@@ -43,6 +48,7 @@ class Access:
     local_role: str = "viewer"  # the role of everyone when there is no sign-in
     read_only: bool = False
     published_only: bool = False
+    sign_in_hours: float = SIGN_IN_HOURS
 
     def summary(self) -> str:
         """One line for the server log: how this server lets people in."""
@@ -203,6 +209,7 @@ def check(secrets: Mapping, environ: Mapping[str, str], problems: list[str] | No
     local = (environ.get("ALLIANCE_ROLE") or "").strip()
     if local and local.lower() not in ROLES:
         problems.append(f"ALLIANCE_ROLE is {local!r}, which is not a role: set it to {', '.join(ROLES)}, or leave it unset.")
+    hours = _sign_in_hours(environ.get("ALLIANCE_SIGN_IN_HOURS"), problems)
     sign_in = "auth" in secrets
     providers: tuple[str, ...] = ()
     if sign_in:
@@ -226,4 +233,74 @@ def check(secrets: Mapping, environ: Mapping[str, str], problems: list[str] | No
         local_role=local.lower() if local.lower() in ROLES else "viewer",
         read_only=published_only or flag_set(environ.get("ALLIANCE_READ_ONLY")),
         published_only=published_only,
+        sign_in_hours=hours,
     )
+
+
+def _sign_in_hours(value: str | None, problems: list[str]) -> float:
+    if not (value or "").strip():
+        return SIGN_IN_HOURS
+    low, high = _SIGN_IN_HOURS_RANGE
+    try:
+        hours = float(value)
+    except ValueError:
+        hours = math.nan
+    if not low <= hours <= high:  # NaN fails too
+        problems.append(
+            f"ALLIANCE_SIGN_IN_HOURS is {value!r}: give a number of hours from {low:g} to {high:g}, or leave it unset."
+        )
+        return SIGN_IN_HOURS
+    return hours
+
+
+def _claim_time(user: Mapping) -> float | None:
+    """When the person signed in at the provider (auth_time, else the ID token's iat), in seconds since 1970."""
+    for claim in ("auth_time", "iat"):
+        value = user.get(claim)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return None
+
+
+def sign_in_ended(user: Mapping, now: float, hours: float, signed_out_at: float | None) -> bool:
+    """Whether a signed-in browser's sign-in is over: older than `hours`, from before that person's last
+    sign-out, or with no time to tell (Streamlit's cookie alone lasts 30 days and outlives a sign-out)."""
+    signed_in_at = _claim_time(user)
+    if signed_in_at is None or signed_in_at > now + 300:  # no time, or one from the future
+        return True
+    if now - signed_in_at > hours * 3600:
+        return True
+    return signed_out_at is not None and signed_in_at <= signed_out_at
+
+
+def _address(email) -> str:
+    return str(email or "").strip().lower()
+
+
+def record_sign_out(folder: Path, email, at: float) -> None:
+    """Remember that `email` signed out at `at`, for every server on the store (one appended line)."""
+    line = json.dumps({"email": _address(email), "at": at}) + "\n"
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder / "sign-outs", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, line.encode())
+    finally:
+        os.close(descriptor)
+
+
+def signed_out_at(folder: Path, email) -> float | None:
+    """When `email` last signed out (record_sign_out), if ever; unreadable lines are skipped."""
+    try:
+        text = (folder / "sign-outs").read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return None
+    address, latest = _address(email), None
+    for line in text.splitlines():
+        try:
+            entry = json.loads(line)
+            at = float(entry["at"])
+        except (ValueError, TypeError, KeyError):
+            continue
+        if entry.get("email") == address and (latest is None or at > latest):
+            latest = at
+    return latest

@@ -2,15 +2,20 @@
 
 import logging
 import os
+import time
+from pathlib import Path
 
 import streamlit as st
 
 from alliance import AllianceError, loader
-from alliance.access import Access, check, unreadable
+from alliance.access import Access, check, record_sign_out, sign_in_ended, signed_out_at, unreadable
 from alliance.roles import allows, published_only, read_only, role_of
+from alliance.store import Store, default_path
 from components.escape import plain
 
-_ACCESS = "_access"  # this session's access configuration, read once (this module alone writes it)
+# Session keys this module alone writes: the access configuration and this person's last sign-out.
+_ACCESS = "_access"
+_SIGNED_OUT = "_signed_out_at"
 _LOG = logging.getLogger("alliance.access")
 if not _LOG.handlers:  # the server's log (its standard error), dated as Streamlit's own lines are
     _handler = logging.StreamHandler()
@@ -46,9 +51,39 @@ def sign_in_configured() -> bool:
     return access().sign_in
 
 
+def _sign_outs() -> Path:
+    """Where sign-outs are kept, beside the store, for every server on it."""
+    return Store(default_path()).snapshots
+
+
+def signed_in() -> bool:
+    """Signed in through the provider, and that sign-in not over: Streamlit's cookie lasts 30 days and
+    outlives a sign-out, so a sign-in older than ALLIANCE_SIGN_IN_HOURS (default 12), or from before that
+    person's last sign-out anywhere, counts as none. The sign-outs are read once per session."""
+    if not (sign_in_configured() and st.user.get("is_logged_in")):
+        return False
+    if _SIGNED_OUT not in st.session_state:
+        st.session_state[_SIGNED_OUT] = signed_out_at(_sign_outs(), st.user.get("email"))
+    return not sign_in_ended(st.user, time.time(), access().sign_in_hours, st.session_state[_SIGNED_OUT])
+
+
 def needs_sign_in() -> bool:
-    """Sign-in is configured and this browser has not signed in."""
-    return sign_in_configured() and not st.user.get("is_logged_in")
+    """Sign-in is configured and this browser has not signed in (or its sign-in is over)."""
+    return sign_in_configured() and not signed_in()
+
+
+def _sign_out() -> None:
+    """Sign out here and, for a copy of this browser's cookie, everywhere."""
+    record_sign_out(_sign_outs(), st.user.get("email"), time.time())
+    st.session_state.pop(_SIGNED_OUT, None)
+    st.logout()
+
+
+def _verified_email() -> str | None:
+    """The signed-in address the role map is read with; none when the provider says it is not verified."""
+    if not signed_in() or st.user.get("email_verified") is False:
+        return None
+    return st.user.get("email")
 
 
 def role() -> str:
@@ -59,7 +94,7 @@ def role() -> str:
     if found.problems or found.read_only:
         return "viewer"
     if found.sign_in:
-        return role_of(st.user.get("email") if st.user.get("is_logged_in") else None, found.role_map)
+        return role_of(_verified_email(), found.role_map)
     return found.local_role
 
 
@@ -77,7 +112,7 @@ def require(needed: str) -> None:
 
 def who() -> str:
     """Who is acting, for the history: the signed-in e-mail, else the operating-system user."""
-    if st.user.get("is_logged_in") and st.user.get("email"):
+    if signed_in() and st.user.get("email"):
         return str(st.user.get("email"))
     return loader.current_user()
 
@@ -89,15 +124,18 @@ def render_identity() -> None:
             st.caption(":material/verified: Approved editions only: figures reviewed and approved for TDAG.")
         elif read_only():
             st.caption(":material/lock: Read-only: nobody can upload or roll back.")
-        if sign_in_configured() and st.user.get("is_logged_in"):
-            st.caption(f"Signed in as {st.user.get('email')} ({role()})")
-            st.button("Sign out", on_click=st.logout, icon=":material/logout:")
+        if signed_in():
+            st.caption(f"Signed in as {plain(st.user.get('email'))} ({role()})")
+            st.button("Sign out", on_click=_sign_out, icon=":material/logout:")
 
 
 def sign_in_page() -> None:
     """The only page before sign-in."""
     st.title("Alliance Dashboard")
     st.markdown("Results reporting for ITU-D's Innovation and Entrepreneurship Alliance for Digital Development.")
+    if st.user.get("is_logged_in"):  # Streamlit still knows the browser, but its sign-in is over
+        hours = f"{access().sign_in_hours:g}"
+        st.info(f"Your sign-in has ended (it lasts {hours} hours, and signing out ends it everywhere): sign in again.")
     providers = access().providers
     if not providers:
         st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")

@@ -181,3 +181,74 @@ def test_refused_configuration_is_logged_with_each_problem(store, monkeypatch, c
         open_app(store, monkeypatch, "overview", {}, {"ALLIANCE_ROLE": typo})
     [record] = [r for r in caplog.records if r.name == "alliance.access" and typo in r.getMessage()]
     assert record.levelname == "ERROR" and "which is not a role" in record.getMessage()
+
+
+# A sign-in ends: after ALLIANCE_SIGN_IN_HOURS, and everywhere when its person signs out.
+
+NOW = 1_800_000_000.0
+
+
+@pytest.mark.parametrize(
+    "user, signed_out, ended",
+    [
+        ({"iat": NOW - 3600}, None, False),
+        ({"iat": NOW - 13 * 3600}, None, True),  # older than the default 12 hours
+        ({"auth_time": NOW - 13 * 3600, "iat": NOW - 60}, None, True),  # the sign-in, not the token, counts
+        ({"iat": NOW - 3600}, NOW - 60, True),  # signed out after signing in: a replayed cookie
+        ({"iat": NOW - 60}, NOW - 3600, False),  # signed in again after signing out
+        ({}, None, True),  # no time to tell
+        ({"iat": "yesterday"}, None, True),
+        ({"iat": NOW + 86400}, None, True),  # from the future
+    ],
+)
+def test_sign_in_ends_after_its_hours_or_a_later_sign_out(user, signed_out, ended):
+    assert access.sign_in_ended(user, NOW, 12, signed_out) is ended
+
+
+def test_sign_outs_are_kept_per_address_beside_the_store(tmp_path):
+    folder = tmp_path / "alliance.duckdb.d"
+    assert access.signed_out_at(folder, "chief@itu.int") is None
+    access.record_sign_out(folder, "Chief@ITU.int", NOW - 10)
+    access.record_sign_out(folder, "chief@itu.int", NOW)
+    access.record_sign_out(folder, "someone@itu.int", NOW + 5)
+    with open(folder / "sign-outs", "a") as handle:
+        handle.write("not json\n")
+    assert access.signed_out_at(folder, "chief@itu.int") == NOW
+    assert access.signed_out_at(folder, "nobody@itu.int") is None
+
+
+def test_sign_in_hours_must_be_a_number_of_hours():
+    assert check({}, {"ALLIANCE_SIGN_IN_HOURS": "8"}).sign_in_hours == 8
+    for value in ("forever", "0", "nan", "100000"):
+        assert "ALLIANCE_SIGN_IN_HOURS" in " ".join(check({}, {"ALLIANCE_SIGN_IN_HOURS": value}).problems)
+
+
+def signed_in_app(store, monkeypatch, user: dict, page: str = "upload"):
+    return open_app(store, monkeypatch, page, {"auth": AUTH, "roles": ROLES}, {}, user={"is_logged_in": True, **user})
+
+
+def test_sign_in_older_than_its_hours_asks_to_sign_in_again(store, monkeypatch):
+    import time
+
+    at = signed_in_app(store, monkeypatch, {"email": "chief@itu.int", "iat": time.time() - 13 * 3600})
+    assert not at.exception and [b.label for b in at.button] == ["Sign in"]
+    assert "Your sign-in has ended" in " ".join(i.value for i in at.info)
+    assert not at.metric and not at.file_uploader
+
+
+def test_cookie_from_before_a_sign_out_is_refused(store, monkeypatch):
+    import time
+
+    signed_in = time.time() - 600
+    assert signed_in_app(store, monkeypatch, {"email": "chief@itu.int", "iat": signed_in}).file_uploader
+    access.record_sign_out(store.snapshots, "chief@itu.int", time.time())
+    at = signed_in_app(store, monkeypatch, {"email": "chief@itu.int", "iat": signed_in})
+    assert [b.label for b in at.button] == ["Sign in"] and not at.file_uploader
+
+
+def test_address_the_provider_says_is_unverified_gets_the_default_role(store, monkeypatch):
+    import time
+
+    at = signed_in_app(store, monkeypatch, {"email": "chief@itu.int", "email_verified": False, "iat": time.time()})
+    assert not at.exception and not at.file_uploader
+    assert "(viewer)" in " ".join(c.value for c in at.sidebar.caption)

@@ -1,8 +1,11 @@
 """Who may change the data: the role map, read-only mode, and pages left out of the navigation."""
 
+import time
+
 import pytest
 
 from alliance.roles import allows, role_of
+from components.escape import plain
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -60,12 +63,12 @@ def test_signed_in_viewer_gets_no_upload_and_analyst_does(store, monkeypatch):
     for email, can_upload in (("delegate@gov.example", False), ("someone@itu.int", True)):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.secrets.update(secrets)
-        at.user = {"is_logged_in": True, "email": email}
+        at.user = {"is_logged_in": True, "email": email, "iat": time.time()}
         at.switch_page("pages/upload.py")
         at.run()
         assert not at.exception
         assert bool(at.file_uploader) == can_upload, email
-        assert f"Signed in as {email}" in " ".join(c.value for c in at.sidebar.caption)
+        assert f"Signed in as {plain(email)}" in " ".join(c.value for c in at.sidebar.caption)
 
 
 def test_sign_in_configured_and_not_signed_in_shows_only_sign_in(store, monkeypatch):

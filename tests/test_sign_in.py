@@ -173,7 +173,27 @@ def test_sign_out_ends_the_session(served, context):
     assert_signed_out(page)
 
 
-def forged_cookie(served, email: str, secret: str, age_s: int = 0) -> dict:
+def test_sign_out_refuses_a_copy_of_the_cookie_taken_before(served, context):
+    """Streamlit's cookie is stateless: a copy taken before signing out signed in again for 30 days."""
+    url = served["url"]
+    page = sign_in(served, context, "someone@itu.int")
+    copied = [cookie for cookie in context.cookies() if cookie["name"].startswith(USER_COOKIE)]
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="End session").click(timeout=30000)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=30000)
+    replay = served["browser"].new_context(viewport={"width": 1400, "height": 1000})
+    replay.route(NOT_LOOPBACK, lambda route: route.abort())
+    try:
+        replay.add_cookies(copied)
+        again = replay.new_page()
+        open_page(again, f"{url}/upload")
+        assert_signed_out(again)
+        assert "Your sign-in has ended" in again.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        replay.close()
+
+
+def forged_cookie(served, email: str, secret: str, age_s: int = 0, signed_in_s_ago: int = 0) -> dict:
     """A `_streamlit_user` cookie as Streamlit's OAuth callback writes it (the ID token's claims, origin, is_logged_in,
     provider), signed with `secret` by a signer whose clock is `age_s` seconds behind (the claims are current: only
     the signature's age differs)."""
@@ -182,8 +202,8 @@ def forged_cookie(served, email: str, secret: str, age_s: int = 0) -> dict:
     claims = {
         "exp": now + 3600,
         "iss": served["provider"],
-        "iat": now,
-        "auth_time": now,
+        "iat": now - signed_in_s_ago,
+        "auth_time": now - signed_in_s_ago,
         "aud": [auth["client_id"]],
         "email": email,
         "sub": email,
@@ -208,7 +228,8 @@ TOO_OLD_S = 31 * DAY_S + 3600
 def test_sign_in_a_forged_or_stale_cookie_is_refused(served, context, secret, age_s, accepted):
     url = served["url"]
     key = served["auth"]["cookie_secret"] if secret == "right" else secrets.token_hex(32)
-    context.add_cookies([forged_cookie(served, "forged@itu.int", key, age_s)])
+    # The sign-in itself is an hour old (the app ends one after 12 hours), whatever the signature's age.
+    context.add_cookies([forged_cookie(served, "forged@itu.int", key, age_s, signed_in_s_ago=3600)])
     page = context.new_page()
     open_page(page, f"{url}/")
     if accepted:
@@ -276,3 +297,13 @@ def test_sign_in_settings_that_do_not_parse_serve_a_configuration_error_and_no_d
         context.close()
         log = Path(f"{store.path}.server-{port}.log").read_text()
     assert "secrets.toml" in log and f"line {line}" in log
+
+
+def test_sign_in_older_than_its_hours_is_refused_though_the_cookie_is_valid(served, context):
+    """Streamlit keeps a cookie 30 days; the app ends a sign-in after ALLIANCE_SIGN_IN_HOURS (12)."""
+    key = served["auth"]["cookie_secret"]
+    context.add_cookies([forged_cookie(served, "chief@itu.int", key, signed_in_s_ago=13 * 3600)])
+    page = context.new_page()
+    open_page(page, f"{served['url']}/upload")
+    assert_signed_out(page)
+    assert "Your sign-in has ended" in page.locator('[data-testid="stMain"]').inner_text()
