@@ -74,7 +74,10 @@ def needs_sign_in() -> bool:
 
 def _sign_out() -> None:
     """Sign out here and, for a copy of this browser's cookie, everywhere."""
-    record_sign_out(_sign_outs(), st.user.get("email"), time.time())
+    try:
+        record_sign_out(_sign_outs(), st.user.get("email"), time.time())
+    except OSError as error:  # e.g. a read-only mirror's store folder: this browser still signs out
+        _LOG.error("Sign-out of %s not recorded beside the store: %s", st.user.get("email"), error)
     st.session_state.pop(_SIGNED_OUT, None)
     st.logout()
 
