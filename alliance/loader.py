@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from alliance import AllianceError
-from alliance.readers import RawSheet, read_upload
+from alliance.readers import MAX_ROWS, RawSheet, read_upload
 from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
 from alliance.store import SCHEMA_VERSION, Store, derive
@@ -120,17 +120,19 @@ def check(
     max_mb: float | None = None,
     replace: bool = False,
     keep_file_values: bool = False,
+    max_rows: int = MAX_ROWS,
 ) -> Validation:
     """Read and validate a file against the store's reference data; write nothing.
 
-    keep_file_values keeps what the file held beside each converted value, for a preview.
+    keep_file_values keeps what the file held beside each converted value, for a preview. A sheet may hold
+    `max_rows` rows of data below its header (MAX_ROWS; smaller in tests).
     """
     path = Path(path)
     name = visible(name or path.name)  # a file name is text from outside: no control character
     # The file is parsed in a child process with memory and time limits (alliance.sandbox); the
     # store's reference data is read beside it.
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(read_upload, path, name, max_mb)
+        reading = pool.submit(read_upload, path, name, max_mb, max_rows)
         try:
             store.ensure()
             snapshot = store.current()
@@ -146,6 +148,7 @@ def check(
                 csv_file=len(raw) == 1 and raw[0].name == Path(name).stem and not _is_zip(path),
                 replace=replace,
                 keep_file_values=keep_file_values,
+                max_rows=max_rows,
             )
         finally:
             # Validation has read every row it needs: end the child, whatever happened here.
@@ -174,6 +177,7 @@ def load_file(
     replace: bool = False,
     user: str | None = None,
     max_mb: float | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> LoadResult:
     """Load an upload file; raise Rejected (writing nothing) when any problem is found."""
     path = Path(path)
@@ -181,7 +185,7 @@ def load_file(
     # One pause for the whole load: the rows are freed before the collector runs again, so it
     # never rescans them.
     with gc_paused():
-        validation = check(store, path, name, max_mb, replace)
+        validation = check(store, path, name, max_mb, replace, max_rows=max_rows)
         if validation.problems:
             raise Rejected(name, validation.problems)
         result = apply(store, validation, name, sha256_of(path), replace=replace, user=user)

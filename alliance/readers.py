@@ -29,6 +29,9 @@ MAX_UNCOMPRESSED_MB = float(os.environ.get("ALLIANCE_MAX_UNCOMPRESSED_MB", "400"
 MAX_RATIO = 200
 # The grid an upload sheet may use. The real workload is 100,000 rows x 12 columns (1.2 million
 # cells); a sheet of 3 million cells needs about 360 MB to read (bench workbook, 250,000 rows).
+# MAX_ROWS counts rows of data, below the header: validation counts them once it has found the header
+# (alliance.validate); before that, a reader refuses a sheet reaching past grid_rows(), where not even
+# a header in the last row searched for one leaves MAX_ROWS below it.
 MAX_COLUMNS = 200
 MAX_ROWS = 1_000_000
 MAX_CELLS = int(os.environ.get("ALLIANCE_MAX_CELLS", "3000000"))
@@ -66,6 +69,12 @@ HEADER_SEARCH_ROWS = 200
 # Empty rows above a sheet's data are generated one by one by a lazy read: above this many, the
 # sheet is read whole instead.
 _MAX_LAZY_OFFSET = 1000
+
+
+def grid_rows(max_rows: int = MAX_ROWS) -> int:
+    """The rows a sheet may reach: `max_rows` of data below a header that may sit in any of the first
+    HEADER_SEARCH_ROWS (title rows above it)."""
+    return max_rows + HEADER_SEARCH_ROWS
 
 
 class FileRefused(AllianceError):
@@ -129,11 +138,14 @@ class RawSheet:
             ) from None
 
 
-def read_upload(path: str | os.PathLike, name: str | None = None, max_mb: float | None = None) -> list[RawSheet]:
+def read_upload(
+    path: str | os.PathLike, name: str | None = None, max_mb: float | None = None, max_rows: int = MAX_ROWS
+) -> list[RawSheet]:
     """Read an .xlsx workbook or a .csv file into raw sheets, refusing what is unsafe.
 
     The file is read in a child process with memory and time limits; long sheets keep it open
-    until their rows are read: call release() on the result when done with it.
+    until their rows are read: call release() on the result when done with it. `max_rows` (rows of
+    data a sheet may hold, MAX_ROWS) is a parameter so that tests can reach it with small files.
     """
     from alliance.sandbox import read_in_child
 
@@ -151,7 +163,7 @@ def read_upload(path: str | os.PathLike, name: str | None = None, max_mb: float 
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(ZIP_MAGIC):
-        return read_in_child(path, name, "xlsx")
+        return read_in_child(path, name, "xlsx", max_rows)
     if head.startswith(OLE2_MAGIC):
         raise FileRefused(_ole2_message(path, name))
     if Path(name).suffix.lower() not in TEXT_SUFFIXES:
@@ -159,7 +171,7 @@ def read_upload(path: str | os.PathLike, name: str | None = None, max_mb: float 
             f"{name}: this is not an .xlsx workbook or a .csv file (its content is neither); "
             "upload the register as .xlsx, or one sheet as .csv."
         )
-    return read_in_child(path, name, "csv")
+    return read_in_child(path, name, "csv", max_rows)
 
 
 def release(sheets: list[RawSheet]) -> None:
@@ -176,6 +188,7 @@ def read_here(
     kind: str,
     choose: Callable[[list[str]], list[int]] | None = None,
     refuse_now: Callable[[str], None] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> list[RawSheet]:
     """Read a workbook or CSV file in this process, with every check (the reading process's work).
 
@@ -183,8 +196,8 @@ def read_here(
     scan of a large sheet beside the parse, stops everything at once with a refusal.
     """
     if kind == "csv":
-        return [_read_csv(path, name)]
-    return _read_workbook(path, name, choose or _upload_sheets, refuse_now)
+        return [_read_csv(path, name, max_rows)]
+    return _read_workbook(path, name, choose or _upload_sheets, refuse_now, max_rows)
 
 
 def _upload_sheets(names: list[str]) -> list[int]:
@@ -219,7 +232,7 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
 
 
 def _read_workbook(
-    path: Path, name: str, choose: Callable[[list[str]], list[int]], refuse_now: Callable[[str], None] | None
+    path: Path, name: str, choose: Callable[[list[str]], list[int]], refuse_now: Callable[[str], None] | None, max_rows: int
 ) -> list[RawSheet]:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -250,17 +263,18 @@ def _read_workbook(
             raise
         raise FileRefused(f"{name}: the workbook could not be read ({short(exc)}).") from None
     wanted = choose(sheet_names)
-    scan = _Scan(path, name, {sheet_names[i]: targets[sheet_names[i]] for i in wanted if targets.get(sheet_names[i]) in sizes})
+    members = {sheet_names[i]: targets[sheet_names[i]] for i in wanted if targets.get(sheet_names[i]) in sizes}
+    scan = _Scan(path, name, members, max_rows)
     if sum(sizes[member] for member in scan.members.values()) <= _SCAN_FIRST_BYTES:
         scan.run()
         scan.check()
     else:
         scan.refuse_now = refuse_now
         scan.start()
-    return _parse(workbook, name, sheet_names, set(wanted), scan)
+    return _parse(workbook, name, sheet_names, set(wanted), scan, max_rows)
 
 
-def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: "_Scan") -> list[RawSheet]:
+def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: "_Scan", max_rows: int) -> list[RawSheet]:
     try:
         parsed = {}
         for index in sorted(wanted):
@@ -275,7 +289,7 @@ def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: 
                 sheets.append(RawSheet(name=sheet_name, rows=[], row_numbers=[]))
                 continue
             sheet = parsed[index]
-            _check_extent(sheet, name, sheet_name)
+            _check_extent(sheet, name, sheet_name, max_rows)
             start_row, start_col = sheet.start or (0, 0)
             more = None
             if sheet.start is None or start_row > _MAX_LAZY_OFFSET:
@@ -307,7 +321,7 @@ def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: 
         raise FileRefused(f"{name}: the workbook could not be read ({short(exc)}).") from None
 
 
-def _check_extent(sheet, name: str, sheet_name: str) -> None:
+def _check_extent(sheet, name: str, sheet_name: str, max_rows: int) -> None:
     """Refuse a parsed sheet whose values, by calamine's own count, span more than an upload may.
 
     The scan finds far cell references before the parse; this catches what it cannot see
@@ -317,8 +331,8 @@ def _check_extent(sheet, name: str, sheet_name: str) -> None:
         return
     (r0, c0), (r1, c1) = sheet.start, sheet.end
     corner = f"{column_letters(c1 + 1)}{r1 + 1}"
-    if c1 + 1 > MAX_COLUMNS or r1 + 1 > MAX_ROWS:
-        raise FileRefused(_beyond_message(name, sheet_name, f"cell {corner}", c1 + 1, r1 + 1, "values reach"))
+    if c1 + 1 > MAX_COLUMNS or r1 + 1 > grid_rows(max_rows):
+        raise FileRefused(_beyond_message(name, sheet_name, f"cell {corner}", c1 + 1, r1 + 1, max_rows, "values reach"))
     cells = (r1 - r0 + 1) * (c1 - c0 + 1)
     if cells > MAX_CELLS:
         raise FileRefused(
@@ -328,12 +342,15 @@ def _check_extent(sheet, name: str, sheet_name: str) -> None:
         )
 
 
-def _beyond_message(name: str, sheet_name: str, where: str, column: int, row: int, verb: str = "a value in") -> str:
-    advice = f"the columns after {column_letters(MAX_COLUMNS)}" if column > MAX_COLUMNS else f"the rows after {MAX_ROWS:,}"
+def _beyond_message(
+    name: str, sheet_name: str, where: str, column: int, row: int, max_rows: int, verb: str = "a value in"
+) -> str:
+    grid = grid_rows(max_rows)
+    advice = f"the columns after {column_letters(MAX_COLUMNS)}" if column > MAX_COLUMNS else f"the rows after {grid:,}"
     lead = f"a value in {where} lies" if verb == "a value in" else f"its values reach {where},"
     return (
-        f"{name}: sheet '{sheet_name}': {lead} beyond the {MAX_COLUMNS} columns and {MAX_ROWS:,} rows "
-        f"an upload may use; delete it, or {advice}."
+        f"{name}: sheet '{sheet_name}': {lead} beyond the {MAX_COLUMNS} columns and {grid:,} rows an upload may use "
+        f"({max_rows:,} rows of data below a header in the first {HEADER_SEARCH_ROWS}); delete it, or {advice}."
     )
 
 
@@ -358,8 +375,8 @@ class _Scan:
     grid an upload may use, and cells whose value calamine would read as blank (formulas with no
     saved value, spreadsheet errors such as #N/A)."""
 
-    def __init__(self, path: Path, name: str, members: dict[str, str]):
-        self.path, self.name, self.members = path, name, members
+    def __init__(self, path: Path, name: str, members: dict[str, str], max_rows: int = MAX_ROWS):
+        self.path, self.name, self.members, self.max_rows = path, name, members, max_rows
         self.formulas: dict[str, list[tuple[str, str]]] = {}
         self.refusal: str | None = None
         self.failure: BaseException | None = None
@@ -413,10 +430,10 @@ class _Scan:
                         window, carry = window[:cut], window[cut:]
                 if skipped <= _MAX_SKIPPED:
                     for match in _FAR.finditer(window):
-                        far = _far_reference(window, match.start())
+                        far = _far_reference(window, match.start(), grid_rows(self.max_rows))
                         if far:
                             where, column, row = far
-                            return _beyond_message(self.name, sheet_name, where, column, row)
+                            return _beyond_message(self.name, sheet_name, where, column, row, self.max_rows)
                         skipped += 1
                         if skipped > _MAX_SKIPPED:
                             break
@@ -429,11 +446,12 @@ class _Scan:
         return None
 
 
-def _far_reference(window: bytes, at: int) -> tuple[str, int, int] | None:
+def _far_reference(window: bytes, at: int, rows: int) -> tuple[str, int, int] | None:
     """(where, column, row) of a reference at `at` beyond the upload grid, if it places a value there.
 
     Only the `r` attribute of a cell or row counts; a self-closing (blank) cell or an empty row
-    places nothing, and text that merely looks like a reference is no reference.
+    places nothing, and text that merely looks like a reference is no reference. `rows`: the last row a
+    sheet may reach (grid_rows).
     """
     if at == 0 or window[at - 1 : at] not in (b" ", b"\t", b"\r", b"\n"):
         return None
@@ -459,7 +477,7 @@ def _far_reference(window: bytes, at: int) -> tuple[str, int, int] | None:
     digits = ref.group(2)
     # More digits than any sheet has rows is far, however the number ends.
     column, row = _column_number(ref.group(1)), int(digits) if len(digits) <= 12 else 10**12
-    if column <= MAX_COLUMNS and row <= MAX_ROWS:
+    if column <= MAX_COLUMNS and row <= rows:
         return None
     if local == b"row":
         return f"row {row:,}", column, row
@@ -575,7 +593,7 @@ def _text_encoding(data: bytes, name: str) -> str:
     return "latin-1"  # decodes every byte
 
 
-def _read_csv(path: Path, name: str) -> RawSheet:
+def _read_csv(path: Path, name: str, max_rows: int = MAX_ROWS) -> RawSheet:
     data = path.read_bytes()
     encoding = _text_encoding(data, name)
     sample = data[:65536].decode(encoding, errors="ignore")[:20000]
@@ -595,10 +613,16 @@ def _read_csv(path: Path, name: str) -> RawSheet:
                     f"{name}: line {reader.line_num} has {len(row):,} values, beyond the {MAX_COLUMNS} columns an upload may use."
                 )
             cells += len(row)
-            if len(rows) >= MAX_ROWS or cells > MAX_CELLS:
+            if cells > MAX_CELLS:
                 raise FileRefused(
-                    f"{name}: the file goes on past line {reader.line_num:,}, beyond the {MAX_ROWS:,} rows and "
-                    f"{MAX_CELLS:,} values an upload may hold."
+                    f"{name}: the file goes on past line {reader.line_num:,}, beyond the {MAX_CELLS:,} values an upload may hold."
+                )
+            # Rows of data are counted below the header, which validation finds; past grid_rows() there are too many
+            # whichever line it is.
+            if len(rows) >= grid_rows(max_rows):
+                raise FileRefused(
+                    f"{name}: the file goes on past line {reader.line_num:,}, beyond the {max_rows:,} rows of data an "
+                    "upload may hold."
                 )
             rows.append(row)
     except csv.Error as exc:

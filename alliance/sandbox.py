@@ -32,7 +32,7 @@ from itertools import islice
 from pathlib import Path
 
 from alliance import ROOT
-from alliance.readers import FileRefused, RawSheet
+from alliance.readers import MAX_ROWS, FileRefused, RawSheet
 
 # Rows per message from the child: large enough that pickling costs little per row, small enough
 # that the child converts the next chunk while the parent validates this one.
@@ -52,9 +52,9 @@ def max_seconds() -> float:
     return float(os.environ.get("ALLIANCE_PARSE_MAX_SECONDS", "10"))
 
 
-def read_in_child(path: Path, name: str, kind: str) -> list[RawSheet]:
+def read_in_child(path: Path, name: str, kind: str, max_rows: int = MAX_ROWS) -> list[RawSheet]:
     """Read `path` ("xlsx" or "csv") in a child process; return its sheets, long ones still open there."""
-    child = _Child(path, name, kind)
+    child = _Child(path, name, kind, max_rows)
     try:
         while True:
             what, payload = child.receive()
@@ -99,7 +99,7 @@ class _Unpickler(pickle.Unpickler):
 class _Child:
     """The parent's handle on one reading process."""
 
-    def __init__(self, path: Path, name: str, kind: str):
+    def __init__(self, path: Path, name: str, kind: str, max_rows: int = MAX_ROWS):
         self.name = name
         self.max_mb, self.max_seconds = max_mb(), max_seconds()
         self.deadline = time.monotonic() + self.max_seconds
@@ -112,7 +112,7 @@ class _Child:
         self.reader = io.FileIO(self.fd, closefd=False)
         self.poll = select.poll()
         self.poll.register(self.fd, select.POLLIN)
-        request = {"path": str(Path(path).resolve()), "name": name, "kind": kind}
+        request = {"path": str(Path(path).resolve()), "name": name, "kind": kind, "max_rows": max_rows}
         self.send({**request, "max_mb": self.max_mb, "max_seconds": self.max_seconds})
 
     def send(self, message) -> None:
@@ -399,7 +399,9 @@ def main() -> None:
 
         request = parent.receive()
         _limit_self(request["max_mb"], request["max_seconds"])
-        sheets = read_here(Path(request["path"]), request["name"], request["kind"], parent.choose, parent.refuse_now)
+        sheets = read_here(
+            Path(request["path"]), request["name"], request["kind"], parent.choose, parent.refuse_now, int(request["max_rows"])
+        )
         parent.send("sheets", [_describe(sheet) for sheet in sheets])
         while True:
             sheet = sheets[int(parent.receive())]

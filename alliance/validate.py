@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from alliance.readers import HEADER_SEARCH_ROWS, RawSheet
+from alliance.readers import HEADER_SEARCH_ROWS, MAX_ROWS, RawSheet
 from alliance.reference import Reference
 from alliance.schema import EXTRA_COLUMNS, KPI_BREAKDOWNS, KPI_PATH_PATTERN, KPI_PATHS, LOAD_ORDER, SHEETS, Column, Sheet
 from alliance.text import key, unescape_formula
@@ -245,11 +245,17 @@ def match_sheet(name: str, exact_only: bool = False) -> Sheet | None:
 
 
 def validate(
-    raw_sheets: list[RawSheet], ref: Reference, csv_file: bool = False, replace: bool = False, keep_file_values: bool = False
+    raw_sheets: list[RawSheet],
+    ref: Reference,
+    csv_file: bool = False,
+    replace: bool = False,
+    keep_file_values: bool = False,
+    max_rows: int = MAX_ROWS,
 ) -> Validation:
     """Check every sheet of an upload; return its clean rows and every problem found.
 
-    With keep_file_values, each sheet also keeps what the file held in its converted columns.
+    With keep_file_values, each sheet also keeps what the file held in its converted columns. A sheet
+    may hold `max_rows` rows of data below its header.
     """
     result = Validation()
     seen: dict[str, str] = {}
@@ -280,7 +286,7 @@ def validate(
             )
             continue
         seen[sheet.table] = raw.name
-        _validate_sheet(raw, sheet, ref, result, keep_file_values)
+        _validate_sheet(raw, sheet, ref, result, keep_file_values, max_rows)
     if not seen and not result.problems:
         expected = ", ".join(s.label for s in SHEETS.values())
         found = ", ".join(f"'{raw.name.strip()}'" for raw in raw_sheets) or "none"
@@ -304,7 +310,9 @@ def validate(
     return result
 
 
-def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation, keep_file_values: bool = False) -> None:
+def _validate_sheet(
+    raw: RawSheet, sheet: Sheet, ref: Reference, result: Validation, keep_file_values: bool = False, max_rows: int = MAX_ROWS
+) -> None:
     label = visible(raw.name.strip())
     # A sheet's own column (the Reported sheet's required source) wins over the optional extra one.
     columns = {c.name: c for c in (*EXTRA_COLUMNS, *sheet.columns)}
@@ -314,6 +322,21 @@ def _validate_sheet(raw: RawSheet, sheet: Sheet, ref: Reference, result: Validat
         result.notices.append(f"Sheet '{label}' is empty and was ignored.")
         return
     header_row = raw.row_numbers[header_index]
+    # The limit counts rows of data: every row below the header to the sheet's last, never the header or title rows
+    # above it. Refused before any of them is converted.
+    below = raw.row_numbers[-1] - header_row
+    if below > max_rows:
+        result.problems.append(
+            Problem(
+                label,
+                None,
+                "",
+                "",
+                f"the sheet has {below:,} rows of data below its header (row {header_row:,}); an upload sheet may hold "
+                f"at most {max_rows:,}: load it in parts",
+            )
+        )
+        return
     positions: dict[str, int] = {}
     ignored = []
     for position, header in enumerate(raw.rows[header_index]):

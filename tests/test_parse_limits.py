@@ -106,7 +106,14 @@ def test_a_value_far_out_is_refused_naming_sheet_and_cell_before_any_parse(empty
 
 
 def test_a_value_below_the_last_row_an_upload_may_use_is_refused(empty_store, tmp_path):
-    refused_plainly(empty_store, one_value_at(tmp_path / "low.xlsx", "B1000001"), "cell B1000001", "rows after 1,000,000")
+    """1,000,000 rows of data below a header that may sit under title rows, in the first 200: row 1,000,200 at most."""
+    refused_plainly(
+        empty_store,
+        one_value_at(tmp_path / "low.xlsx", "B1000201"),
+        "cell B1000201",
+        "1,000,000 rows of data",
+        "rows after 1,000,200",
+    )
 
 
 def test_shared_strings_declaring_two_billion_texts_are_refused_before_calamine_reserves_them(empty_store, tmp_path):
@@ -220,3 +227,52 @@ def test_rejected_rows_from_the_reading_process_still_name_their_rows(empty_stor
     with pytest.raises(Rejected) as caught:
         load_file(empty_store, minimal_xlsx(tmp_path / "rows.xlsx", rows))
     assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(650, "country", "Atlantis")]
+
+
+def register(path, kind: str, data_rows: int, title_rows: int = 0):
+    """EoIs `path` (.csv or .xlsx): `title_rows` lines of title above the header, then `data_rows` rows of data."""
+    rows = [["Alliance EoI register"]] * title_rows + [HEADER]
+    rows += [[f"E{n}", "2023-02-01", "KEN", "Org", "other", "received"] for n in range(1, data_rows + 1)]
+    if kind == "csv":
+        path = path.with_name("eois.csv")
+        path.write_text("".join(",".join(row) + "\n" for row in rows))
+        return path
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "EoIs"
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("title_rows", [0, 2])
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_row_limit_counts_rows_of_data_not_the_header_or_title_rows(empty_store, tmp_path, kind, title_rows):
+    """A CSV of exactly 1,000,000 data rows and a header was refused as beyond 1,000,000: the header was counted.
+    The limit is a parameter (MAX_ROWS by default), made 5 here so that both sides of it are cheap files."""
+    (tmp_path / "at").mkdir()
+    (tmp_path / "over").mkdir()
+    at = register(tmp_path / "at" / "eois.xlsx", kind, 5, title_rows)
+    assert load_file(empty_store, at, max_rows=5).sheets["eois"]["inserted"] == 5
+    over = register(tmp_path / "over" / "eois.xlsx", kind, 6, title_rows)
+    with pytest.raises(Rejected) as caught:
+        load_file(empty_store, over, max_rows=5)
+    [problem] = caught.value.problems
+    header = title_rows + 1
+    assert str(problem) == (
+        f"{'eois' if kind == 'csv' else 'EoIs'}: the sheet has 6 rows of data below its header (row {header}); an upload "
+        "sheet may hold at most 5: load it in parts"
+    )
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_sheet_reaching_past_the_rows_a_header_and_the_limit_allow_is_refused_before_validation(empty_store, tmp_path, kind):
+    """Past grid_rows (the limit and the 200 rows a header may be looked for in) the reader refuses the file at once."""
+    from alliance.readers import grid_rows
+
+    path = register(tmp_path / "eois.xlsx", kind, grid_rows(5))  # a header and 205 rows: row 206 lies past 205
+    with pytest.raises(FileRefused, match="5 rows of data") as caught:
+        load_file(empty_store, path, max_rows=5)
+    assert ("line 206" if kind == "csv" else "cell F206") in str(caught.value)
