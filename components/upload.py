@@ -75,7 +75,9 @@ def render_uploader():
     nonce = st.session_state.get(_NONCE, 0)
     file = st.file_uploader(
         "Upload a register: an .xlsx workbook, or one sheet as .csv named after it (eois.csv, centers.csv, ...)",
-        type=["xlsx", "xlsm", "csv"],
+        # Any file: the reader tells every kind it cannot take (.xls, .ods, a PDF) in plain words, as `load` does.
+        # Streamlit's own check of a file's extension raised an exception that broke the session on every rerun.
+        type=None,
         max_upload_size=int(MAX_FILE_MB),
         key=f"upload_{nonce}",
     )

@@ -1,8 +1,11 @@
 """The Upload page: check, preview, and a write only when the load button is pressed."""
 
 import io
+from pathlib import Path
 
 import openpyxl
+import pytest
+from conftest import cli
 
 from alliance.history import history
 from alliance.schema import SHEETS
@@ -211,3 +214,40 @@ def test_counts_line_says_one_row_in_the_singular(app):
     )
     assert not at.exception
     assert "Ready: 1 row in 1 sheet." in texts(at.success)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_an_xls_workbook_gets_the_command_lines_refusal_and_the_session_goes_on(app, store):
+    """Streamlit refused the .xls extension itself: an exception instead of the page, on every rerun while the file
+    stayed in the picker (register-excel97.xls: an EoIs sheet saved as Excel 97-2003 by LibreOffice)."""
+    content = (FIXTURES / "register-excel97.xls").read_bytes()
+    before = store.snapshot_name()
+    at = upload(app("upload"), "register.xls", content, "application/vnd.ms-excel")
+    assert not at.exception
+    said = cli("load", FIXTURES / "register-excel97.xls", "--db", store.path).stderr.strip()
+    assert said.startswith("register-excel97.xls: this is an Excel 97-2003 (.xls) workbook, which is not accepted.")
+    [error] = at.error
+    assert error.value.replace("\\", "") == said.replace("register-excel97.xls", "register.xls")
+    assert not [b for b in at.button if b.key == "commit"]
+    assert not at.run().exception  # a rerun with the file still picked
+    assert not at.switch_page("pages/overview.py").run().exception
+    at = upload(at.switch_page("pages/upload.py").run(), "eois.csv", GOOD_CSV)  # the same session takes a good file
+    assert not at.exception and "Ready: 3 rows in 1 sheet" in texts(at.success)
+    assert store.snapshot_name() == before
+
+
+@pytest.mark.parametrize(
+    "name, content, said",
+    [
+        ("notes.pdf", b"%PDF-1.4 a report", "notes.pdf: this is not an .xlsx workbook or a .csv file"),
+        ("register.ods", (FIXTURES / "register-excel97.xls").read_bytes(), "register.ods: this is an Excel 97-2003 (.xls)"),
+        ("register", GOOD_CSV, "register: the file name does not say which sheet it holds"),
+    ],
+)
+def test_a_file_of_any_other_kind_is_refused_in_words_never_by_an_exception(app, name, content, said):
+    at = upload(app("upload"), name, content, "application/octet-stream")
+    assert not at.exception
+    assert said in " ".join(e.value for e in [*at.error, *at.markdown]).replace("\\", "")  # escaped Markdown, read plain
+    assert not [b for b in at.button if b.key == "commit"]
