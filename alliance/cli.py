@@ -13,10 +13,9 @@ import duckdb
 from alliance import AllianceError, editions, integrity, words
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.kpis import REGIONS, summary
-from alliance.loader import NOTHING_CHANGED, Rejected, load_file
+from alliance.loader import NOTHING_CHANGED, Rejected, current_user, load_file
 from alliance.store import Store, readable
-from alliance.validate import visible
-from alliance.words import LAUNCH
+from alliance.words import LAUNCH, escaped
 
 
 def _date(text: str) -> date:
@@ -34,6 +33,14 @@ def _days(text: str) -> float:
     if not days >= 0 or days == float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 or more)")
     return days
+
+
+def _text(text: str) -> str:
+    """Free text given on the command line (a user, a note, an edition's name): one line, no control character."""
+    why = words.control_character(text)
+    if why:
+        raise argparse.ArgumentTypeError(f"{why}; give it as one line of printable text")
+    return text
 
 
 def _region(text: str) -> str:
@@ -61,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--replace", action="store_true", help="the file's sheets become the whole set of their rows")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--user", help="who is loading (default: $ALLIANCE_USER, else the OS user)")
+    p.add_argument("--user", type=_text, help="who is loading (default: $ALLIANCE_USER, else the OS user)")
     p.add_argument("--max-size-mb", type=float, help="refuse larger files (default 50, or $ALLIANCE_MAX_FILE_MB)")
 
     p = command("kpis", "Print the KPI summary.")
@@ -74,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--as-of", type=_date, default=None, help="flows count up to this date, stocks are at it (default today)")
     p.add_argument("--region", type=_region, default=None)
-    p.add_argument("--edition", help="the figures of this edition, frozen when it was approved (its own period)")
+    p.add_argument("--edition", type=_text, help="the figures of this edition, frozen when it was approved (its own period)")
     p.add_argument("--json", action="store_true", required=True)
 
     p = command("history", "List loads, rollbacks and demo removals.")
@@ -82,7 +89,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("rollback", "Return the store to its state before a load.")
     p.add_argument("load_id", type=int)
-    p.add_argument("--user")
+    p.add_argument("--user", type=_text)
 
     p = command("export", "Write the whole store as an upload workbook.")
     p.add_argument("--out", required=True)
@@ -99,37 +106,37 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="period start (default: the launch, 2023-01-25)",
     )
-    p.add_argument("--edition", help="the report of this edition: its stored state and its period")
+    p.add_argument("--edition", type=_text, help="the report of this edition: its stored state and its period")
     p.add_argument("--region", type=_region, default=None)
     p.add_argument("--out", required=True, help="the .docx to write")
     p.add_argument("--annex", help="the .xlsx annex (default: OUT-annex.xlsx)")
     p.add_argument("--no-images", action="store_true", help="leave the charts out (no Chromium needed)")
 
     p = command("remove-demo", "Delete every demo row.")
-    p.add_argument("--user")
+    p.add_argument("--user", type=_text)
 
     p = command("publish", "Prepare an edition (a draft) of the data as it is now, for a period.")
-    p.add_argument("name", help="a name such as TDAG-26 (letters, digits, spaces, . - _)")
+    p.add_argument("name", type=_text, help="a name such as TDAG-26 (letters, digits, spaces, . - _)")
     p.add_argument("--as-of", type=_date, required=True)
     p.add_argument("--from", dest="period_start", type=_date, default=None, help="period start (default: no start)")
-    p.add_argument("--note", default="")
-    p.add_argument("--user", help="who prepares it (default: $ALLIANCE_USER, else the OS user)")
+    p.add_argument("--note", type=_text, default="")
+    p.add_argument("--user", type=_text, help="who prepares it (default: $ALLIANCE_USER, else the OS user)")
 
     p = command("approve", "Approve (publish) an edition another person prepared.")
-    p.add_argument("name")
-    p.add_argument("--user", help="who approves it (default: $ALLIANCE_USER, else the OS user)")
+    p.add_argument("name", type=_text)
+    p.add_argument("--user", type=_text, help="who approves it (default: $ALLIANCE_USER, else the OS user)")
 
     p = command("editions", "List the editions, newest first.")
     p.add_argument("--json", action="store_true")
 
     p = command("revisions", "List an edition's figures that the data as it is now gives differently.")
-    p.add_argument("name")
+    p.add_argument("name", type=_text)
     p.add_argument("--region", type=_region, default=None, help="compare this region's figures (default: the Alliance's)")
     p.add_argument("--json", action="store_true")
 
     p = command("prune", "Delete stored states older than N days that no edition and not the newest state needs.")
     p.add_argument("--keep-days", type=_days, required=True)
-    p.add_argument("--user")
+    p.add_argument("--user", type=_text)
 
     p = command("verify", "Check every kept stored state and edition against the checksum recorded when it was written.")
     p.add_argument("--json", action="store_true")
@@ -149,7 +156,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit code (0 done, 1 refused, 2 usage)."""
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    if "user" in args and args.user is None:
+        # Who is recorded when --user is not given: refused as --user is, before anything is read or written.
+        try:
+            current_user()
+        except AllianceError as error:
+            top.error(str(error))
     store = Store(args.db)
     try:
         return _run(args, store)
@@ -171,18 +185,21 @@ def main(argv: list[str] | None = None) -> int:
                     indent=2,
                 )
             )
-        print(visible(str(rejected)), file=sys.stderr)  # lines kept, control characters shown as escapes
+        for line in rejected.lines:  # each line's names and values with their control characters shown as escapes
+            print(escaped(line), file=sys.stderr)
         return 1
     except AllianceError as error:
         if getattr(args, "json", False) and args.command == "load":
             print(json.dumps({"status": "rejected", "problems": [{"message": str(error)}]}, indent=2))
         elif getattr(args, "json", False):
             print(json.dumps({"status": "error", "message": str(error)}, indent=2))
-        print(str(error), file=sys.stderr)
+        print(escaped(error), file=sys.stderr)
         return 1
     except (OSError, duckdb.Error) as error:
         # A full disk, a read-only folder, a damaged snapshot: say so plainly; nothing was published.
-        message = f"The store at {store.path} could not be read or written, and nothing was changed: {_storage_reason(error)}"
+        message = escaped(
+            f"The store at {store.path} could not be read or written, and nothing was changed: {_storage_reason(error)}"
+        )
         if getattr(args, "json", False):
             print(json.dumps({"status": "error", "message": message}, indent=2))
         print(message, file=sys.stderr)
@@ -197,11 +214,6 @@ def _storage_reason(error: Exception) -> str:
     return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".strip()
 
 
-def _printable(text) -> str:
-    """Text for a terminal: control characters (escape sequences included) shown as \\xNN, never sent."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(text))
-
-
 def _run(args, store: Store) -> int:
     if args.command == "init":
         from alliance.builtin import seed
@@ -210,19 +222,19 @@ def _run(args, store: Store) -> int:
         store.ensure()
         if new and args.builtin:
             for result in seed(store, demo=not args.no_demo):
-                print(f"load {result.load_id}: {result.file_name}: " + _counts_line(result.sheets))
-        print(f"store ready at {store.path}")
+                print(f"load {result.load_id}: {escaped(result.file_name)}: " + _counts_line(result.sheets))
+        print(f"store ready at {escaped(store.path)}")
         return 0
     if args.command == "load":
         result = load_file(store, args.file, replace=args.replace, user=args.user, max_mb=args.max_size_mb)
         if args.json:
             print(json.dumps(result.as_dict(), indent=2))
         elif result.unchanged:
-            print(f"{result.file_name}: {NOTHING_CHANGED}; nothing was written: " + _counts_line(result.sheets))
+            print(f"{escaped(result.file_name)}: {NOTHING_CHANGED}; nothing was written: " + _counts_line(result.sheets))
         else:
-            print(f"load {result.load_id}: {result.file_name}: " + _counts_line(result.sheets))
+            print(f"load {result.load_id}: {escaped(result.file_name)}: " + _counts_line(result.sheets))
         for notice in result.notices:
-            print(_printable(notice), file=sys.stderr)
+            print(escaped(notice), file=sys.stderr)
         return 0
     if args.command == "kpis":
         store.ensure()
@@ -235,7 +247,7 @@ def _run(args, store: Store) -> int:
                 edition = editions.get(con, args.edition)
                 if edition["status"] != "published":
                     print(
-                        f"The edition {edition['name']!r} is a draft, not approved: it has no figures to quote yet "
+                        f"The edition '{escaped(edition['name'])}' is a draft, not approved: it has no figures to quote yet "
                         "(kpis --from and --as-of give the data's).",
                         file=sys.stderr,
                     )
@@ -266,8 +278,8 @@ def _run(args, store: Store) -> int:
             for h in loads:
                 gone = "" if h["can_roll_back"] or h["kind"] not in ROLLBACK_KINDS else "  (can no longer be rolled back: pruned)"
                 print(
-                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {_printable(h['loaded_by']):<12} "
-                    f"{_printable(h['file_name'])}  [{h['sheets'] or ''}]{gone}"
+                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {escaped(h['loaded_by']):<12} "
+                    f"{escaped(h['file_name'])}  [{h['sheets'] or ''}]{gone}"
                 )
         return 0
     if args.command == "rollback":
@@ -282,7 +294,7 @@ def _run(args, store: Store) -> int:
             counts = export(con, args.out)
         finally:
             con.close()
-        print(f"wrote {args.out}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+        print(f"wrote {escaped(args.out)}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
         return 0
     if args.command == "template":
         from alliance.workbook import template
@@ -292,7 +304,7 @@ def _run(args, store: Store) -> int:
             template(con, args.out)
         finally:
             con.close()
-        print(f"wrote {args.out}")
+        print(f"wrote {escaped(args.out)}")
         return 0
     if args.command == "report":
         from pathlib import Path
@@ -334,7 +346,7 @@ def _run(args, store: Store) -> int:
             )
         finally:
             con.close()
-        print(f"wrote {args.out}" + (f" (edition {edition['name']}, {edition['status']})" if edition else ""))
+        print(f"wrote {escaped(args.out)}" + (f" (edition {escaped(edition['name'])}, {edition['status']})" if edition else ""))
         return 0
     if args.command == "remove-demo":
         new_id = remove_demo(store, args.user)
@@ -347,8 +359,9 @@ def _run(args, store: Store) -> int:
         edition = editions.publish(store, args.name, args.as_of, args.period_start, args.note, args.user)
         _warn_demo(store, edition)
         print(
-            f"edition {edition['name']} prepared by {edition['prepared_by']}: a draft of the data as at "
-            f"{edition['prepared_at']}; another person approves it with `python -m alliance approve {edition['name']!r}`"
+            f"edition {escaped(edition['name'])} prepared by {escaped(edition['prepared_by'])}: "
+            f"a draft of the data as at {edition['prepared_at']}; another person approves it with "
+            f"`python -m alliance approve '{escaped(edition['name'])}'`"
         )
         return 0
     if args.command == "approve":
@@ -357,7 +370,7 @@ def _run(args, store: Store) -> int:
         # A link only from the configured public address: one guessed here (localhost) would not open elsewhere.
         link = editions.permalink(edition["name"])
         where = f": {link}" if "://" in link else " (set ALLIANCE_PUBLIC_URL to the dashboard's public address to print its link)"
-        print(f"edition {edition['name']} approved by {edition['approved_by']}{where}")
+        print(f"edition {escaped(edition['name'])} approved by {escaped(edition['approved_by'])}{where}")
         return 0
     if args.command == "editions":
         con = store.ensure().connect()
@@ -370,11 +383,11 @@ def _run(args, store: Store) -> int:
         else:
             for e in found:
                 approved = (
-                    f"approved by {_printable(e['approved_by'])} at {e['approved_at']}" if e["approved_by"] else "not approved"
+                    f"approved by {escaped(e['approved_by'])} at {e['approved_at']}" if e["approved_by"] else "not approved"
                 )
                 print(
-                    f"{_printable(e['name']):<20} {e['status']:<9} {e['from'] or 'no start'} to {e['as_of']}  "
-                    f"prepared by {_printable(e['prepared_by'])} at {e['prepared_at']}, {approved}"
+                    f"{escaped(e['name']):<20} {e['status']:<9} {e['from'] or 'no start'} to {e['as_of']}  "
+                    f"prepared by {escaped(e['prepared_by'])} at {e['prepared_at']}, {approved}"
                 )
         return 0
     if args.command == "revisions":
@@ -383,12 +396,12 @@ def _run(args, store: Store) -> int:
         if args.json:
             print(json.dumps(found, indent=2))
         elif not found:
-            print(f"The data as it is now gives every figure of {args.name} as the edition does.")
+            print(f"The data as it is now gives every figure of {escaped(args.name)} as the edition does.")
         else:
             for r in found:
                 loads = (
                     ", ".join(
-                        f"load {x['load_id']} ({_printable(x['file_name'])}){' probably' if x.get('found_by') else ''}"
+                        f"load {x['load_id']} ({escaped(x['file_name'])}){' probably' if x.get('found_by') else ''}"
                         for x in r["loads"]
                     )
                     or "load not found"
@@ -436,7 +449,7 @@ def _run(args, store: Store) -> int:
         manifest = restore(args.file, store)
         states = sum(1 for f in manifest["files"] if f["name"].endswith(".duckdb"))
         print(
-            f"restored {store.path} from the backup of {manifest['made_at']}: {words.count_of(states, 'stored state')}, "
+            f"restored {escaped(store.path)} from the backup of {manifest['made_at']}: {words.count_of(states, 'stored state')}, "
             f"{words.count_of(len(manifest['editions']), 'edition')}, every checksum matching"
         )
         return 0
@@ -490,7 +503,7 @@ def _finish_prunes(store: Store) -> None:
     try:
         result = retention.finish(store)
     except (AllianceError, OSError, duckdb.Error) as error:
-        print(f"A prune interrupted before could not be finished now: {error}", file=sys.stderr)
+        print(f"A prune interrupted before could not be finished now: {escaped(error)}", file=sys.stderr)
         return
     if not result["recorded"]:
         print(f"A prune interrupted before is not in the history yet: {result['error']}.", file=sys.stderr)

@@ -20,7 +20,7 @@ from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
 from alliance.store import SCHEMA_VERSION, Store, derive
 from alliance.validate import Problem, SheetData, Validation, reference_problems, validate, visible
-from alliance.words import day
+from alliance.words import control_character, day, escaped
 
 _ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -44,6 +44,7 @@ class Rejected(AllianceError):
         total = getattr(problems, "total", len(problems))
         lines = [f"{file_name}: rejected, {total:,} problem(s) found; nothing was written."]
         lines += [str(p) for p in problems]
+        self.lines = lines  # one a line: a name in a line may hold a line break of its own (words.escaped escapes it)
         super().__init__("\n".join(lines))
 
 
@@ -98,9 +99,18 @@ def gc_paused():
 
 
 def current_user() -> str:
-    """Who is loading, for the history: ALLIANCE_USER, else the operating-system user."""
+    """Who is acting, for the history: ALLIANCE_USER, else the operating-system user.
+
+    An ALLIANCE_USER holding a control character is refused (a name is one line of text, as --user is).
+    """
+    named = os.environ.get("ALLIANCE_USER")
+    if named:
+        why = control_character(named)
+        if why:
+            raise AllianceError(f"ALLIANCE_USER {why}; set it to one line of printable text")
+        return named
     try:
-        return os.environ.get("ALLIANCE_USER") or getpass.getuser()
+        return escaped(getpass.getuser())
     except Exception:
         return "unknown"
 

@@ -6,6 +6,27 @@ from datetime import date
 LAUNCH = date(2023, 1, 25)
 # What a figure no record states reads as: never 0.
 NOT_RECORDED = "not recorded"
+# Characters a terminal or a log acts on rather than shows: C0 controls (line breaks and ESC among them), DEL, C1
+# controls, the Unicode line and paragraph separators, and lone surrogates (which cannot be written out at all).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def escaped(text) -> str:
+    """Text from outside (a sheet, file, column or edition name, a value, a user) as a terminal or a log line prints
+    it: each control character as its escape (\\x1b, \\n, \\u2028), as the pages show them, so none acts or breaks a line."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], str(text))
+
+
+def control_character(text: str) -> str | None:
+    """Why `text` cannot be taken as one line of text: its first control character, named with its position; or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return (
+        f"holds a control character, U+{ord(char):04X} ({escaped(char)}), at character {found.start() + 1:,} of "
+        f"{len(text):,}: '{escaped(text[:80])}{'...' if len(text) > 80 else ''}'"
+    )
 
 
 def day(value: date) -> str:

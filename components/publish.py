@@ -129,8 +129,13 @@ def render_approve(store: Store, drafts: list[dict]) -> None:
     if not auth.may("admin"):
         st.caption("Approving needs the admin role.")
         return
-    if edition["prepared_by"].strip().casefold() == auth.who().strip().casefold():
-        st.caption(f"You ({plain(auth.who())}) prepared this edition: another admin must check and approve it.")
+    try:
+        me = auth.who()
+    except AllianceError as error:  # an ALLIANCE_USER that names nobody (a control character in it)
+        st.error(plain(str(error)), icon=":material/error:")
+        return
+    if edition["prepared_by"].strip().casefold() == me.strip().casefold():
+        st.caption(f"You ({plain(me)}) prepared this edition: another admin must check and approve it.")
         st.button("Approve and publish", disabled=True, key="approve", icon=":material/verified:")
         return
     confirmed = st.checkbox(f"I have checked the figures of {plain(name)}: publish them", key=f"approve_confirm_{name}")
