@@ -278,7 +278,7 @@ def _run(args, store: Store) -> int:
             for h in loads:
                 gone = "" if h["can_roll_back"] or h["kind"] not in ROLLBACK_KINDS else "  (can no longer be rolled back: pruned)"
                 print(
-                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {escaped(h['loaded_by']):<12} "
+                    f"{h['load_id']:>4}  {h['loaded_at']}  {h['kind']:<11} {_who(h['loaded_by'], h['loaded_by_account']):<24} "
                     f"{escaped(h['file_name'])}  [{h['sheets'] or ''}]{gone}"
                 )
         return 0
@@ -359,7 +359,7 @@ def _run(args, store: Store) -> int:
         edition = editions.publish(store, args.name, args.as_of, args.period_start, args.note, args.user)
         _warn_demo(store, edition)
         print(
-            f"edition {escaped(edition['name'])} prepared by {escaped(edition['prepared_by'])}: "
+            f"edition {escaped(edition['name'])} prepared by {_who(edition['prepared_by'], edition['prepared_by_account'])}: "
             f"a draft of the data as at {edition['prepared_at']}; another person approves it with "
             f"`python -m alliance approve '{escaped(edition['name'])}'`"
         )
@@ -370,7 +370,9 @@ def _run(args, store: Store) -> int:
         # A link only from the configured public address: one guessed here (localhost) would not open elsewhere.
         link = editions.permalink(edition["name"])
         where = f": {link}" if "://" in link else " (set ALLIANCE_PUBLIC_URL to the dashboard's public address to print its link)"
-        print(f"edition {escaped(edition['name'])} approved by {escaped(edition['approved_by'])}{where}")
+        print(
+            f"edition {escaped(edition['name'])} approved by {_who(edition['approved_by'], edition['approved_by_account'])}{where}"
+        )
         return 0
     if args.command == "editions":
         con = store.ensure().connect()
@@ -383,11 +385,13 @@ def _run(args, store: Store) -> int:
         else:
             for e in found:
                 approved = (
-                    f"approved by {escaped(e['approved_by'])} at {e['approved_at']}" if e["approved_by"] else "not approved"
+                    f"approved by {_who(e['approved_by'], e['approved_by_account'])} at {e['approved_at']}"
+                    if e["approved_by"]
+                    else "not approved"
                 )
                 print(
                     f"{escaped(e['name']):<20} {e['status']:<9} {e['from'] or 'no start'} to {e['as_of']}  "
-                    f"prepared by {escaped(e['prepared_by'])} at {e['prepared_at']}, {approved}"
+                    f"prepared by {_who(e['prepared_by'], e['prepared_by_account'])} at {e['prepared_at']}, {approved}"
                 )
         return 0
     if args.command == "revisions":
@@ -507,6 +511,11 @@ def _finish_prunes(store: Store) -> None:
         return
     if not result["recorded"]:
         print(f"A prune interrupted before is not in the history yet: {result['error']}.", file=sys.stderr)
+
+
+def _who(user, account) -> str:
+    """Who acted as the command line prints it: the user named and, beside it, the operating-system account."""
+    return f"{escaped(user)} (OS account {escaped(account) if account else words.NOT_RECORDED})"
 
 
 def _mb(size: int) -> str:

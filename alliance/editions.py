@@ -20,7 +20,7 @@ import duckdb
 from alliance import AllianceError, integrity
 from alliance.history import ROLLBACK_KINDS, _record
 from alliance.kpis import REGIONS, summary
-from alliance.loader import current_user
+from alliance.loader import current_user, os_account
 from alliance.store import Store, readable
 
 # Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
@@ -40,7 +40,7 @@ _TABLES = {
 }
 _COLUMNS = (
     "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id, "
-    "prepared_seq, approved_seq"
+    "prepared_seq, approved_seq, prepared_by_account, approved_by_account"
 )
 # Labels of the app's own choices beside the editions (components/editions.py): no edition may take them.
 RESERVED = ("live data", "a date")
@@ -108,6 +108,9 @@ def _shape(row: dict) -> dict:
         "last_load_id": row["last_load_id"],
         "prepared_seq": row["prepared_seq"],
         "approved_seq": row["approved_seq"],
+        # The operating-system accounts that prepared and approved it (None: not recorded, before schema 6).
+        "prepared_by_account": row["prepared_by_account"],
+        "approved_by_account": row["approved_by_account"],
     }
 
 
@@ -146,8 +149,8 @@ def publish(
         figures = _figures(store.snapshot_path(snapshot), as_of, period_start)
         now = datetime.now().replace(microsecond=0)
         con.execute(
-            f"insert into editions ({_COLUMNS}, figures) values (?, ?, ?, 'draft', ?, ?, null, null, ?, ?, ?, ?, null, ?)",
-            [name, period_start, as_of, user, now, note, snapshot, last_load, last_load + 1, json.dumps(figures)],
+            f"insert into editions ({_COLUMNS}, figures) values (?, ?, ?, 'draft', ?, ?, null, null, ?, ?, ?, ?, null, ?, null, ?)",
+            [name, period_start, as_of, user, now, note, snapshot, last_load, last_load + 1, os_account(), json.dumps(figures)],
         )
         _record(con, store, last_load + 1, "publish", f"edition {name} prepared", user, [])
     return _get_from(store, name)
@@ -181,9 +184,9 @@ def approve(store: Store, name: str, user: str | None = None) -> dict:
         figures = _figures(path, as_of, start)
         last_load = con.execute("select coalesce(max(load_id), 0) from loads").fetchall()[0][0]
         con.execute(
-            "update editions set status = 'published', approved_by = ?, approved_at = ?, approved_seq = ?, figures = ? "
-            "where name = ?",
-            [user, datetime.now().replace(microsecond=0), last_load + 1, json.dumps(figures), name],
+            "update editions set status = 'published', approved_by = ?, approved_by_account = ?, approved_at = ?, "
+            "approved_seq = ?, figures = ? where name = ?",
+            [user, os_account(), datetime.now().replace(microsecond=0), last_load + 1, json.dumps(figures), name],
         )
         _record(con, store, last_load + 1, "approve", f"edition {name} approved", user, [])
         integrity.record_edition(store.snapshots, name, edition["snapshot"], sha256)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from alliance import AllianceError
-from alliance.loader import current_user
+from alliance.loader import current_user, os_account
 from alliance.schema import DATA_TABLES
 from alliance.store import SCHEMA_VERSION, Store, upgrade_tables
 from alliance.words import stamp
@@ -16,7 +16,7 @@ def history(con) -> list[dict]:
     """Return every load, rollback and demo removal, newest first, with per-sheet counts."""
     result = con.execute(
         """
-        select l.load_id, l.kind, l.file_name, l.sha256, l.loaded_at, l.loaded_by, l.replace_sheets,
+        select l.load_id, l.kind, l.file_name, l.sha256, l.loaded_at, l.loaded_by, l.loaded_by_account, l.replace_sheets,
                l.rolled_back_load_id, l.note, l.snapshot_before,
                coalesce(sum(s.inserted), 0) as inserted, coalesce(sum(s.updated), 0) as updated,
                coalesce(sum(s.removed), 0) as removed, coalesce(sum(s.unchanged), 0) as unchanged,
@@ -118,8 +118,18 @@ def remove_demo(store: Store, user: str | None = None) -> int:
 
 def _record(con, store, load_id, kind, name, user, counts, rolled_back=None) -> None:
     con.execute(
-        "insert into loads values (?, ?, ?, '', ?, ?, false, ?, ?, '')",
-        [load_id, kind, name, datetime.now().replace(microsecond=0), user or current_user(), rolled_back, store.snapshot_name()],
+        "insert into loads (load_id, kind, file_name, sha256, loaded_at, loaded_by, loaded_by_account, replace_sheets, "
+        "rolled_back_load_id, snapshot_before, note) values (?, ?, ?, '', ?, ?, ?, false, ?, ?, '')",
+        [
+            load_id,
+            kind,
+            name,
+            datetime.now().replace(microsecond=0),
+            user or current_user(),
+            os_account(),
+            rolled_back,
+            store.snapshot_name(),
+        ],
     )
     for table, inserted, removed, unchanged in counts:
         con.execute("insert into load_sheets values (?, ?, ?, 0, ?, ?, '')", [load_id, table, inserted, removed, unchanged])

@@ -18,7 +18,7 @@ from alliance import AllianceError
 from alliance.readers import MAX_ROWS, RawSheet, read_upload
 from alliance.reference import load_reference
 from alliance.schema import LOAD_ORDER, SHEETS
-from alliance.store import SCHEMA_VERSION, Store, derive
+from alliance.store import SCHEMA_VERSION, Store, _who, derive
 from alliance.validate import Problem, SheetData, Validation, reference_problems, validate, visible
 from alliance.words import control_character, day, escaped
 
@@ -113,6 +113,14 @@ def current_user() -> str:
         return escaped(getpass.getuser())
     except Exception:
         return "unknown"
+
+
+def os_account() -> str:
+    """The operating-system account this process runs as: the command line's, or the server's when the app writes.
+
+    Recorded beside the user named (--user, ALLIANCE_USER or the signed-in e-mail), which anyone may name at will.
+    """
+    return escaped(_who())
 
 
 def sha256_of(path: Path) -> str:
@@ -340,7 +348,8 @@ def _write(
             if orphans:
                 raise Rejected(file_name, orphans)
         con.execute(
-            "insert into loads values (?, ?, ?, ?, ?, ?, ?, null, ?, ?)",
+            "insert into loads (load_id, kind, file_name, sha256, loaded_at, loaded_by, loaded_by_account, replace_sheets, "
+            "snapshot_before, note) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load_id,
                 kind,
@@ -348,6 +357,7 @@ def _write(
                 result.sha256,
                 datetime.now().replace(microsecond=0),
                 user or current_user(),
+                os_account(),
                 replace,
                 store.snapshot_name(),
                 "; ".join(validation.notices)[:2000],

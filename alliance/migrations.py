@@ -105,9 +105,16 @@ def _to_5(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _to_6(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema 6 (issue 24): the history and the editions record the operating-system account beside the user named;
+    rows written before are NULL (not recorded)."""
+    _add(con, "loads", (("loaded_by_account", "varchar"),))
+    _add(con, "editions", (("prepared_by_account", "varchar"), ("approved_by_account", "varchar")))
+
+
 # Step N brings a store to schema N. Append a step for every schema change; never edit one a commit on main
 # has run (stores in the field carry its result under its number).
-STEPS: tuple[Step, ...] = (_to_1, _to_2, _to_3, _to_4, _to_5)
+STEPS: tuple[Step, ...] = (_to_1, _to_2, _to_3, _to_4, _to_5, _to_6)
 LATEST = len(STEPS)
 
 

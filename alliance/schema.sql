@@ -66,18 +66,22 @@ create table if not exists reported (
     qualifier varchar, source varchar, is_demo boolean default false
 );
 
--- Every load, rollback and demo removal; the snapshot before it makes it reversible.
+-- Every load, rollback and demo removal; the snapshot before it makes it reversible. loaded_by is who
+-- said they acted (--user, ALLIANCE_USER, the signed-in e-mail); loaded_by_account the operating-system
+-- account of the process that wrote (the command line's, or the app server's); NULL: not recorded (before schema 6).
 create table loads (
     load_id integer, kind varchar, file_name varchar, sha256 varchar, loaded_at timestamp,
     loaded_by varchar, replace_sheets boolean, rolled_back_load_id integer,
-    snapshot_before varchar, note varchar
+    snapshot_before varchar, note varchar, loaded_by_account varchar
 );
 -- Editions (alliance/editions.py): named, approved states whose figures are handed to TDAG.
--- A rollback leaves this table as it is. figures holds the frozen summary as JSON.
+-- A rollback leaves this table as it is. figures holds the frozen summary as JSON. The *_account
+-- columns are the operating-system accounts beside prepared_by and approved_by, as in loads.
 create table if not exists editions (
     name varchar, period_start date, as_of date, status varchar, prepared_by varchar,
     prepared_at timestamp, approved_by varchar, approved_at timestamp, note varchar,
-    snapshot varchar, last_load_id integer, figures varchar, prepared_seq integer, approved_seq integer
+    snapshot varchar, last_load_id integer, figures varchar, prepared_seq integer, approved_seq integer,
+    prepared_by_account varchar, approved_by_account varchar
 );
 create table load_sheets (
     load_id integer, sheet varchar, inserted integer, updated integer, removed integer,

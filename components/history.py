@@ -9,7 +9,7 @@ from alliance import AllianceError
 from alliance.history import ROLLBACK_KINDS, remove_demo, rollback
 from alliance.schema import SHEETS
 from alliance.store import Store
-from alliance.words import stamp
+from alliance.words import NOT_RECORDED, stamp
 from components import auth, data
 from components.charts import render_downloads
 from components.escape import plain
@@ -40,8 +40,9 @@ def _kind(load: dict) -> str:
 def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
     """One row per load, rollback and demo removal, newest first, with row counts.
 
-    Without identities (a viewer's table and downloads) there is no uploader and no file name:
-    names and addresses are for analysts and admins.
+    Without identities (a viewer's table and downloads) there is no uploader, OS account or file name:
+    names and addresses are for analysts and admins. "OS account" is the operating-system account of the process
+    that wrote (the command line's, or the app server's); loads recorded before it was kept read "not recorded".
     """
     table = pd.DataFrame(
         [
@@ -50,6 +51,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
                 "kind": _kind(load),
                 "rollback": _rollback_word(load),
                 "by": load["loaded_by"],
+                "OS account": load.get("loaded_by_account") or NOT_RECORDED,
                 "when": load["loaded_at"],
                 "file": load["file_name"],
                 "new": int(load["inserted"]),
@@ -64,7 +66,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
             for load in loads
         ]
     )
-    return table if identities else table.drop(columns=["by", "file", "note", "rollback"], errors="ignore")
+    return table if identities else table.drop(columns=["by", "OS account", "file", "note", "rollback"], errors="ignore")
 
 
 def _rollback_word(load: dict) -> str:
@@ -172,7 +174,7 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
     )
     if later:
         st.dataframe(
-            history_table(later)[["load", "kind", "by", "when", "file"]],
+            history_table(later)[["load", "kind", "by", "OS account", "when", "file"]],
             hide_index=True,
             width="stretch",
             column_config={"when": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm")},

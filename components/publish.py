@@ -24,7 +24,8 @@ def link(name: str) -> str:
 
 
 def editions_table(editions: list[dict], identities: bool) -> pd.DataFrame:
-    """One row per edition: name, status, period, who prepared and approved it and when, and its link."""
+    """One row per edition: name, status, period, who prepared and approved it (and from which operating-system
+    account: analysts and admins only) and when, and its link."""
 
     def when(stamp_text: str | None) -> str:
         return words.stamp(datetime.fromisoformat(stamp_text)) if stamp_text else ""
@@ -37,14 +38,25 @@ def editions_table(editions: list[dict], identities: bool) -> pd.DataFrame:
             "Period": words.period(date.fromisoformat(e["from"]) if e["from"] else None, date.fromisoformat(e["as_of"])),
             "Approved": when(e["approved_at"]),
             "Approved by": e["approved_by"] or "",
+            "Approved by (OS account)": _account(e["approved_by_account"]) if e["approved_by"] else "",
             "Prepared": when(e["prepared_at"]),
             "Prepared by": e["prepared_by"],
+            "Prepared by (OS account)": _account(e["prepared_by_account"]),
             "Note": e["note"],
         }
         for e in editions
     ]
     table = pd.DataFrame(rows, columns=list(rows[0]) if rows else ["Edition"])
-    return table if identities else table.drop(columns=["Prepared by", "Note"])
+    return (
+        table
+        if identities
+        else table.drop(columns=["Prepared by", "Prepared by (OS account)", "Approved by (OS account)", "Note"], errors="ignore")
+    )
+
+
+def _account(account: str | None) -> str:
+    """The operating-system account recorded beside a name; editions made before it was kept: not recorded."""
+    return account or words.NOT_RECORDED
 
 
 def render_editions(editions: list[dict], identities: bool = True) -> None:
@@ -119,7 +131,8 @@ def render_approve(store: Store, drafts: list[dict]) -> None:
     edition = by_name[name]
     start = date.fromisoformat(edition["from"]) if edition["from"] else None
     st.caption(
-        f"Prepared by {plain(edition['prepared_by'])} on {words.stamp(datetime.fromisoformat(edition['prepared_at']))}; figures {words.period(start, date.fromisoformat(edition['as_of']))}."
+        f"Prepared by {plain(edition['prepared_by'])} (OS account {plain(_account(edition['prepared_by_account']))}) on "
+        f"{words.stamp(datetime.fromisoformat(edition['prepared_at']))}; figures {words.period(start, date.fromisoformat(edition['as_of']))}."
     )
     if store.snapshot_path(edition["snapshot"]).exists():
         _warn_demo(int(data.frame_in(edition, "demo_rows")["demo_rows"].iloc[0]), "This draft holds")

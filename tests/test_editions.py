@@ -266,3 +266,18 @@ def test_revisions_do_not_blame_a_load_that_a_rollback_undid(store, tmp_path):
     found = {r["kpi"]: r for r in editions.revisions(store, "TDAG-23")}
     assert (found["eois.total"]["edition"], found["eois.total"]["now"]) == (6, 7)
     assert [x["load_id"] for x in found["eois.total"]["loads"]] == [kept.load_id]
+
+
+def test_editions_record_the_os_accounts_that_prepared_and_approved_them_beside_the_names(store):
+    from test_history import os_account
+
+    _published(store)
+    assert cli("publish", "TDAG-24", "--as-of", "2023-12-31", "--user", "ana", "--db", store.path).returncode == 0
+    approved, draft = json.loads(cli("editions", "--json", "--db", store.path).stdout)[::-1]
+    assert (approved["prepared_by"], approved["prepared_by_account"]) == ("ana", os_account())
+    assert (approved["approved_by"], approved["approved_by_account"]) == ("boss", os_account())
+    assert (draft["prepared_by_account"], draft["approved_by_account"]) == (os_account(), None)
+    listed = cli("editions", "--db", store.path).stdout
+    assert f"prepared by ana (OS account {os_account()})" in listed and f"approved by boss (OS account {os_account()})" in listed
+    said = cli("approve", "TDAG-24", "--user", "carol", "--db", store.path).stdout
+    assert said.startswith(f"edition TDAG-24 approved by carol (OS account {os_account()})")

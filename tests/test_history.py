@@ -163,3 +163,38 @@ def test_builtin_facts_from_the_seeds_are_loaded(empty_store):
     assert con.execute("select participants, trained_certified from events where start_date = '2018-05-08'").fetchall() == [
         (55, 13)
     ]
+
+
+def os_account() -> str:
+    """The operating-system account these tests run as, read from the password database."""
+    import os
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def test_every_write_records_the_os_account_beside_the_user_named(store, tmp_path):
+    """--user and ALLIANCE_USER name anyone at will: the account that ran the command is recorded beside them."""
+    csv = tmp_path / "eois.csv"
+    csv.write_text("eoi_id,received_on,country,organization,request,status\nX9,2023-02-01,BRA,Org,other,received\n")
+    assert cli("load", csv, "--user", "boss@itu.int", "--db", store.path).returncode == 0
+    assert cli("rollback", "2", "--user", "boss@itu.int", "--db", store.path).returncode == 0
+    assert cli("remove-demo", "--user", "boss@itu.int", "--db", store.path).returncode == 0
+    assert cli("prune", "--keep-days", "0", "--user", "boss@itu.int", "--db", store.path).returncode == 0
+    loads = json.loads(cli("history", "--json", "--db", store.path).stdout)
+    assert [(h["kind"], h["loaded_by"], h["loaded_by_account"]) for h in loads] == [
+        ("prune", "boss@itu.int", os_account()),
+        ("remove_demo", "boss@itu.int", os_account()),
+        ("rollback", "boss@itu.int", os_account()),
+        ("load", "boss@itu.int", os_account()),
+        ("load", "tester", os_account()),  # load_file itself, as the app's server calls it
+    ]
+    listed = cli("history", "--db", store.path).stdout
+    assert f"boss@itu.int (OS account {os_account()})" in listed
+
+
+def test_a_load_recorded_before_the_os_account_was_kept_lists_it_as_not_recorded(store):
+    with store.write() as con:  # as a store of schema 5 upgraded: the column there, blank
+        con.execute("update loads set loaded_by_account = null")
+    assert json.loads(cli("history", "--json", "--db", store.path).stdout)[0]["loaded_by_account"] is None
+    assert "tester (OS account not recorded)" in cli("history", "--db", store.path).stdout

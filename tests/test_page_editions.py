@@ -175,3 +175,34 @@ def test_an_edition_link_in_another_case_opens_that_edition(published, app):
     assert not at.exception
     assert "Edition TDAG\\-23" in " ".join(i.value for i in at.info)
     assert _metric(at, "EoIs").value == "6"
+
+
+def test_publish_page_shows_the_os_account_beside_who_prepared_and_approved(published, app):
+    from test_history import os_account
+
+    editions.publish(published, "TDAG-24", date(2023, 12, 31), START, user="ana")
+    at = app("publish")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Edition" in d.value.columns)
+    rows = {r["Edition"]: r for r in table.to_dict("records")}
+    assert (rows["TDAG-23"]["Prepared by"], rows["TDAG-23"]["Prepared by (OS account)"]) == ("ana", os_account())
+    assert (rows["TDAG-23"]["Approved by"], rows["TDAG-23"]["Approved by (OS account)"]) == ("boss", os_account())
+    assert rows["TDAG-24"]["Approved by (OS account)"] == ""  # a draft: nobody approved it
+    assert f"Prepared by ana (OS account {os_account()}) on" in _text(at).replace("\\", "")
+
+
+def test_publish_page_says_not_recorded_for_an_edition_made_before_the_os_account_was_kept(published, app):
+    from components.publish import editions_table
+
+    with published.write() as con:
+        con.execute("update editions set prepared_by_account = null, approved_by_account = null")
+    at = app("publish")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Edition" in d.value.columns)
+    assert table.iloc[0][["Prepared by (OS account)", "Approved by (OS account)"]].tolist() == ["not recorded", "not recorded"]
+    con = published.connect()
+    try:
+        viewers = editions_table(editions.editions(con), identities=False)
+    finally:
+        con.close()
+    assert not [c for c in viewers.columns if "OS account" in c or c == "Prepared by"]

@@ -53,3 +53,25 @@ def test_history_removes_demo_rows_after_confirmation(app, store):
     assert eoi_count(store) == 7
     assert history(store.connect())[0]["kind"] == "remove_demo"
     assert not [b for b in at.button if b.key == "remove_demo"]  # no demo rows left: no action offered
+
+
+def test_history_shows_the_os_account_beside_who_and_a_viewer_sees_neither(app, store, monkeypatch):
+    from test_history import os_account
+
+    at = app("history")
+    assert not at.exception
+    columns = list(at.dataframe[0].value.columns)
+    assert columns.index("OS account") == columns.index("by") + 1  # beside who, the rest of the table as it was
+    assert at.dataframe[0].value.iloc[0][["by", "OS account"]].tolist() == ["tester", os_account()]
+    monkeypatch.setenv("ALLIANCE_ROLE", "viewer")
+    at = app("history")
+    assert not at.exception
+    assert not {"by", "OS account", "file"} & set(at.dataframe[0].value.columns)
+
+
+def test_history_says_not_recorded_for_a_load_made_before_the_os_account_was_kept(app, store):
+    with store.write() as con:
+        con.execute("update loads set loaded_by_account = null")
+    at = app("history")
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[0]["OS account"] == "not recorded"

@@ -251,3 +251,14 @@ def test_a_file_of_any_other_kind_is_refused_in_words_never_by_an_exception(app,
     assert not at.exception
     assert said in " ".join(e.value for e in [*at.error, *at.markdown]).replace("\\", "")  # escaped Markdown, read plain
     assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_a_load_from_the_app_records_the_server_process_os_account_beside_who(app, store, monkeypatch):
+    from test_history import os_account
+
+    monkeypatch.setenv("ALLIANCE_USER", "analyst@itu.int")
+    at = upload(app("upload"), "eois.csv", GOOD_CSV)
+    at.button(key="commit").click().run()
+    assert not at.exception
+    latest = history(store.connect())[0]
+    assert (latest["load_id"], latest["loaded_by"], latest["loaded_by_account"]) == (2, "analyst@itu.int", os_account())

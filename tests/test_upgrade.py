@@ -177,3 +177,54 @@ def test_pages_say_read_only_on_a_store_that_cannot_be_upgraded(old_store, monke
             assert not at.exception, page
             assert len([w for w in at.warning if w.value.startswith("Read only")]) == 1, page
     assert old_store._schema_version() == "4"
+
+
+def test_a_store_of_schema_5_keeps_its_figures_and_lists_the_os_accounts_it_never_recorded_as_not_recorded(tmp_path, monkeypatch):
+    """Schema 6 records the operating-system account beside every user named; the loads and the edition of a schema 5
+    store (made by 8fa1533, tests/fixtures) keep theirs blank: "not recorded", never the account upgrading it."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+    from test_history import os_account
+
+    with tarfile.open(FIXTURE.with_name("store-schema5-8fa1533.tar.xz")) as archive:
+        archive.extractall(tmp_path, filter="data")
+    store = Store(tmp_path / "schema5-8fa1533" / "alliance.duckdb")
+    frozen = json.loads(cli("kpis", "--edition", "TDAG-23", "--db", store.path, "--json").stdout)
+    assert frozen["eois"]["total"] == 6  # the edition's figures, as approved at schema 5
+    assert json.loads(cli("kpis", "--json", "--db", store.path).stdout)["eois"]["total"] == 8  # E9 came after it
+    loads = json.loads(cli("history", "--json", "--db", store.path).stdout)
+    assert [(h["kind"], h["loaded_by"], h["loaded_by_account"]) for h in loads][:3] == [
+        ("prune", loads[0]["loaded_by"], None),
+        ("load", "carol", None),
+        ("approve", "bob", None),
+    ]
+    assert {h["loaded_by_account"] for h in loads} == {None}
+    [edition] = json.loads(cli("editions", "--json", "--db", store.path).stdout)
+    assert (edition["prepared_by"], edition["prepared_by_account"], edition["approved_by"], edition["approved_by_account"]) == (
+        "alice",
+        None,
+        "bob",
+        None,
+    )
+    assert "carol (OS account not recorded)" in cli("history", "--db", store.path).stdout
+
+    monkeypatch.setenv("ALLIANCE_DB", str(store.path))
+    navigation_as_served(monkeypatch)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/history.py").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["OS account"]) == {"not recorded"}
+    at.switch_page("pages/publish.py").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Edition" in d.value.columns)
+    assert table.iloc[0][["Prepared by (OS account)", "Approved by (OS account)"]].tolist() == ["not recorded", "not recorded"]
+
+    csv = tmp_path / "more" / "eois.csv"
+    csv.parent.mkdir()
+    csv.write_text("eoi_id,received_on,country,organization,request,status\nE10,2023-05-02,FRA,Ministry J,other,received\n")
+    assert cli("load", csv, "--user", "dana", "--db", store.path).returncode == 0
+    latest = json.loads(cli("history", "--json", "--db", store.path).stdout)[0]
+    assert (latest["loaded_by"], latest["loaded_by_account"]) == ("dana", os_account())
+    assert json.loads(cli("kpis", "--edition", "TDAG-23", "--db", store.path, "--json").stdout) == frozen
