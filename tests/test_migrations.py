@@ -27,8 +27,9 @@ STORES = {
     "store-schema4-ec69bc8.tar.xz": "schema4-ec69bc8",
     "store-schema5-f151273.tar.xz": "schema5-f151273",
     "store-schema5-8fa1533.tar.xz": "schema5-8fa1533",
+    "store-schema6-363f0e0.tar.xz": "schema6-363f0e0",
 }
-WITH_EDITION = [name for name in STORES if "schema4" in name or "schema5" in name]
+WITH_EDITION = [name for name in STORES if int(name.split("schema")[1][0]) >= 4]  # editions came with schema 4
 PAGES = [
     "overview",
     "regions",
