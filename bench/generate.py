@@ -101,7 +101,8 @@ from range($resources) t(i);
 -- Most resources serve their partner's region; every fifth serves the whole Alliance.
 update resources set for_region = (select c.region from countries c where c.iso3 = resources.country)
 where resource_id like 'G-RES-%' and cast(substr(resource_id, 7) as integer) % 5 <> 0;
-insert into loads values (1, 'generated', 'bench/generate.py k=' || $k, '', now()::timestamp, 'bench', false, null, '', '');
+insert into loads (load_id, kind, file_name, sha256, loaded_at, loaded_by, replace_sheets, rolled_back_load_id, snapshot_before, note)
+values (1, 'generated', 'bench/generate.py k=' || $k, '', now()::timestamp, 'bench', false, null, '', '');
 """
 
 
