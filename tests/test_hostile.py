@@ -23,7 +23,7 @@ def test_every_corpus_file_through_the_upload_page_is_refused_plainly(app, store
     files = sorted(p for p in CORPUS.iterdir() if p.suffix != ".md")
     assert len(files) > 100
     for path in files:
-        # The browser's file picker offers only .xlsx, .xlsm and .csv: a renamed file is what gets through.
+        # Sent as .xlsx (a file renamed to look like a workbook): the reader, not the name, must refuse it.
         name = path.name if path.suffix in (".xlsx", ".xlsm", ".csv") else path.stem + ".xlsx"
         upload(at, name, path.read_bytes())
         assert not at.exception, path.name
