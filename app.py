@@ -8,7 +8,7 @@ from alliance.roles import published_only
 from components import auth, editions, throttle, upload_guard
 from components.filters import remember_page, remember_url, restore_url, sidebar_filters
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "app_pages"
 SECTIONS = {
     "Results": [
         ("overview.py", "Overview", ":material/dashboard:"),

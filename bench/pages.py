@@ -32,10 +32,6 @@ def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, di
     from alliance import queries
     from components.charts import _FIGURES
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from apptest import navigation_as_served
-
-    navigation_as_served()
     results: dict[int, dict[str, dict]] = {k: {} for k in stores}
     original = queries.run
     for page in page_files():
@@ -46,7 +42,7 @@ def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, di
             os.environ["ALLIANCE_DB"] = str(store_path)
             sessions[k] = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             sessions[k].query_params["as_of"] = AS_OF.isoformat()
-            sessions[k].switch_page(f"pages/{page}.py").run()
+            sessions[k].switch_page(f"app_pages/{page}.py").run()
         for i in range(1, runs + 1):
             for k in list(stores)[:: 1 if i % 2 else -1]:
                 at = sessions[k]
@@ -98,10 +94,6 @@ def time_edition(store_path: Path, runs: int = 9) -> dict:
     from alliance import editions
     from alliance.store import Store
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from apptest import navigation_as_served
-
-    navigation_as_served()
     store = Store(store_path)
     start = date(2023, 1, 25)
     editions.publish(store, "BENCH", AS_OF, start, user="bench-analyst")

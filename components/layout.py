@@ -12,20 +12,6 @@ from components.printing import print_cleanly
 from components.provenance import render_provenance
 
 
-def _run_through_app() -> None:
-    """Rerun through app.py when Streamlit ran a page file on its own.
-
-    Because a pages/ folder exists, a fresh server serves the first request for /regions (say)
-    the old multipage way, running pages/regions.py without app.py, so without the sidebar. Once
-    app.py has called st.navigation, Streamlit knows better for the rest of the process; we tell
-    it now and rerun, and st.navigation then opens the page the URL names.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
-
-
 def page_start(title: str, intro: str | None = None, needs_data: bool = True, live: bool = False) -> Filters:
     """Draw the page title and where its numbers come from; return the sidebar filters.
 
@@ -34,8 +20,6 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True, li
     mode. On a store with no records yet, say so (and offer an analyst the first loads); a page that
     only shows figures stops there.
     """
-    if "filters" not in st.session_state:
-        _run_through_app()
     filters: Filters = st.session_state["filters"]
     edition = st.session_state.get("edition_chosen")
     data.view(None if live and not published_only() else edition)

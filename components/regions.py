@@ -305,7 +305,7 @@ def render_country_profile(
     if not country["rows_total"]:
         st.info(f"No Alliance records for {plain(name)} yet.", icon=":material/info:")
         if auth.may("analyst"):
-            st.page_link("pages/upload.py", label="Upload a register that names it", icon=":material/upload_file:")
+            st.page_link("app_pages/upload.py", label="Upload a register that names it", icon=":material/upload_file:")
         return
     counts = ", ".join(_count(len(tables[part]), part) for part in PROFILE)
     if capability:

@@ -351,4 +351,4 @@ def render_done() -> None:
     st.success(f"Loaded {plain(done['name'])} as load {done['load_id']}: {totals}.", icon=":material/check_circle:")
     st.toast(f"Load {done['load_id']} is in the store.", icon=":material/check_circle:")
     st.dataframe(sheets, hide_index=True, width="stretch")
-    st.page_link("pages/history.py", label="See it in the History (and undo it there)", icon=":material/history:")
+    st.page_link("app_pages/history.py", label="See it in the History (and undo it there)", icon=":material/history:")

@@ -127,5 +127,5 @@ def page_urls() -> list[tuple[str, str]]:
         (("" if file == "overview.py" else file.removesuffix(".py")), title)
         for items in pages.values()
         for file, title, _ in items
-        if (ROOT / "pages" / file).exists()
+        if (ROOT / "app_pages" / file).exists()
     ]

@@ -63,13 +63,6 @@ def cli(*args, env=None) -> subprocess.CompletedProcess:
     )
 
 
-def navigation_as_served(monkeypatch) -> None:
-    """Run AppTest pages through app.py (see tests/apptest.py)."""
-    from apptest import navigation_as_served as patch
-
-    patch(monkeypatch.setattr)
-
-
 @pytest.fixture
 def app(store, monkeypatch):
     """Open the app (optionally one page, with URL query parameters) on the hand-counted store.
@@ -80,7 +73,6 @@ def app(store, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
 
@@ -88,7 +80,7 @@ def app(store, monkeypatch):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params.update(query)
         if page:
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"app_pages/{page}.py")
         return at.run()
 
     return open_page

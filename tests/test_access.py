@@ -122,19 +122,18 @@ BROKEN = {
 
 
 def open_app(store, monkeypatch, page: str, secrets: dict, environ: dict, user: dict | None = None):
-    from conftest import ROOT, navigation_as_served
+    from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
     monkeypatch.delenv("ALLIANCE_ROLE", raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    navigation_as_served(monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.secrets.update(secrets)
     if user is not None:
         at.user = user
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     return at.run()
 
 

@@ -62,5 +62,5 @@ def test_markup_in_uploaded_text_is_shown_literally(app, store):
 
 def test_no_page_or_component_lets_html_through():
     root = Path(__file__).resolve().parent.parent
-    for path in [*root.glob("pages/*.py"), *root.glob("components/*.py"), root / "app.py"]:
+    for path in [*root.glob("app_pages/*.py"), *root.glob("components/*.py"), root / "app.py"]:
         assert "unsafe_allow_html" not in path.read_text(), path

@@ -68,7 +68,7 @@ def test_the_address_keeps_the_edition_across_page_switches(two_editions, app, m
     at = app("overview", edition="TDAG-23", region="Africa")
     for page in ("regions", "capabilities", "report", "overview"):
         at.query_params.pop("edition", None)  # as the browser sends it on a click in the page list
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"app_pages/{page}.py").run()
         assert not at.exception, page
         assert at.query_params.get("edition") == "TDAG-23", page
         assert "Edition TDAG\\-23" in _banner(at), page

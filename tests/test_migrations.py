@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, cli, navigation_as_served
+from conftest import ROOT, cli
 
 from alliance import editions, migrations
 from alliance.store import SCHEMA_VERSION, Store, readable
@@ -207,7 +207,6 @@ def test_every_page_opens_on_an_old_store_and_its_edition(archive, tmp_path, mon
 
     store = open_fixture(archive, tmp_path)
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     links = [{}, {"edition": "TDAG-23"}] if archive in WITH_EDITION else [{}]
@@ -220,7 +219,7 @@ def test_every_page_opens_on_an_old_store_and_its_edition(archive, tmp_path, mon
         if query:
             assert tiles["EoIs"] == "6"
         for page in PAGES:
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"app_pages/{page}.py").run()
             assert not at.exception, (query, page, at.exception)
         if query:
             assert at.session_state["edition"] == "TDAG-23"  # still the edition's figures after every page

@@ -50,17 +50,16 @@ def builtin_store(tmp_path_factory):
 @pytest.mark.parametrize("page", PAGES)
 def test_a_viewer_reads_no_internal_wording_on_any_page(builtin_store, monkeypatch, page):
     import streamlit as st
-    from conftest import ROOT, navigation_as_served
+    from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(builtin_store.path))
     monkeypatch.setenv("ALLIANCE_ROLE", "viewer")
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     for as_of in ("2018-12-31", "2025-06-30"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.query_params.update({"as_of": as_of, "from": "2018-01-01"})
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"app_pages/{page}.py")
         at.run()
         # Open every "Table behind this chart" (closed, they send no table) and read those too.
         closed = [e.proto.id.split("-", 2)[-1] for e in at.expander if e.proto.id.split("-", 2)[-1].startswith("table_")]

@@ -307,7 +307,7 @@ def empty_app(empty_store, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update(as_of="2023-06-30")
     at.run()
-    return at.switch_page("pages/regions.py").run()
+    return at.switch_page("app_pages/regions.py").run()
 
 
 def test_regions_page_on_an_empty_store_says_so_instead_of_empty_charts(empty_app):

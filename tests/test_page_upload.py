@@ -232,8 +232,8 @@ def test_an_xls_workbook_gets_the_command_lines_refusal_and_the_session_goes_on(
     assert error.value.replace("\\", "") == said.replace("register-excel97.xls", "register.xls")
     assert not [b for b in at.button if b.key == "commit"]
     assert not at.run().exception  # a rerun with the file still picked
-    assert not at.switch_page("pages/overview.py").run().exception
-    at = upload(at.switch_page("pages/upload.py").run(), "eois.csv", GOOD_CSV)  # the same session takes a good file
+    assert not at.switch_page("app_pages/overview.py").run().exception
+    at = upload(at.switch_page("app_pages/upload.py").run(), "eois.csv", GOOD_CSV)  # the same session takes a good file
     assert not at.exception and "Ready: 3 rows in 1 sheet" in texts(at.success)
     assert store.snapshot_name() == before
 

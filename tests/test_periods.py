@@ -6,7 +6,7 @@ from datetime import date
 import handcount
 import openpyxl
 import pytest
-from conftest import ROOT, cli, navigation_as_served
+from conftest import ROOT, cli
 
 from alliance.builtin import seed
 from alliance.kpis import summary
@@ -226,12 +226,11 @@ def _empty_app(empty_store, monkeypatch, page: str):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(empty_store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    return at.switch_page(f"pages/{page}.py").run()
+    return at.switch_page(f"app_pages/{page}.py").run()
 
 
 def test_empty_store_first_page_offers_an_analyst_the_builtin_and_demo_loads(empty_store, monkeypatch):
@@ -354,13 +353,12 @@ def test_what_a_viewer_reads_cites_documents_not_our_files(builtin_store, monkey
 
     monkeypatch.setenv("ALLIANCE_DB", str(builtin_store.path))
     monkeypatch.setenv("ALLIANCE_READ_ONLY", "1")
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update(as_of="2018-12-31", **{"from": "2018-01-01"})
     at.run()
-    at = at.switch_page(f"pages/{page}.py").run()
+    at = at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception
     texts = [e.value for kind in ("markdown", "caption", "info", "warning", "text") for e in at.get(kind)]
     for element in [*at.dataframe, *at.table]:

@@ -53,18 +53,17 @@ def test_read_only_app_does_not_open_the_upload_page_by_url(app, monkeypatch):
 
 
 def test_signed_in_viewer_gets_no_upload_and_analyst_does(store, monkeypatch):
-    from conftest import ROOT, navigation_as_served
+    from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
-    navigation_as_served(monkeypatch)
     monkeypatch.delenv("ALLIANCE_ROLE")
     secrets = {"auth": AUTH, "roles": ROLE_MAP}
     for email, can_upload in (("delegate@gov.example", False), ("someone@itu.int", True)):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.secrets.update(secrets)
         at.user = {"is_logged_in": True, "email": email, "iat": time.time()}
-        at.switch_page("pages/upload.py")
+        at.switch_page("app_pages/upload.py")
         at.run()
         assert not at.exception
         assert bool(at.file_uploader) == can_upload, email
@@ -72,12 +71,11 @@ def test_signed_in_viewer_gets_no_upload_and_analyst_does(store, monkeypatch):
 
 
 def test_sign_in_configured_and_not_signed_in_shows_only_sign_in(store, monkeypatch):
-    from conftest import ROOT, navigation_as_served
+    from conftest import ROOT
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
     monkeypatch.delenv("ALLIANCE_ROLE")
-    navigation_as_served(monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.secrets.update({"auth": AUTH})
     at.user = {"is_logged_in": False}

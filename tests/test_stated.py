@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import ROOT, cli, navigation_as_served
+from conftest import ROOT, cli
 
 from alliance.builtin import seed
 from alliance.kpis import summary
@@ -215,7 +215,6 @@ def _overview(store, monkeypatch, **params):
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
     monkeypatch.setenv("ALLIANCE_READ_ONLY", "1")
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -256,12 +255,11 @@ def test_regions_page_leaves_unknown_empty_and_lists_a_regions_published_figure(
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(empty_store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params.update(as_of="2023-06-30", **{"from": "2023-01-01"})
     at.run()
-    at = at.switch_page("pages/regions.py").run()
+    at = at.switch_page("app_pages/regions.py").run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "event_participants" in d.value.columns).set_index("region_code")
     # Europe had no event (nothing to count); Africa's two state participants once and training never.
@@ -281,7 +279,7 @@ def test_regions_page_leaves_unknown_empty_and_lists_a_regions_published_figure(
 def test_events_list_gives_the_days_as_the_seed_words_them(builtin_store, monkeypatch):
     """Both WSIS 2023 sessions ("15 and 16 March 2023") printed as 15 March."""
     at = _overview(builtin_store, monkeypatch, as_of="2023-06-30", **{"from": "2023-01-25"})
-    at = at.switch_page("pages/events.py").run()
+    at = at.switch_page("app_pages/events.py").run()
     assert not at.exception
     listed = next(d.value for d in at.dataframe if "Dates" in d.value.columns).set_index("Title")
     wsis = [t for t in listed.index if t.startswith("High-level ministerial session at the WSIS forum")]
@@ -313,7 +311,7 @@ def test_report_regions_table_says_not_recorded_for_money_no_resource_states(bui
 def test_milestones_page_says_a_completion_date_is_not_stated(builtin_store, monkeypatch):
     """Japan's contribution, done on a date the seed does not give, showed an empty completion (read as not done)."""
     at = _overview(builtin_store, monkeypatch, as_of="2026-12-06")
-    at = at.switch_page("pages/milestones.py").run()
+    at = at.switch_page("app_pages/milestones.py").run()
     assert not at.exception
     listed = next(d.value for d in at.dataframe if "Completed" in d.value.columns).set_index("Milestone")
     assert listed.loc["MS-2023-09", ["Due", "Completed", "Status"]].tolist() == ["not stated", "date not stated", "done"]

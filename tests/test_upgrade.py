@@ -10,7 +10,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, cli, navigation_as_served
+from conftest import ROOT, cli
 
 from alliance.store import SCHEMA_VERSION, Store
 
@@ -53,7 +53,6 @@ def test_pages_open_on_an_edition_made_at_schema_4(old_store, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ALLIANCE_DB", str(old_store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -62,7 +61,7 @@ def test_pages_open_on_an_edition_made_at_schema_4(old_store, monkeypatch):
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["EoIs"] == "6"
     for page in ("regions", "events", "milestones"):
-        assert not at.switch_page(f"pages/{page}.py").run().exception, page
+        assert not at.switch_page(f"app_pages/{page}.py").run().exception, page
 
 
 def test_an_edition_made_at_schema_4_prints_todays_shape_and_its_revisions(old_store):
@@ -160,7 +159,6 @@ def test_pages_say_read_only_on_a_store_that_cannot_be_upgraded(old_store, monke
 
     monkeypatch.setattr(Store, "lock", refuse)
     monkeypatch.setenv("ALLIANCE_DB", str(old_store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     for query in ({}, {"edition": "TDAG-23"}):
@@ -173,7 +171,7 @@ def test_pages_say_read_only_on_a_store_that_cannot_be_upgraded(old_store, monke
         tiles = {m.label: m.value for m in at.metric}
         assert tiles["EoIs"] == "6" if query else "EoIs" in tiles
         for page in ("regions", "history", "upload"):
-            at.switch_page(f"pages/{page}.py").run()
+            at.switch_page(f"app_pages/{page}.py").run()
             assert not at.exception, page
             assert len([w for w in at.warning if w.value.startswith("Read only")]) == 1, page
     assert old_store._schema_version() == "4"
@@ -209,14 +207,13 @@ def test_a_store_of_schema_5_keeps_its_figures_and_lists_the_os_accounts_it_neve
     assert "carol (OS account not recorded)" in cli("history", "--db", store.path).stdout
 
     monkeypatch.setenv("ALLIANCE_DB", str(store.path))
-    navigation_as_served(monkeypatch)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/history.py").run()
+    at.switch_page("app_pages/history.py").run()
     assert not at.exception
     assert set(at.dataframe[0].value["OS account"]) == {"not recorded"}
-    at.switch_page("pages/publish.py").run()
+    at.switch_page("app_pages/publish.py").run()
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Edition" in d.value.columns)
     assert table.iloc[0][["Prepared by (OS account)", "Approved by (OS account)"]].tolist() == ["not recorded", "not recorded"]

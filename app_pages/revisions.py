@@ -18,7 +18,7 @@ editions = offered()
 if not editions:
     st.info("No edition has been prepared yet, so there is nothing to compare.", icon=":material/info:")
     if auth.may("analyst"):
-        st.page_link("pages/publish.py", label="Prepare one on the Publish page", icon=":material/verified:")
+        st.page_link("app_pages/publish.py", label="Prepare one on the Publish page", icon=":material/verified:")
 else:
     chosen = st.session_state.get("edition_chosen")
     names = [e["name"] for e in editions]

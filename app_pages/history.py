@@ -17,7 +17,7 @@ render_done()
 loads = data.loads_to_roll_back()
 if not loads:
     st.info("Nothing has been loaded yet. Upload a register on the Upload page.", icon=":material/info:")
-    st.page_link("pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
+    st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
 else:
     render_history(loads, identities=auth.may("analyst"))
     if auth.may("analyst"):
