@@ -5,8 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 from alliance.roles import published_only
-from components import auth, editions, throttle, upload_guard
-from components.filters import remember_page, remember_url, restore_url, sidebar_filters
+from components import auth, editions, sidebar, throttle, upload_guard
+from components.filters import sidebar_filters
 
 PAGES = Path(__file__).parent / "app_pages"
 SECTIONS = {
@@ -54,15 +54,15 @@ if auth.refused():
     serve_only(auth.configuration_error_page, "Configuration error", ":material/error:")
 if auth.needs_sign_in():
     serve_only(auth.sign_in_page, "Sign in", ":material/login:")
-restore_url()
+sidebar.restore_url()
 edition = editions.choose()
 if edition is editions.NO_EDITION:
     upload_guard.guard(False)
     st.navigation([st.Page(editions.no_edition_page, title="Alliance Dashboard", icon=":material/hourglass_empty:")]).run()
     st.stop()
-st.session_state["edition_chosen"] = edition
-st.session_state["filters"] = sidebar_filters(edition)
-remember_url()
+# The page frame (components/layout.py) takes the sidebar's choice from here.
+sidebar.hand_over(sidebar_filters(edition), edition)
+sidebar.remember_url()
 auth.render_identity()
 pages = {
     section: [
@@ -76,5 +76,5 @@ pages = {
 upload_guard.guard(auth.may(NEEDS["upload.py"]))
 upload_guard.forget_closed_sessions()
 page = st.navigation(pages)
-remember_page()
+sidebar.remember_page()
 page.run()

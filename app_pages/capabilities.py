@@ -7,21 +7,22 @@ from components.capabilities import nothing_counted, render_demand_supply, rende
 from components.charts import render_empty
 from components.layout import page_start
 
-f = page_start(
+view = page_start(
     "Capabilities",
     "For each of the five strategic capabilities: how many EoIs ask for it (demand), how many centers "
     "offer it (supply), and the gap between them, for the Alliance and region by region.",
 )
+f = view.filters
 params = {"as_of": f.as_of, "period_start": f.period_start, "region": f.region, "capability": f.capability}
 
-demand_supply = data.frame("capability_demand_supply", **params)
+demand_supply = data.frame(view, "capability_demand_supply", **params)
 if nothing_counted(demand_supply):
     render_empty("EoIs or centers listing a strategic capability")
 else:
     render_demand_supply(demand_supply, f"{f.where_label}: EoIs {f.period_label}, centers {f.stock_label}")
 
 st.subheader("By region")
-by_region = data.frame("capability_by_region", **params)
+by_region = data.frame(view, "capability_by_region", **params)
 if nothing_counted(by_region):
     render_empty("EoIs or centers listing a strategic capability in any region")
 else:

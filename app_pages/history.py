@@ -6,7 +6,7 @@ from components import auth, data
 from components.history import render_done, render_history, render_remove_demo, render_rollback
 from components.layout import page_start
 
-page_start(
+view = page_start(
     "History",
     "Every load, rollback, demo removal, edition and prune, newest first. A load can be undone while the state "
     "before it is kept: a rollback returns the store to its state before the load you pick.",
@@ -14,7 +14,7 @@ page_start(
     live=True,
 )
 render_done()
-loads = data.loads_to_roll_back()
+loads = data.loads_to_roll_back(view)
 if not loads:
     st.info("Nothing has been loaded yet. Upload a register on the Upload page.", icon=":material/info:")
     st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload_file:")
@@ -27,6 +27,6 @@ else:
             render_rollback(store, loads)
         with right:
             if auth.may("admin"):
-                render_remove_demo(store, data.frame("demo_rows"))
+                render_remove_demo(store, data.frame(view, "demo_rows"))
     else:
         st.caption("Rolling back needs the analyst role.")

@@ -14,20 +14,21 @@ from components.milestones_page import (
     render_target_progress,
 )
 
-f = page_start(
+view = page_start(
     "Milestones and outcomes",
     "For each action-plan outcome the Alliance serves, plan cycle by plan cycle: its activities and milestones, progress against targets, "
     "and a status; then every milestone on a time line.",
 )
+f = view.filters
 
 # Activities and milestones carry no strategic capability: the scorecard's scope is region and date only.
-cycle = render_cycle_picker(data.frame("cycles_list"), f.as_of)
+cycle = render_cycle_picker(data.frame(view, "cycles_list"), f.as_of)
 scope = f"{cycle['label']}, {f.region_label}, {words.as_at(f.as_of)}"
-scored = score(data.frame("outcome_scorecard", cycle=cycle["cycle"], as_of=f.as_of, region=f.region), f.as_of)
-render_scorecard(scored, data.frame("outcome_res90"), scope, cycle, analyst=auth.may("analyst"))
+scored = score(data.frame(view, "outcome_scorecard", cycle=cycle["cycle"], as_of=f.as_of, region=f.region), f.as_of)
+render_scorecard(scored, data.frame(view, "outcome_res90"), scope, cycle, analyst=auth.may("analyst"))
 render_target_progress(scored, scope, analyst=auth.may("analyst"))
 
 st.subheader("Milestones")
-milestones = data.frame("milestones_status", as_of=f.as_of, limit=150)
+milestones = data.frame(view, "milestones_status", as_of=f.as_of, limit=150)
 render_milestone_timeline(milestones, f.as_of)
 render_milestone_table(milestones, f.as_of)

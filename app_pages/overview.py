@@ -11,17 +11,18 @@ from components.layout import page_start
 from components.milestones import render_milestone_lists
 from components.tiles import render_on_track, render_tiles
 
-f = page_start(
+view = page_start(
     "Overview",
     "Where the Alliance stands on its key figures, what changed since the last approved edition (or a date you choose), "
     "and which milestones are late.",
 )
-current = data.summary(f.as_of, f.region, f.capability, f.period_start)
-targets = data.frame("kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
-cycles = data.frame("cycles_list").to_dict("records")
+f = view.filters
+current = data.summary(view, f.as_of, f.region, f.capability, f.period_start)
+targets = data.frame(view, "kpi_targets", as_of=f.as_of, region=f.region).to_dict("records")
+cycles = data.frame(view, "cycles_list").to_dict("records")
 # Targets are set per plan cycle: progress counts from the start of the as-of date's cycle.
 start = cycle_start(cycles, f.as_of)
-in_cycle = data.summary(f.as_of, f.region, f.capability, start) if start else None
+in_cycle = data.summary(view, f.as_of, f.region, f.capability, start) if start else None
 # The verdict first: it needs the figures and their targets, not the comparison.
 render_on_track(
     overview_status(tiles(current, current, targets, in_cycle), current["milestones"], f.as_of, cycles),
@@ -29,12 +30,12 @@ render_on_track(
     auth.may("analyst"),
     regional=f.region is not None,
 )
-previous, since, against_edition = choose_comparison(f)
+previous, since, against_edition = choose_comparison(view)
 figures = tiles(current, previous, targets, in_cycle)
 render_tiles(
     figures,
     since,
-    data.frame("kpi_definitions"),
+    data.frame(view, "kpi_definitions"),
     f.period_label,
     f.stock_label,
     edition=against_edition,
@@ -42,7 +43,7 @@ render_tiles(
     region_name=REGION_NAMES.get(f.region),
 )
 
-eois = data.frame("eois_cumulative", **f.params)
+eois = data.frame(view, "eois_cumulative", **f.params)
 if eois.empty:
     render_empty("EoIs received in this period")
 else:
@@ -51,7 +52,7 @@ else:
     )
 
 render_milestone_lists(
-    data.frame("milestones_status", as_of=f.as_of, limit=200),
+    data.frame(view, "milestones_status", as_of=f.as_of, limit=200),
     words.day(f.as_of),
     current["milestones"]["overdue"],
     analyst=auth.may("analyst"),

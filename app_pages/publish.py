@@ -6,7 +6,7 @@ from components import auth, data
 from components.layout import page_start
 from components.publish import render_approve, render_done, render_editions, render_prepare
 
-page_start(
+view = page_start(
     "Publish",
     "An edition is the set of figures handed to TDAG: an analyst prepares it from the data as they are now, an admin "
     "who did not prepare it checks and approves it, and from then on its figures never change, whatever is loaded "
@@ -19,7 +19,7 @@ store = data.store()
 editions = data.editions()
 left, right = st.columns(2, gap="large")
 with left:
-    render_prepare(store)
+    render_prepare(store, data.frame(view, "demo_rows"))
 with right:
     render_approve(store, [e for e in editions if e["status"] == "draft"])
 render_editions(editions, identities=auth.may("analyst"))

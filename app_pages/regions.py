@@ -19,16 +19,17 @@ from components.regions import (
     render_region_table,
 )
 
-f = page_start(
+view = page_start(
     "Regions",
     "Where expressions of interest and centers are, how the six ITU-D regions compare on each key figure, "
     "and everything one country has done with the Alliance. Click a country on the map to open its profile.",
 )
+f = view.filters
 
 measure = render_measure_picker()
 label, counted = MEASURES[measure]
-counts = data.frame(f"{measure}_by_country", **f.params)
-countries = data.frame("country_row_counts")
+counts = data.frame(view, f"{measure}_by_country", **f.params)
+countries = data.frame(view, "country_row_counts")
 # The map goes above the country picker but outlines the country it picks, so it is drawn second.
 above = st.container()
 country = render_country_picker(countries)
@@ -43,9 +44,9 @@ with above:
         render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
 # The comparison always shows all six regions, whatever region the sidebar selects.
 compared = replace(f, region=None)
-kpis = data.frame("kpis_by_region", as_of=f.as_of, period_start=f.period_start, capability=f.capability)
+kpis = data.frame(view, "kpis_by_region", as_of=f.as_of, period_start=f.period_start, capability=f.capability)
 if country:
-    tables = {part: data.frame(f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
+    tables = {part: data.frame(view, f"country_{part}", country=country["iso3"], **f.params) for part in PROFILE}
     region = kpis[kpis["region_code"] == country["region_code"]].to_dict("records")
     render_country_profile(
         country,
@@ -55,12 +56,12 @@ if country:
         region[0] if region else None,
     )
 
-definitions = data.frame("kpi_definitions")
+definitions = data.frame(view, "kpi_definitions")
 render_region_table(
     kpis,
     definitions,
     f"The six regions on each key figure, {compared.scope_label} (centers {compared.stock_label})",
     "kpis_by_region",
-    data.reported_by_region(f.as_of, f.period_start),
+    data.reported_by_region(view, f.as_of, f.period_start),
 )
 render_kpi_comparison(kpis, definitions, compared.scope_label, compared.stock_scope_label)

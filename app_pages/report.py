@@ -7,7 +7,7 @@ from components.escape import plain
 from components.layout import page_start
 from components.report import render_build
 
-f = page_start(
+view = page_start(
     "TDAG report",
     "A Word document in the shape of the TDAG contributions (summary, the background and objectives of the period's plan "
     "cycle, key actions and results, results and actions by region, charts, way forward, action required), with an Excel "
@@ -15,10 +15,11 @@ f = page_start(
     "It uses the period, region and as-of date in the sidebar (an edition's own period when an edition is chosen); "
     "the capability filter does not apply.",
 )
-edition = data.viewed()
+f = view.filters
+edition = view.edition
 st.markdown(
     f"**Period:** {f.period_label.removeprefix('in the period ')} · **Region:** {f.region_label}"
     + (f" · **Edition:** {plain(edition['name'])}" if edition else "")
 )
 stem = f"alliance-report-{f.region or 'all'}-{f.as_of:%Y%m%d}" + (f"-{edition['name'].replace(' ', '_')}" if edition else "")
-render_build(data.cursor(), f.as_of, f.period_start, f.region, stem, edition)
+render_build(data.cursor(view), view, stem)

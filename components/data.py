@@ -1,13 +1,16 @@
 """The one bridge from pages to the store: read-only connections and results cached by data version.
 
-A page never holds a connection. Each call checks which snapshot the store's pointer names (one
-stat), so a load from the command line or another session is visible on the next rerun, and
-results are cached under that snapshot's name: new data, new cache entries.
+A page never holds a connection. The page frame names the data its page reads once per run, in a View
+(which snapshot the store's pointer names: one stat), so a load from the command line or another
+session is visible on the next rerun; the page passes the View to every read, and results are cached
+under that snapshot's name: new data, new cache entries.
 
-A session viewing an edition (components/editions.py) reads the edition's snapshot instead: the
-same queries and caches, under that snapshot's name, so an edition link costs what a live page does.
+A page viewing an edition (chosen in the sidebar, components/editions.py) reads the edition's snapshot
+instead: the same queries and caches, under that snapshot's name, so an edition link costs what a
+live page does.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from alliance.history import can_roll_back, history
 from alliance.store import Store, default_path, readable
 from alliance.words import cite_sources
 from components.escape import plain
+from components.filters import Filters
 
 
 def store() -> Store:
@@ -56,7 +60,14 @@ def _store(path: str) -> Store:
     return Store(path).ensure()
 
 
-_VIEW = "_edition_view"
+@dataclass(frozen=True)
+class View:
+    """What a page shows: the sidebar's filters, and the data it reads (an edition's stored state, or the store)."""
+
+    filters: Filters
+    edition: dict | None  # the edition whose figures the page shows; None: the live data
+    chosen: dict | None  # the edition chosen in the sidebar (a live page reads the store as it is whatever is chosen)
+    version: str  # the data read, named as the store names it: every cached result is keyed by it
 
 
 def live_version() -> str:
@@ -64,10 +75,10 @@ def live_version() -> str:
     return store().version()
 
 
-def version() -> str:
-    """Name the data this page shows: the edition's stored state when one is viewed, else the live data."""
-    view = st.session_state.get(_VIEW)
-    return view["version"] if view else live_version()
+def view(filters: Filters, edition: dict | None, chosen: dict | None) -> View:
+    """The View of a page reading the edition's stored state (None: the live data as it is now); the page stops
+    with a plain message when that state no longer matches its checksum."""
+    return View(filters, edition, chosen, edition_version(edition) if edition else live_version())
 
 
 def refusal(edition: dict) -> str | None:
@@ -89,7 +100,6 @@ def _refuse(edition: dict) -> None:
     """Stop the page, saying why, when an edition's stored state has changed (see refusal)."""
     message = refusal(edition)
     if message:
-        st.session_state.pop(_VIEW, None)
         st.error(message, icon=":material/gpp_bad:")
         st.stop()
 
@@ -106,19 +116,6 @@ def edition_version(edition: dict) -> str:
     _refuse(edition)
     path = store().snapshot_path(edition["snapshot"])
     return f"{path.name}:{path.stat().st_mtime_ns}"
-
-
-def view(edition: dict | None) -> None:
-    """Make this page read the edition's stored state (None: the live data)."""
-    if edition:
-        st.session_state[_VIEW] = {**edition, "version": edition_version(edition)}
-    else:
-        st.session_state.pop(_VIEW, None)
-
-
-def viewed() -> dict | None:
-    """The edition this page reads, or None for the live data."""
-    return st.session_state.get(_VIEW)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -138,9 +135,9 @@ def _frame(name: str, data_version: str, params: tuple) -> pd.DataFrame:
     return cite_sources(queries.frame(_cursor(data_version), name, **dict(params)))
 
 
-def frame(name: str, **params) -> pd.DataFrame:
-    """Rows of the named query in queries/, for the data as it is now."""
-    return _frame(name, version(), tuple(sorted(params.items())))
+def frame(view: View, name: str, **params) -> pd.DataFrame:
+    """Rows of the named query in queries/, from the data the page reads."""
+    return _frame(name, view.version, tuple(sorted(params.items())))
 
 
 @st.cache_data(max_entries=100, show_spinner=False)
@@ -150,9 +147,9 @@ def _reported_by_region(data_version: str, as_of: date, period_start: date | Non
     return kpis.counted(cursor, items)
 
 
-def reported_by_region(as_of: date, period_start: date | None) -> list[dict]:
+def reported_by_region(view: View, as_of: date, period_start: date | None) -> list[dict]:
     """The figures published for one region in the period, each with what the records count over its own dates."""
-    return _reported_by_region(version(), as_of, period_start)
+    return _reported_by_region(view.version, as_of, period_start)
 
 
 def frame_in(edition: dict, name: str, **params) -> pd.DataFrame:
@@ -165,9 +162,11 @@ def _summary(data_version: str, as_of: date, region: str | None, capability: str
     return kpis.summary(_cursor(data_version), as_of, region, capability, period_start, detail=True)
 
 
-def summary(as_of: date, region: str | None = None, capability: str | None = None, period_start: date | None = None) -> dict:
-    """The contract's KPI summary (the same figures as `kpis --from ... --as-of ... --json`)."""
-    return _summary(version(), as_of, region, capability, period_start)
+def summary(
+    view: View, as_of: date, region: str | None = None, capability: str | None = None, period_start: date | None = None
+) -> dict:
+    """The contract's KPI summary (the same figures as `kpis --from ... --as-of ... --json`), from the data the page reads."""
+    return _summary(view.version, as_of, region, capability, period_start)
 
 
 def summary_in(edition: dict, as_of: date, region=None, capability=None, period_start=None) -> dict:
@@ -219,14 +218,14 @@ def _history(data_version: str) -> list[dict]:
     return history(_cursor(data_version))
 
 
-def loads() -> list[dict]:
-    """Every load, rollback, demo removal, edition and prune, newest first."""
-    return _history(version())
+def loads(view: View) -> list[dict]:
+    """Every load, rollback, demo removal, edition and prune of the data the page reads, newest first."""
+    return _history(view.version)
 
 
-def loads_to_roll_back() -> list[dict]:
+def loads_to_roll_back(view: View) -> list[dict]:
     """loads(), each saying whether it can still be rolled back (a file check per load: for the History page only)."""
-    return [{**load, "can_roll_back": can_roll_back(store(), load)} for load in loads()]
+    return [{**load, "can_roll_back": can_roll_back(store(), load)} for load in loads(view)]
 
 
 def live_loads() -> list[dict]:
@@ -240,6 +239,6 @@ def clear() -> None:
     _editions.clear()
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A read-only cursor on the data as it is now, for work that reads many tables (the report)."""
-    return _cursor(version())
+def cursor(view: View) -> duckdb.DuckDBPyConnection:
+    """A read-only cursor on the data the page reads, for work that reads many tables (the report)."""
+    return _cursor(view.version)

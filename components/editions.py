@@ -13,7 +13,7 @@ from alliance import words
 from alliance.history import ROLLBACK_KINDS
 from alliance.roles import published_only
 from alliance.words import count_of
-from components import auth, data
+from components import auth, data, sidebar
 from components.escape import plain
 
 LIVE = "Live data"
@@ -93,7 +93,7 @@ def _follow_url(options: list[str], only: bool) -> None:
     script to it), and would otherwise fall back to its default.
     """
     asked = st.query_params.get("edition")
-    kept = st.session_state.get("edition")  # the reader's choice, made in the box on this run or before
+    kept = sidebar.value("edition")  # the reader's choice, made in the box on this run or before
     written = st.session_state.get(_WRITTEN)
     if asked is not None and (asked != written or kept not in options):
         # Names are unique whatever the case: a link may write one otherwise (the address then gives it as named).
@@ -109,7 +109,7 @@ def _follow_url(options: list[str], only: bool) -> None:
         choice = kept
     else:  # the box lost its value, or its edition is no longer offered
         choice = written if written in options else options[0]
-    st.session_state["edition"] = choice
+    sidebar.put("edition", choice)
 
 
 def _name_in_url(edition: dict | None) -> None:
@@ -177,9 +177,9 @@ def _loads_since(edition: dict) -> int:
 A_DATE = "A date"
 
 
-def choose_comparison(f) -> tuple[dict, str, bool]:
+def choose_comparison(view: data.View) -> tuple[dict, str, bool]:
     """The Overview's 'Compare with': the latest approved edition by default (or a date); return the
-    figures of the same view there, how to name them ("TDAG-26" or "30 Jun 2025"), and whether that
+    figures of the same view there, how to name them ("TDAG-26" or "30 June 2025"), and whether that
     is an edition.
 
     Against an edition, a figure's change is what the data gained since it was prepared: the same
@@ -187,7 +187,7 @@ def choose_comparison(f) -> tuple[dict, str, bool]:
     """
     from datetime import timedelta
 
-    viewing = data.viewed()
+    f, viewing = view.filters, view.edition
     editions = [e for e in approved(readable()) if not viewing or e["approved_seq"] < (viewing["approved_seq"] or 1 << 62)]
     refused = [e for e in editions if data.refusal(e)]
     if refused:
@@ -220,4 +220,4 @@ def choose_comparison(f) -> tuple[dict, str, bool]:
         )
         compare = default
     # The same period cut at the comparison date: a flow's change is what the days after it added.
-    return data.summary(compare, f.region, f.capability, f.period_start), words.day(compare), False
+    return data.summary(view, compare, f.region, f.capability, f.period_start), words.day(compare), False

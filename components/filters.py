@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alliance import words
 from alliance.kpis import CAPABILITY_NAMES, REGION_NAMES  # noqa: F401 (CAPABILITY_NAMES: also for pages)
 from alliance.words import LAUNCH
+from components import sidebar
 from components.escape import plain
 
 ALL = "all"
@@ -59,49 +59,6 @@ class Filters:
         return f"{self.where_label}, {self.stock_label}"
 
 
-# URL parameters of the sidebar, carried from page to page: Streamlit's page navigation may start the
-# new page with an empty query string, which would reset the bound widgets. (edition= is written by the
-# Figures box itself on every run, components/editions.py: navigation drops it even when it keeps the others.)
-SIDEBAR_PARAMS = ("edition", "as_of", "from", "region", "capability")
-_KEPT = "_sidebar_params"
-_SHOWN = "_page_shown"
-
-
-def _requested_page() -> str | None:
-    """The page this run was asked for (its script hash), before the navigation runs it."""
-    ctx = get_script_run_ctx()
-    return ctx.page_script_hash if ctx else None
-
-
-def remember_page() -> None:
-    """Note the page this run shows (call after st.navigation), so the next run can tell a page switch."""
-    st.session_state[_SHOWN] = _requested_page()
-
-
-def restore_url() -> None:
-    """After a page switch (the URL has none of the sidebar's parameters), put back the session's choices.
-
-    Only after a switch: on the same page, a URL without them means the reader set every box back to its
-    default (choosing "All regions" drops region=), which must stand.
-    """
-    kept = st.session_state.get(_KEPT)
-    shown, requested = st.session_state.get(_SHOWN), _requested_page()
-    switched = bool(shown) and bool(requested) and shown != requested
-    if kept and switched and not any(name in st.query_params for name in SIDEBAR_PARAMS):
-        params, values = kept
-        st.query_params.update(params)
-        for key, value in values.items():
-            st.session_state[key] = value
-
-
-def remember_url() -> None:
-    """Keep the sidebar's choices and their URL parameters of this run for the next page switch."""
-    st.session_state[_KEPT] = (
-        {name: st.query_params[name] for name in SIDEBAR_PARAMS if name in st.query_params},
-        {name: st.session_state[name] for name in SIDEBAR_PARAMS if name in st.session_state},
-    )
-
-
 def _quoted(value: str, limit: int = 200) -> str:
     """A value from the link, in quotes, as text: st.warning reads Markdown, and a link is anyone's to write."""
     value = value if len(value) <= limit else value[: limit - 1] + "…"
@@ -128,12 +85,11 @@ def _check_url() -> list[str]:
     for name, allowed, label in (("region", REGION_NAMES, "region"), ("capability", CAPABILITY_NAMES, "capability")):
         # Select boxes write their option's label to the URL (region=Africa); a code works too.
         if name in params and params[name] in allowed:
-            st.session_state[name] = params[name]
+            sidebar.put(name, params[name])
             params[name] = allowed[params[name]]
         if name in params and params[name] not in (*allowed.values(), ALL):
             notices.append(f"The link's {label} {_quoted(params[name])} is unknown; showing all.")
             del params[name]
-    st.session_state["_url_notices"] = notices
     return notices
 
 

@@ -1,39 +1,37 @@
-"""The frame of every page: title, provenance line, demo banner; and the filters in force."""
+"""The frame of every page: title, provenance line, demo banner; and the view it shows (filters, edition)."""
 
 import streamlit as st
 
 from alliance.history import ROLLBACK_KINDS
 from alliance.roles import published_only
-from components import auth, data
+from components import auth, data, sidebar
 from components.editions import render_banner, render_notice
-from components.filters import Filters
 from components.first_start import render_first_start
 from components.printing import print_cleanly
 from components.provenance import render_provenance
 
 
-def page_start(title: str, intro: str | None = None, needs_data: bool = True, live: bool = False) -> Filters:
-    """Draw the page title and where its numbers come from; return the sidebar filters.
+def page_start(title: str, intro: str | None = None, needs_data: bool = True, live: bool = False) -> data.View:
+    """Draw the page title and where its numbers come from; return the view the page shows, for its reads.
 
     The page reads the edition chosen in the sidebar, with a banner naming it; a live page (one
     that changes the store or compares with it) reads the store as it is, except in published-only
     mode. On a store with no records yet, say so (and offer an analyst the first loads); a page that
     only shows figures stops there.
     """
-    filters: Filters = st.session_state["filters"]
-    edition = st.session_state.get("edition_chosen")
-    data.view(None if live and not published_only() else edition)
+    filters, chosen = sidebar.chosen()
+    view = data.view(filters, None if live and not published_only() else chosen, chosen)
     print_cleanly()
     st.title(title)
-    if data.viewed():
-        render_banner(data.viewed())
+    if view.edition:
+        render_banner(view.edition)
     else:
         render_notice()
     if intro:
         st.markdown(intro)
     # The last load that changed records (preparing or approving an edition changes none).
-    loads = [load for load in data.loads() if load["kind"] in ROLLBACK_KINDS]
-    demo = int(data.frame("demo_rows")["demo_rows"].iloc[0])
+    loads = [load for load in data.loads(view) if load["kind"] in ROLLBACK_KINDS]
+    demo = int(data.frame(view, "demo_rows")["demo_rows"].iloc[0])
     render_provenance(
         loads[0] if loads else None,
         # A live page (it changes the store or compares with it) follows no filter: no "Showing ..." scope.
@@ -41,8 +39,8 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True, li
         demo,
         identities=auth.may("analyst"),
     )
-    if not int(data.frame("record_counts")["records"].iloc[0]):
+    if not int(data.frame(view, "record_counts")["records"].iloc[0]):
         render_first_start()
         if needs_data:
             st.stop()
-    return filters
+    return view

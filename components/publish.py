@@ -87,14 +87,14 @@ def _finish(message: str) -> None:
     st.rerun()
 
 
-def render_prepare(store: Store) -> None:
-    """A form to prepare an edition (a draft) of the data as it is now, for a period."""
+def render_prepare(store: Store, demo: pd.DataFrame) -> None:
+    """A form to prepare an edition (a draft) of the data as it is now (demo: its demo_rows), for a period."""
     st.markdown("##### Prepare an edition")
     st.caption(
         "An edition keeps the data exactly as they are now, for the period you give. It stays a draft, seen by analysts "
         "and admins only, until an admin who did not prepare it approves it; then its figures never change."
     )
-    _warn_demo(int(data.frame("demo_rows")["demo_rows"].iloc[0]), "The data now hold")
+    _warn_demo(int(demo["demo_rows"].iloc[0]), "The data now hold")
     with st.form("prepare", border=True):
         name = st.text_input(
             "Name", max_chars=60, placeholder="TDAG-26", help="Letters, digits, spaces, dots, dashes, underscores"

@@ -10,6 +10,7 @@ from alliance import AllianceError
 from alliance.editions import permalink
 from alliance.report import figures, gather, render_images, write_docx
 from alliance.workbook import frames_to_xlsx
+from components.data import View
 from components.escape import plain
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,11 +29,12 @@ def edition_link(name: str) -> str:
     return permalink(name, f"{url.scheme}://{url.netloc}/{mount}") if url.scheme and url.netloc else link
 
 
-def render_build(con, as_of, period_start, region, stem: str, edition: dict | None = None) -> None:
-    """Build the report with a progress indicator, then offer the .docx and the .xlsx annex (of an edition: naming it)."""
-    from components import data
-
-    key = (stem, as_of, period_start, region, data.version())
+def render_build(con, view: View, stem: str) -> None:
+    """Build the report of the view's period and region with a progress indicator, then offer the .docx and the
+    .xlsx annex (of an edition: naming it). con reads the view's data."""
+    f, edition = view.filters, view.edition
+    as_of, period_start, region = f.as_of, f.period_start, f.region
+    key = (stem, as_of, period_start, region, view.version)
     if st.button("Build the report", type="primary", icon=":material/description:"):
         try:
             with st.status("Building the report...", expanded=True) as status:

@@ -1,0 +1,79 @@
+"""The sidebar's session state, in one place: its boxes' values carried across page switches, and its choice
+handed from app.py to the page frame.
+
+The Figures box (edition, components/editions.py) and the filters (components/filters.py) name their keys from
+here; outside their own boxes, those values are read and written only through this module.
+"""
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+if TYPE_CHECKING:
+    from components.filters import Filters
+
+# The boxes' keys, which are also their URL parameters (the filters are bound to the URL; the Figures box writes
+# edition= itself on every run: navigation drops it even when it keeps the others).
+PARAMS = ("edition", "as_of", "from", "region", "capability")
+_KEPT = "_sidebar_params"
+_SHOWN = "_page_shown"
+_CHOSEN = "_sidebar_chosen"
+
+
+def value(key: str):
+    """A sidebar box's value in this session (None before it is drawn)."""
+    return st.session_state.get(key)
+
+
+def put(key: str, value) -> None:
+    """Set a sidebar box's value before the box is drawn on this run."""
+    st.session_state[key] = value
+
+
+def hand_over(filters: "Filters", edition: dict | None) -> None:
+    """Keep what the sidebar chose on this run (the filters, the edition or None) for the page frame."""
+    st.session_state[_CHOSEN] = (filters, edition)
+
+
+def chosen() -> tuple["Filters", dict | None]:
+    """The filters and the edition (None: the live data) the sidebar chose; app.py draws it before the page runs."""
+    if _CHOSEN not in st.session_state:
+        raise RuntimeError("A page ran before app.py drew the sidebar: run the app with `streamlit run app.py`.")
+    return st.session_state[_CHOSEN]
+
+
+def _requested_page() -> str | None:
+    """The page this run was asked for (its script hash), before the navigation runs it."""
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else None
+
+
+def remember_page() -> None:
+    """Note the page this run shows (call after st.navigation), so the next run can tell a page switch."""
+    st.session_state[_SHOWN] = _requested_page()
+
+
+def restore_url() -> None:
+    """After a page switch (the URL has none of the sidebar's parameters), put back the session's choices.
+
+    Streamlit's page navigation may start the new page with an empty query string, which would reset the bound
+    boxes. Only after a switch: on the same page, a URL without them means the reader set every box back to its
+    default (choosing "All regions" drops region=), which must stand.
+    """
+    kept = st.session_state.get(_KEPT)
+    shown, requested = st.session_state.get(_SHOWN), _requested_page()
+    switched = bool(shown) and bool(requested) and shown != requested
+    if kept and switched and not any(name in st.query_params for name in PARAMS):
+        params, values = kept
+        st.query_params.update(params)
+        for key, value in values.items():
+            st.session_state[key] = value
+
+
+def remember_url() -> None:
+    """Keep the sidebar's choices and their URL parameters of this run for the next page switch."""
+    st.session_state[_KEPT] = (
+        {name: st.query_params[name] for name in PARAMS if name in st.query_params},
+        {name: st.session_state[name] for name in PARAMS if name in st.session_state},
+    )
