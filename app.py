@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from alliance.roles import published_only
-from components import auth, editions, sidebar, throttle, upload_guard
+from components import auth, edition_picker, sidebar, throttle, upload_guard
 from components.filters import sidebar_filters
 
 PAGES = Path(__file__).parent / "app_pages"
@@ -55,10 +55,10 @@ if auth.refused():
 if auth.needs_sign_in():
     serve_only(auth.sign_in_page, "Sign in", ":material/login:")
 sidebar.restore_url()
-edition = editions.choose()
-if edition is editions.NO_EDITION:
+edition = edition_picker.choose()
+if edition is edition_picker.NO_EDITION:
     upload_guard.guard(False)
-    st.navigation([st.Page(editions.no_edition_page, title="Alliance Dashboard", icon=":material/hourglass_empty:")]).run()
+    st.navigation([st.Page(edition_picker.no_edition_page, title="Alliance Dashboard", icon=":material/hourglass_empty:")]).run()
     st.stop()
 # The page frame (components/layout.py) takes the sidebar's choice from here.
 sidebar.hand_over(sidebar_filters(edition), edition)

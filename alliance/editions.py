@@ -42,7 +42,7 @@ _COLUMNS = (
     "name, period_start, as_of, status, prepared_by, prepared_at, approved_by, approved_at, note, snapshot, last_load_id, "
     "prepared_seq, approved_seq, prepared_by_account, approved_by_account"
 )
-# Labels of the app's own choices beside the editions (components/editions.py): no edition may take them.
+# Labels of the app's own choices beside the editions (components/edition_picker.py): no edition may take them.
 RESERVED = ("live data", "a date")
 
 

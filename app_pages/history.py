@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components import auth, data
-from components.history import render_done, render_history, render_remove_demo, render_rollback
 from components.layout import page_start
+from components.load_history import render_done, render_history, render_remove_demo, render_rollback
 
 view = page_start(
     "History",

@@ -6,13 +6,8 @@ from alliance import words
 from alliance.scorecard import score
 from components import auth, data
 from components.layout import page_start
-from components.milestones_page import (
-    render_cycle_picker,
-    render_milestone_table,
-    render_milestone_timeline,
-    render_scorecard,
-    render_target_progress,
-)
+from components.milestones import render_milestone_table, render_milestone_timeline
+from components.outcomes import render_cycle_picker, render_scorecard, render_target_progress
 
 view = page_start(
     "Milestones and outcomes",

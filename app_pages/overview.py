@@ -6,7 +6,7 @@ from alliance.kpis import REGION_NAMES, tiles
 from alliance.scorecard import cycle_of, cycle_start, overview_status
 from components import auth, data
 from components.charts import figure, render_chart, render_empty
-from components.editions import choose_comparison
+from components.edition_picker import choose_comparison
 from components.layout import page_start
 from components.milestones import render_milestone_lists
 from components.tiles import render_on_track, render_tiles

@@ -5,7 +5,7 @@ import streamlit as st
 from components import data
 from components.escape import plain
 from components.layout import page_start
-from components.report import render_build
+from components.report_build import render_build
 
 view = page_start(
     "TDAG report",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import auth
-from components.editions import approved, offered
+from components.edition_picker import approved, offered
 from components.layout import page_start
 from components.publish import render_revisions
 

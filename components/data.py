@@ -5,7 +5,7 @@ A page never holds a connection. The page frame names the data its page reads on
 session is visible on the next rerun; the page passes the View to every read, and results are cached
 under that snapshot's name: new data, new cache entries.
 
-A page viewing an edition (chosen in the sidebar, components/editions.py) reads the edition's snapshot
+A page viewing an edition (chosen in the sidebar, components/edition_picker.py) reads the edition's snapshot
 instead: the same queries and caches, under that snapshot's name, so an edition link costs what a
 live page does.
 """
@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from alliance import editions as store_editions
+import alliance.editions
 from alliance import integrity, kpis, queries
 from alliance.history import can_roll_back, history
 from alliance.store import Store, default_path, readable
@@ -181,7 +181,7 @@ def _editions(data_version: str) -> list[dict]:
 
 def _editions_list(con) -> list[dict]:
     try:
-        return store_editions.editions(con)
+        return alliance.editions.editions(con)
     except duckdb.CatalogException:  # a store not yet upgraded to schema 4 has no editions
         return []
 
@@ -193,7 +193,7 @@ def editions() -> list[dict]:
 
 @st.cache_data(max_entries=50, show_spinner=False)
 def _edition_figures(data_version: str, name: str, region: str | None) -> dict:
-    return store_editions.figures(_cursor(data_version), name, region, store())
+    return alliance.editions.figures(_cursor(data_version), name, region, store())
 
 
 def edition_figures(name: str, region: str | None = None) -> dict:
@@ -204,7 +204,7 @@ def edition_figures(name: str, region: str | None = None) -> dict:
 
 @st.cache_data(max_entries=50, show_spinner="Comparing the edition with the data as it is now...")
 def _revisions(data_version: str, name: str, region: str | None) -> list[dict]:
-    return store_editions.revisions(store(), name, region)
+    return alliance.editions.revisions(store(), name, region)
 
 
 def revisions(name: str, region: str | None = None) -> list[dict]:

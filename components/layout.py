@@ -5,7 +5,7 @@ import streamlit as st
 from alliance.history import ROLLBACK_KINDS
 from alliance.roles import published_only
 from components import auth, data, sidebar
-from components.editions import render_banner, render_notice
+from components.edition_picker import render_banner, render_notice
 from components.first_start import render_first_start
 from components.printing import print_cleanly
 from components.provenance import render_provenance

@@ -1,9 +1,13 @@
-"""Lists of overdue and upcoming milestones."""
+"""Milestones: the Overview's lists of overdue and upcoming ones; the Milestones page's time line and table."""
+
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from components.charts import render_downloads, render_table
+from alliance import words
+from alliance.figures.milestones import milestone_timeline_as_of
+from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
 
 COLUMNS = {
     "milestone_id": "Milestone",
@@ -12,6 +16,17 @@ COLUMNS = {
     "days_past_due": "Days past due",
     "kap_outcome_label": "KAP outcome",
     "owner": "Owner",
+}
+MILESTONE_COLUMNS = {
+    "milestone_id": "Milestone",
+    "title": "Title",
+    "kap_outcome_label": "KAP outcome",
+    "due_on": "Due",
+    "completed_on": "Completed",
+    "status": "Status",
+    "days_past_due": "Days past due",
+    "owner": "Owner",
+    "source": "Source",
 }
 _CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMMM YYYY")}
 
@@ -57,3 +72,66 @@ def render_milestone_lists(
         st.markdown(f"##### Open milestones with no due date stated{whole} ({len(undated):,})")
         st.caption("Their source gives no due date, so they are never counted overdue.")
         render_table(undated, _CONFIG)
+
+
+def _due(due_on: pd.Series, precision: pd.Series) -> list[str]:
+    """Due dates as exact as their source; a due date the source does not state (or none given) is "not stated"."""
+    return ["not stated" if p == "not_stated" or pd.isna(d) else words.dated(d, p) for d, p in zip(due_on, precision)]
+
+
+def _milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Milestones as a reader sees them: dates as exact as their source, headers in words."""
+    table = date_columns(frame, "due_on", "completed_on")
+    table["due_on"] = _due(table["due_on"], frame["date_precision"])
+    table["completed_on"] = [
+        # Done on a date its source does not give: said so, not left blank (blank reads as not done).
+        ("date not stated" if p == "not_stated" else "") if pd.isna(d) else words.dated(d, p)
+        for d, p in zip(table["completed_on"], frame["completed_precision"])
+    ]
+    return table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+
+
+def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
+    """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
+    title = f"Milestones by due date: done, due, overdue or open, {words.as_at(as_of)}"
+    if frame.empty:
+        st.markdown(f"##### {title}")
+        render_empty("milestones", filters_hint=False)
+        return
+    counts = frame["status"].value_counts()
+    caption = (
+        f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue, "
+        f"{counts.get('open', 0)} open with no due date stated (listed in the table, not on the time line). "
+        "A milestone done with no due date stated stands at its completion date; one done on a date its source does "
+        "not give is in the table only. "
+        "Milestones belong to the whole Alliance: the region and capability filters do not apply."
+    )
+    total = int(frame["milestones_all"].iloc[0]) if "milestones_all" in frame else len(frame)
+    if total > len(frame):
+        caption = (
+            f"Showing the {len(frame):,} most pressing of {total:,} milestones (overdue oldest first, then the next due, "
+            "then the latest done): " + caption
+        )
+    table = _milestone_rows(frame)
+    render_chart(
+        figure(milestone_timeline_as_of, frame, as_of),
+        table,
+        title,
+        "milestone_timeline",
+        caption,
+        # One line a milestone the time line draws: those with a due or completion date.
+        height=160 + 30 * int((frame["due_on"].notna() | frame["completed_on"].notna()).sum()),
+    )
+
+
+def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
+    """Every milestone with its status at the as-of date, with downloads."""
+    title = f"Milestones and their status {words.as_at(as_of)} (the whole Alliance)"
+    st.markdown(f"##### {title}")
+    if frame.empty:
+        render_empty("milestones", filters_hint=False)
+        return
+    table = _milestone_rows(frame)
+    # Owner, source and days past due are in the downloads: nine columns left the titles a few words wide.
+    render_table(table, shown=["Milestone", "Title", "KAP outcome", "Due", "Completed", "Status"])
+    render_downloads(table, title, "milestones")

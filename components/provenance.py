@@ -15,7 +15,7 @@ def render_provenance(last_load: dict | None, scope: str | None, demo_rows: int,
     if last_load:
         when = stamp(last_load["loaded_at"])
         if identities:  # analysts and admins: which load, which file, by whom (the History page's words)
-            from components.history import KINDS
+            from components.load_history import KINDS
 
             kind = KINDS.get(last_load["kind"], last_load["kind"])
             what = f"load {last_load['load_id']} ({kind} of {plain(last_load['file_name'])} by {plain(last_load['loaded_by'])})"

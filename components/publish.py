@@ -18,7 +18,7 @@ _DONE = "publish_done"
 
 def link(name: str) -> str:
     """The edition's permalink: from the public address, else the address this browser used (as the Report page)."""
-    from components.report import edition_link
+    from components.report_build import edition_link
 
     return edition_link(name)
 
@@ -192,7 +192,7 @@ def _key_figures(figures: dict) -> pd.DataFrame:
 def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
     """One row per figure the data as it is now gives differently: edition, now, change, and the loads behind it."""
 
-    from components.history import KINDS
+    from components.load_history import KINDS
 
     def loads(found: list[dict]) -> str:
         if not found:

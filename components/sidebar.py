@@ -1,7 +1,7 @@
 """The sidebar's session state, in one place: its boxes' values carried across page switches, and its choice
 handed from app.py to the page frame.
 
-The Figures box (edition, components/editions.py) and the filters (components/filters.py) name their keys from
+The Figures box (edition, components/edition_picker.py) and the filters (components/filters.py) name their keys from
 here; outside their own boxes, those values are read and written only through this module.
 """
 

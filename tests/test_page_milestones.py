@@ -214,7 +214,7 @@ def cycle_heading(at) -> str:
     ],
 )
 def test_milestones_default_cycle_is_the_latest_begun_with_outcomes(as_of, outcomes, cycle):
-    from components.milestones_page import default_cycle
+    from components.outcomes import default_cycle
 
     cycles = pd.DataFrame(
         {

@@ -52,7 +52,7 @@ def test_milestones_table_shows_outcomes_in_words_and_unstated_due_dates_plainly
 
 
 def test_unstated_due_date_reads_not_stated_not_the_time_line_stand_in():
-    from components.milestones_page import _due
+    from components.milestones import _due
 
     due = pd.Series([date(2023, 5, 10), date(2023, 6, 30), date(2024, 1, 1)])
     assert _due(due, pd.Series(["not_stated", "day", "year"])) == ["not stated", "30 June 2023", "2024 (month not stated)"]
