@@ -51,14 +51,14 @@ def month(value: date) -> str:
 
 
 def period(start: date | None, end: date) -> str:
-    """The period a flow counts: 'in the period 25 Jan 2023 to 30 Jun 2023' (no start: 'up to ...')."""
+    """The period a flow counts: 'in the period 25 January 2023 to 30 June 2023' (no start: 'up to ...')."""
     if start is None:
         return f"up to {day(end)}"
     return f"in the period {day(start)} to {day(end)}"
 
 
 def as_at(value: date) -> str:
-    """The date a stock is counted at: 'as at 30 Jun 2023'."""
+    """The date a stock is counted at: 'as at 30 June 2023'."""
     return f"as at {day(value)}"
 
 

@@ -40,22 +40,22 @@ class Filters:
 
     @property
     def period_label(self) -> str:
-        """When flows count: 'in the period 25 Jan 2023 to 30 Jun 2023'."""
+        """When flows count: 'in the period 25 January 2023 to 30 June 2023'."""
         return words.period(self.period_start, self.as_of)
 
     @property
     def stock_label(self) -> str:
-        """When stocks are counted: 'as at 30 Jun 2023'."""
+        """When stocks are counted: 'as at 30 June 2023'."""
         return words.as_at(self.as_of)
 
     @property
     def scope_label(self) -> str:
-        """Scope of a flow: 'all regions, in the period 25 Jan 2023 to 30 Jun 2023'."""
+        """Scope of a flow: 'all regions, in the period 25 January 2023 to 30 June 2023'."""
         return f"{self.where_label}, {self.period_label}"
 
     @property
     def stock_scope_label(self) -> str:
-        """Scope of a stock: 'all regions, as at 30 Jun 2023'."""
+        """Scope of a stock: 'all regions, as at 30 June 2023'."""
         return f"{self.where_label}, {self.stock_label}"
 
 
