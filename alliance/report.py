@@ -266,7 +266,7 @@ def write_docx(report: Report, images: dict[str, bytes] | None, out: Path) -> No
     if _alliance_began(report):
         doc.add_paragraph(
             f"EoIs and centers: {period}, {n(k['eois']['total'], 'expression')} of interest from "
-            f"{n(k['eois']['countries'], 'country', 'countries')}, {k['eois']['center_requests']:,} of them requests to "
+            f"{n(k['eois']['countries'], 'country', 'countries')}, {words.count(k['eois']['center_requests'])} of them requests to "
             f"establish or strengthen a center, and {n(k['centers']['launched'], 'center')} launched; {at}, "
             f"{n(k['centers']['total'], 'center')} in the network."
         )
@@ -743,7 +743,7 @@ def _sum_known(values) -> float | None:
 def _number(value) -> str:
     if value is None or pd.isna(value):
         return DASH
-    return f"{value:,.0f}"
+    return words.count(value)
 
 
 def _pick(kpis: dict, path: str):
@@ -799,7 +799,7 @@ def n(value: int, noun: str, plural: str | None = None) -> str:
 
 
 def were(value: int) -> str:
-    return "was" if value == 1 else "were"
+    return words.agree(value, "was", "were")
 
 
 def summary_text(report: Report) -> str:
@@ -833,8 +833,8 @@ def summary_text(report: Report) -> str:
         whose = "the whole Alliance's" if report.region else "the Alliance's"
         parts.append(
             f"Of {whose} {n(milestones['total'], 'milestone')}{' (milestones belong to the whole Alliance)' if report.region else ''}, "
-            f"{milestones['done']:,} {were(milestones['done'])} done in the period and {milestones['overdue']:,} "
-            f"{'is' if milestones['overdue'] == 1 else 'are'} overdue as at {at}."
+            f"{words.count(milestones['done'])} {were(milestones['done'])} done in the period and "
+            f"{words.count(milestones['overdue'])} {words.agree(milestones['overdue'], 'is', 'are')} overdue as at {at}."
         )
     parts.extend(_published_sentences(k))
     return " ".join(parts)
@@ -909,7 +909,7 @@ def _resources_sentence(report: Report) -> str:
         text = f"{signed}{for_whom} {were(counted)} signed in the period; {states}."
     else:
         text = f"Resources mobilized{for_whom} in the period amount to {words.money(k['resources_usd'])}" + (
-            f", as stated by {stated:,} of the {counted:,} resources and agreements signed (the others state no amount)."
+            f", as stated by {words.count(stated)} of the {words.count(counted)} resources and agreements signed (the others state no amount)."
             if stated < counted
             else "."
         )
@@ -919,11 +919,10 @@ def _resources_sentence(report: Report) -> str:
     # Undated records are the Alliance's (the built-in ones come from its 2023 report): not said of earlier periods.
     if undated.get("resources") and _alliance_began(report):
         amount = f" ({words.money(undated['resources_usd'])} among them)" if undated.get("resources_usd") else ""
+        many = undated["resources"]
         text += (
-            f" {n(undated['resources'], 'resource')}{amount} {'has' if undated['resources'] == 1 else 'have'} no date in "
-            "{their} source, so {they} count in no period.".format(
-                their="its" if undated["resources"] == 1 else "their", they="it" if undated["resources"] == 1 else "they"
-            )
+            f" {n(many, 'resource')}{amount} {words.agree(many, 'has', 'have')} no date in "
+            f"{words.agree(many, 'its', 'their')} source, so {words.agree(many, 'it counts', 'they count')} in no period."
         )
     return text
 

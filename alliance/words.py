@@ -88,6 +88,21 @@ def count(value: int | float | None, over: bool = False) -> str:
     return f"over {text}" if over else text
 
 
+def decimal(value: float) -> str:
+    """A measure that may hold a fraction, with thousands separators: '1,234', '12.5' (one decimal, only when it has one)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def signed(value: float) -> str:
+    """A change, with its sign and thousands separators: '+3', '-1,250', '+0'."""
+    return f"{value:+,.0f}"
+
+
+def agree(value: int, one: str, many: str) -> str:
+    """The word that agrees with a count: agree(1, 'was', 'were') -> 'was'; agree(3, 'is', 'are') -> 'are'."""
+    return one if value == 1 else many
+
+
 def span(start: date | None, end: date | None) -> str:
     """The days something lasted, as its source words them: '15 March 2023', '15-16 March 2023', '30 May-2 June 2023'."""
     if start is None:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.store import Store
-from alliance.words import stamp
+from alliance.words import agree, count, count_of, stamp
 from components import auth
 from components.charts import render_downloads
 from components.escape import plain
@@ -95,17 +95,17 @@ def render_alliance(capabilities: pd.DataFrame, center_types: pd.DataFrame) -> N
         "Resolution 90 (Kigali, 2022), and works towards two outcomes of the ITU-D priority on digital transformation."
     )
     st.markdown(f"> {MISSION}\n>\n> ITU-D Innovation, *Our Mission*")
-    st.markdown(f"The Alliance fast-tracks **{len(capabilities)} strategic capabilities**:")
+    st.markdown(f"The Alliance fast-tracks **{count_of(len(capabilities), 'strategic capability', 'strategic capabilities')}**:")
     st.markdown(
         "\n".join(
             f"- **{plain(row.capability_name)}** ({plain(row.capability_code)}): {plain(row.description)}"
             for row in capabilities.itertuples()
         )
     )
-    st.markdown(f"It works through **{len(VEHICLES)} main vehicles**:")
+    st.markdown(f"It works through **{count_of(len(VEHICLES), 'main vehicle')}**:")
     st.markdown("\n".join(f"{i}. **{name}**: {text}" for i, (name, text) in enumerate(VEHICLES, start=1)))
     st.markdown(
-        f"The network has **{len(center_types)} types of acceleration center**. The model is flexible: ITU validates "
+        f"The network has **{count_of(len(center_types), 'type')} of acceleration center**. The model is flexible: ITU validates "
         "each expression of interest and advises on the capabilities and scope that suit the requester."
     )
     render_text_table(center_types.drop(columns="source"), {"center_type_code": "code", "center_type_name": "center type"})
@@ -145,7 +145,7 @@ def render_framework(outcomes: pd.DataFrame, res90: pd.DataFrame) -> None:
         outcomes[["outcome_code", "cycle", "priority", "outcome_title", "res90_resolves", "source"]],
         {"outcome_code": "code", "outcome_title": "outcome", "res90_resolves": "Resolution 90 items"},
     )
-    with st.expander(f"Resolution 90 (Kigali, 2022): the {len(res90)} items the Director of BDT is instructed to do"):
+    with st.expander(f"Resolution 90 (Kigali, 2022): the {count_of(len(res90), 'item')} the Director of BDT is instructed to do"):
         render_text_table(res90[["item", "item_text"]], {"item_text": "resolves to instruct the Director of BDT"})
 
 
@@ -159,13 +159,14 @@ def render_initiatives(initiatives: pd.DataFrame, region_label: str) -> None:
     alliance = initiatives[initiatives["named_by_alliance"]].drop(columns=["named_by_alliance", "source"])
     unverified = int((~initiatives["title_verified"]).sum())
     st.markdown(
-        f"The Alliance contributes to the regional initiatives its founding report names: {len(alliance)} in "
-        f"{region_label}, listed below. Of the {len(initiatives)} initiatives the app knows there, **{unverified} have a title not "
-        "verified** against a public ITU page: those titles read *code (title not verified)* or are our best reading."
+        f"The Alliance contributes to the regional initiatives its founding report names: {count(len(alliance))} in "
+        f"{region_label}, listed below. Of the {count_of(len(initiatives), 'initiative')} the app knows there, "
+        f"**{count(unverified)} {agree(unverified, 'has', 'have')} a title not verified** against a public ITU page: those "
+        "titles read *code (title not verified)* or are our best reading."
     )
     if not alliance.empty:
         render_text_table(alliance, columns)
-    with st.expander(f"Every regional initiative, {region_label} ({len(initiatives)}), with sources"):
+    with st.expander(f"Every regional initiative, {region_label} ({count(len(initiatives))}), with sources"):
         render_text_table(initiatives.drop(columns="named_by_alliance"), columns)
     st.caption("Analysts add the initiatives of a new plan cycle with an Initiatives sheet.")
 
@@ -186,7 +187,7 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     demo_rows = int(demo.iloc[0]["demo_rows"])
     if demo_rows:
         st.markdown(
-            f"**Demo set**: the store holds **{demo_rows:,} generated demo rows** (EoIs, centers, activities and KPI targets "
+            f"**Demo set**: the store holds **{count_of(demo_rows, 'generated demo row')}** (EoIs, centers, activities and KPI targets "
             "generated for trying the dashboard, not real data), marked as demo."
             + (
                 " An admin removes them on the History page; the removal is recorded and can be rolled back."

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from alliance.figures.centers import LEFT, PIPELINE, centers_by_type_bars, centers_scope_status_bars, eoi_pipeline
+from alliance.words import count, count_of
 from components.charts import figure, render_chart, render_empty, render_table_downloads
 
 DIRECTORY_LIMIT = 500
@@ -98,9 +99,12 @@ def render_directory(frame: pd.DataFrame, scope_label: str, search: str | None) 
         return
     matching = int(frame["rows_matching"].iloc[0])
     if matching > len(frame):
-        st.warning(f"Showing the first {len(frame):,} of {matching:,} rows: refine the search.", icon=":material/filter_list:")
+        st.warning(
+            f"Showing the first {count(len(frame))} of {count_of(matching, 'row')}: refine the search.",
+            icon=":material/filter_list:",
+        )
     else:
-        st.caption(f"{matching:,} rows: {scope_label}. Date: when an EoI was received, or a center's first known date.")
+        st.caption(f"{count_of(matching, 'row')}: {scope_label}. Date: when an EoI was received, or a center's first known date.")
     # City, capabilities and the demo mark are in the downloads: nine columns would not fit the page.
     shown = ["Kind", "ID", "Organization or center", "Country", "Region", "Request or center type", "Status", "Date"]
     render_table_downloads(directory_table(frame), "Directory of EoIs and centers", "directory", expanded=True, shown=shown)

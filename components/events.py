@@ -14,7 +14,7 @@ from alliance.figures.events import (
     initiative_names,
 )
 from alliance.schema import CHOICES
-from alliance.words import count, dated, day, span
+from alliance.words import count, count_of, dated, day, span
 from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
 
 # The column headers of seed 001 §3.1, in its order.
@@ -68,7 +68,7 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
         "that record them; a month whose events record none has no bar (not recorded, not 0)."
     )
     if missing:
-        caption = f"None of these {frame['events'].sum():,} events has {' or '.join(missing)} recorded. " + caption
+        caption = f"None of these {count_of(int(frame['events'].sum()), 'event')} has {' or '.join(missing)} recorded. " + caption
     measure = "events"
     if len(recorded) > 1:
         measure = st.radio(
@@ -91,7 +91,9 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
     st.markdown(f"##### {title}")
     total = int(frame["events_all"].iloc[0])
     if total > len(frame):
-        st.caption(f"Showing the {len(frame):,} latest of {total:,} events; narrow the period or region to see the others.")
+        st.caption(
+            f"Showing the {count(len(frame))} latest of {count_of(total, 'event')}; narrow the period or region to see the others."
+        )
     table = date_columns(frame.drop(columns="events_all"), "start_date", "end_date")
     # How exact the source is: a year or month alone, or "over N" participants.
     table["start_date"] = [dated(d, p) for d, p in zip(table["start_date"], frame["date_precision"])]

@@ -9,7 +9,7 @@ from alliance import AllianceError
 from alliance.history import ROLLBACK_KINDS, remove_demo, rollback
 from alliance.schema import SHEETS
 from alliance.store import Store
-from alliance.words import NOT_RECORDED, stamp
+from alliance.words import NOT_RECORDED, agree, count, count_of, stamp
 from components import auth, data
 from components.charts import render_downloads
 from components.escape import plain
@@ -90,7 +90,7 @@ def sheets_table(load: dict) -> pd.DataFrame:
 def render_history(loads: list[dict], identities: bool = True) -> None:
     """Draw every load as a table with CSV and Excel downloads (who and which file only with identities)."""
     table = history_table(loads, identities)
-    st.markdown(f"##### Loads, rollbacks, editions and prunes ({len(table)})")
+    st.markdown(f"##### Loads, rollbacks, editions and prunes ({count(len(table))})")
     st.dataframe(
         table,
         hide_index=True,
@@ -164,11 +164,7 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
     later = [by_id[i] for i in sorted(by_id) if i > load_id]
     st.warning(
         f"Rolling back returns the whole store to its state just before load {load_id}."
-        + (
-            f" The {len(later)} later load{'s' if len(later) > 1 else ''} below {'are' if len(later) > 1 else 'is'} undone too."
-            if later
-            else ""
-        )
+        + (f" The {count_of(len(later), 'later load')} below {agree(len(later), 'is', 'are')} undone too." if later else "")
         + " The rollback is itself recorded here, and can be rolled back in turn.",
         icon=":material/warning:",
     )
@@ -200,9 +196,9 @@ def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
     if not counts["demo_rows"]:
         return
     st.markdown("##### Remove the demo rows")
-    parts = [f"{int(counts[t]):,} {SHEETS[t].label}" for t in SHEETS if t in counts and counts[t]]
+    parts = [f"{count(int(counts[t]))} {SHEETS[t].label}" for t in SHEETS if t in counts and counts[t]]
     st.caption(
-        f"The store holds {int(counts['demo_rows']):,} generated demo rows ({', '.join(parts)}), not real data. "
+        f"The store holds {count_of(int(counts['demo_rows']), 'generated demo row')} ({', '.join(parts)}), not real data. "
         "Removing them is recorded here and can be rolled back."
     )
     confirmed = _confirm("I understand: delete every demo row", "demo_confirm")
@@ -216,4 +212,4 @@ def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
         except AllianceError as error:
             st.error(plain(str(error)), icon=":material/error:")
             return
-        _finish(f"Removed {int(counts['demo_rows']):,} demo rows; recorded as load {new_id}.")
+        _finish(f"Removed {count_of(int(counts['demo_rows']), 'demo row')}; recorded as load {new_id}.")

@@ -51,9 +51,9 @@ def render_milestone_lists(
         .rename(columns=COLUMNS)
         .drop(columns="Days past due")
     )
-    st.markdown(f"##### Overdue milestones at {as_of_label}{whole} ({overdue_total:,})")
+    st.markdown(f"##### Overdue milestones at {as_of_label}{whole} ({words.count(overdue_total)})")
     if overdue_total > len(overdue):
-        st.caption(f"Showing the {len(overdue):,} most overdue; the whole list is on the Milestones page's download.")
+        st.caption(f"Showing the {words.count(len(overdue))} most overdue; the whole list is on the Milestones page's download.")
     if overdue.empty:
         st.success("No milestone is overdue.", icon=":material/check_circle:")
     else:
@@ -69,7 +69,7 @@ def render_milestone_lists(
         render_table(due, _CONFIG)
     undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome_label", "owner"]].rename(columns=COLUMNS)
     if not undated.empty:
-        st.markdown(f"##### Open milestones with no due date stated{whole} ({len(undated):,})")
+        st.markdown(f"##### Open milestones with no due date stated{whole} ({words.count(len(undated))})")
         st.caption("Their source gives no due date, so they are never counted overdue.")
         render_table(undated, _CONFIG)
 
@@ -100,8 +100,9 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
         return
     counts = frame["status"].value_counts()
     caption = (
-        f"{counts.get('done', 0)} done, {counts.get('due', 0)} due, {counts.get('overdue', 0)} overdue, "
-        f"{counts.get('open', 0)} open with no due date stated (listed in the table, not on the time line). "
+        f"{words.count(counts.get('done', 0))} done, {words.count(counts.get('due', 0))} due, "
+        f"{words.count(counts.get('overdue', 0))} overdue, {words.count(counts.get('open', 0))} open with no due date stated "
+        "(listed in the table, not on the time line). "
         "A milestone done with no due date stated stands at its completion date; one done on a date its source does "
         "not give is in the table only. "
         "Milestones belong to the whole Alliance: the region and capability filters do not apply."
@@ -109,7 +110,7 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     total = int(frame["milestones_all"].iloc[0]) if "milestones_all" in frame else len(frame)
     if total > len(frame):
         caption = (
-            f"Showing the {len(frame):,} most pressing of {total:,} milestones (overdue oldest first, then the next due, "
+            f"Showing the {words.count(len(frame))} most pressing of {words.count_of(total, 'milestone')} (overdue oldest first, then the next due, "
             "then the latest done): " + caption
         )
     table = _milestone_rows(frame)

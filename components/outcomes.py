@@ -5,6 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from alliance import words
 from alliance.figures.milestones import outcome_progress
 from alliance.scorecard import RULE
 from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
@@ -49,8 +50,8 @@ TARGET_COLUMNS = {
 
 def _number(value) -> str:
     if pd.isna(value):  # a measure none of the linked rows states (beneficiaries, say) is unknown, not 0
-        return "not recorded"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+        return words.NOT_RECORDED
+    return words.decimal(value)
 
 
 PLANS = {"WTDC-17": "Buenos Aires Action Plan", "WTDC-22": "Kigali Action Plan", "WTDC-25": "Baku Action Plan"}

@@ -61,7 +61,7 @@ def _account(account: str | None) -> str:
 
 def render_editions(editions: list[dict], identities: bool = True) -> None:
     """The editions, newest first, each with its permalink; downloads of the list."""
-    st.markdown(f"##### Editions ({len(editions)})")
+    st.markdown(f"##### Editions ({words.count(len(editions))})")
     if not editions:
         st.caption("No edition yet.")
         return
@@ -213,7 +213,7 @@ def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
                 # Text, so that a figure no record states reads "not recorded", never an empty or 0 cell.
                 "In the edition": words.count(r["edition"]),
                 "Now": words.count(r["now"]),
-                "Change": "" if r["change"] is None else f"{r['change']:+,}",
+                "Change": "" if r["change"] is None else words.signed(r["change"]),
                 "Changed by": loads(r["loads"]),
                 "key": r["kpi"],
             }
@@ -239,7 +239,7 @@ def render_revisions(edition: dict, region: str | None, identities: bool) -> Non
         return
     table = revisions_table(found, identities)
     st.caption(
-        f'{words.count_of(len(table), "figure")} {"differs" if len(table) == 1 else "differ"}. "Changed by" names the '
+        f'{words.count_of(len(table), "figure")} {words.agree(len(table), "differs", "differ")}. "Changed by" names the '
         "updates since the edition that changed each figure."
     )
     st.dataframe(

@@ -11,7 +11,6 @@ from alliance.editions import label
 from alliance.figures.regions import kpi_by_region
 from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS
 from alliance.schema import CHOICES, SHEETS
-from alliance.words import count as in_words
 from components import auth
 from components.charts import (
     CHART_CONFIG,
@@ -254,7 +253,7 @@ def _shown(value, kind: str):
     if kind == "date":
         return pd.Timestamp(value).date()
     if kind == "number":
-        return in_words(value)
+        return words.count(value)
     return str(value)
 
 
@@ -279,7 +278,7 @@ def profile_table(part: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _count(n: int, part: str) -> str:
     plural, singular = PROFILE[part]
-    return f"{n} {singular if n == 1 else plural}"
+    return words.count_of(n, singular, plural)
 
 
 def _region_line(region: dict) -> str:
@@ -311,7 +310,9 @@ def render_country_profile(
     if capability:
         scope += f"; only rows listing {CAPABILITY_NAMES[capability]} (activities carry no capability)"
     st.caption(f"{counts}. {scope}.")
-    tabs = st.tabs([f"{PROFILE[part][0][0].upper()}{PROFILE[part][0][1:]} ({len(tables[part])})" for part in PROFILE])
+    tabs = st.tabs(
+        [f"{PROFILE[part][0][0].upper()}{PROFILE[part][0][1:]} ({words.count(len(tables[part]))})" for part in PROFILE]
+    )
     for tab, part in zip(tabs, PROFILE):
         with tab:
             if tables[part].empty:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from alliance.words import DASH, NOT_RECORDED, count, count_of, money, month, reported
+from alliance.words import DASH, NOT_RECORDED, count, count_of, money, month, reported, signed
 from components.escape import plain
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
@@ -59,7 +59,7 @@ def render_tiles(
                 st.metric(
                     tile["label"],
                     shown,
-                    delta=None if change is None else f"{change:+,.0f}" + (f" since {compare_label}" if edition else ""),
+                    delta=None if change is None else signed(change) + (f" since {compare_label}" if edition else ""),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",
                     help=definitions.get(tile["kpi"]),
@@ -78,11 +78,11 @@ def render_tiles(
                     st.caption(":orange[The records count less than was published: they are incomplete.]")
                 if tile["target"] is not None:
                     progress = min(max(tile["progress"] or 0, 0), 1)
-                    counted = NOT_RECORDED if tile["in_cycle"] is None else f"{tile['in_cycle']:,.0f}"
+                    counted = count(tile["in_cycle"])  # None: not recorded
                     st.progress(
                         progress,
                         text=plain(
-                            f"{counted} of {tile['target']:,.0f}{' ' + progress_since if progress_since else ''}; "
+                            f"{counted} of {count(tile['target'])}{' ' + progress_since if progress_since else ''}; "
                             f"target for {month(tile['target_period_end'])}"
                         ),
                     )
@@ -97,14 +97,14 @@ def render_on_track(status: dict, as_at: str, analyst: bool, regional: bool = Fa
     total, overdue = status["total"], status["overdue"]
     whole = " (Alliance-wide)" if regional else ""
     parts.append(
-        f"{count_of(overdue, 'milestone')} of {total:,} overdue {as_at}{whole}"
+        f"{count_of(overdue, 'milestone')} of {count(total)} overdue {as_at}{whole}"
         if overdue
         else f"no milestone overdue {as_at}{whole}"
     )
     targets = status["targets"]
     cycle = status["cycle"]
     if cycle and any(targets.values()):
-        judged = [f"{n:,} {state}" for state, n in targets.items() if n]
+        judged = [f"{count(n)} {state}" for state, n in targets.items() if n]
         parts.append(f"KPI targets for {cycle}: " + ", ".join(judged))
     elif cycle:
         parts.append(f"no KPI targets are set for {cycle}" + (": add them with a Targets sheet" if analyst else ""))

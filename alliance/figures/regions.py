@@ -148,9 +148,9 @@ def kpi_by_region(frame: pd.DataFrame, value: str, label: str, usd: bool = False
         text = [words.stated_cell(v, s, e) for v, s, e in zip(values, frame[stated], frame["events_total"])]
     elif usd and "resources_counted" in frame:
         cells = [words.usd_cell(v, c, s) for v, c, s in zip(values, frame["resources_counted"], frame["resources_stated"])]
-        text = [f"USD {c}" if c[:1].isdigit() else c for c in cells]
+        text = [c if c in (words.DASH, words.NOT_RECORDED) else words.money(v) for c, v in zip(cells, values)]
     else:
-        text = [f"USD {v:,.0f}" if usd else f"{v:,.0f}" for v in values]
+        text = [words.money(v) if usd else words.count(v) for v in values]
     fig = go.Figure(
         go.Bar(
             x=values.astype(float).fillna(0),
