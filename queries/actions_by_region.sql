@@ -1,10 +1,11 @@
 -- One row per ITU-D region (GLB excluded) in the layout of the 2018 innovation report's table of actions by region: activities, and events that count as a product line, starting in $year (NULL: any year) and in the period $period_start (NULL: no start) to $as_of, counted by product line in the region of their regional initiative (read in the plan cycle of their start date), else of their country. Params: $year, $period_start, $as_of, $region (NULL = all).
 with actions as (
     select region_code, product, start_date,
-    from activities_regional
+    from macros.activities_in_scope($as_of, $period_start, null)
     union all
+    -- An event counts in the region of its action (action_region), not its own: the region is chosen below.
     select action_region as region_code, product, start_date,
-    from events_regional
+    from macros.events_in_scope($as_of, $period_start, null, null)
     where product is not null
 ),
 
@@ -12,8 +13,6 @@ actions_counted as (
     select region_code, product,
     from actions
     where ($year is null or year(start_date) = $year)
-      and start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
       and ($region is null or region_code = $region)
 ),
 

@@ -1,10 +1,7 @@
 -- One row per regional-initiative code with at least one activity starting in the period $period_start to $as_of, counted under its initiative's region. Params: $as_of, $period_start (NULL = no start), $region (NULL = all).
 with activities_counted as (
     select regional_initiative
-    from activities_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($region is null or region_code = $region)
+    from macros.activities_in_scope($as_of, $period_start, $region)
 ),
 
 final as (

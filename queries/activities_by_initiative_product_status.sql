@@ -5,10 +5,7 @@ with activities_counted as (
         cycle,
         product,
         status,
-    from activities_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($region is null or region_code = $region)
+    from macros.activities_in_scope($as_of, $period_start, $region)
 ),
 
 counted as (

@@ -6,7 +6,7 @@ with final as (
         description,
         source,
     from capabilities
-    order by case capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
+    order by macros.capability_rank(capability_code)
 )
 
 select * from final

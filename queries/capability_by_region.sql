@@ -1,18 +1,13 @@
 -- One row per ITU-D region (GLB excluded) and strategic capability: EoIs received in the period $period_start to $as_of listing it (demand, a flow), centers existing at $as_of and not closed listing it (supply, a stock), and the gap (demand minus supply); the same filters as capability_demand_supply. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with demand as (
     select region_code, unnest(capabilities) as capability_code
-    from eois_regional
-    where received_on <= $as_of
-      and ($period_start is null or received_on >= $period_start)
-      and ($region is null or region_code = $region)
+    from macros.eois_in_scope($as_of, $period_start, $region, null)
 ),
 
 supply as (
     select region_code, unnest(capabilities) as capability_code
-    from centers_regional
+    from macros.centers_in_scope($as_of, $region, null)
     where status <> 'closed'
-      and (exists_from is null or exists_from <= $as_of)
-      and ($region is null or region_code = $region)
 ),
 
 demand_counted as (
@@ -45,7 +40,7 @@ final as (
       and ($capability is null or c.capability_code = $capability)
     order by
         r.sort_order,
-        case c.capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
+        macros.capability_rank(c.capability_code)
 )
 
 select * from final

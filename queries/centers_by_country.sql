@@ -1,10 +1,7 @@
 -- One row per country with at least one center existing at $as_of (every status, as the contract counts centers), with its ITU name and region name. Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with centers_counted as (
     select country,
-    from centers_regional
-    where (exists_from is null or exists_from <= $as_of)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.centers_in_scope($as_of, $region, $capability)
 ),
 
 final as (

@@ -17,10 +17,7 @@ centers_at_as_of as (
     select
         scope,
         case when status = 'launched' and launched_on > $as_of then 'selected' else status end as status,
-    from centers_regional
-    where (exists_from is null or exists_from <= $as_of)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.centers_in_scope($as_of, $region, $capability)
 ),
 
 centers_counted as (

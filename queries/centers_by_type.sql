@@ -1,10 +1,7 @@
 -- One row per center type: the centers of that type existing at $as_of (from their first known date). Params: $as_of, $region (NULL = all), $capability (NULL = all).
 with centers_counted as (
     select center_type, count(*) as centers
-    from centers_regional
-    where (exists_from is null or exists_from <= $as_of)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.centers_in_scope($as_of, $region, $capability)
     group by center_type
 ),
 

@@ -9,10 +9,8 @@ with final as (
         status,
         kap_outcome,
         beneficiaries,
-    from activities
+    from macros.activities_in_scope($as_of, $period_start, null)
     where country = $country
-      and start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
     order by start_date, activity_id
 )
 

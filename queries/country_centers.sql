@@ -13,19 +13,10 @@ with final as (
         ce.selected_on,
         ce.launched_on,
         ce.eoi_id,
-        (
-            select string_agg(
-                c.capability_name, '; '
-                order by case c.capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
-            )
-            from capabilities c
-            where list_contains(ce.capabilities, c.capability_code)
-        ) as capabilities,
-    from centers ce
+        macros.capability_names(ce.capabilities) as capabilities,
+    from macros.centers_in_scope($as_of, null, $capability) ce
     left join center_types t on t.center_type_code = ce.center_type
     where ce.country = $country
-      and (ce.exists_from is null or ce.exists_from <= $as_of)
-      and ($capability is null or list_contains(ce.capabilities, $capability))
     order by ce.center_id
 )
 

@@ -11,20 +11,10 @@ with final as (
         participants,
         trained_certified,
         partners,
-        (
-            select string_agg(
-                c.capability_name, '; '
-                order by case c.capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
-            )
-            from capabilities c
-            where list_contains(ev.capabilities, c.capability_code)
-        ) as capabilities,
+        macros.capability_names(ev.capabilities) as capabilities,
         array_to_string(regional_initiatives, '; ') as regional_initiatives,
-    from events ev
-    where country = $country
-      and start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($capability is null or list_contains(ev.capabilities, $capability))
+    from macros.events_in_scope($as_of, $period_start, null, $capability) ev
+    where ev.country = $country
     order by start_date, event_id
 )
 

@@ -21,9 +21,7 @@ eoi_rows as (
         received_on as dated_on,
         capabilities,
         is_demo,
-    from eois_regional
-    where received_on <= $as_of
-      and ($period_start is null or received_on >= $period_start)
+    from macros.eois_in_scope($as_of, $period_start, $region, $capability)
 ),
 
 center_rows as (
@@ -41,24 +39,21 @@ center_rows as (
         exists_from as dated_on,
         capabilities,
         is_demo,
-    from centers_regional
-    where (exists_from is null or exists_from <= $as_of)
+    from macros.centers_in_scope($as_of, $region, $capability)
 ),
 
 matching as (
     select x.*,
     from (select * from eoi_rows union all select * from center_rows) x
-    where ($region is null or x.region_code = $region)
-      and ($capability is null or list_contains(x.capabilities, $capability))
-      -- case, not or: with no search, the ilike tests are not evaluated at all.
-      and case
-          when nullif(trim($search), '') is null then true
-          else x.id ilike '%' || trim($search) || '%'
-              or x.name ilike '%' || trim($search) || '%'
-              or x.country ilike '%' || trim($search) || '%'
-              or x.country in (select iso3 from countries where itu_name ilike '%' || trim($search) || '%')
-              or x.city ilike '%' || trim($search) || '%'
-      end
+    -- case, not or: with no search, the ilike tests are not evaluated at all.
+    where case
+        when nullif(trim($search), '') is null then true
+        else x.id ilike '%' || trim($search) || '%'
+            or x.name ilike '%' || trim($search) || '%'
+            or x.country ilike '%' || trim($search) || '%'
+            or x.country in (select iso3 from countries where itu_name ilike '%' || trim($search) || '%')
+            or x.city ilike '%' || trim($search) || '%'
+    end
 ),
 
 -- Cut to $limit rows before naming capabilities: only the rows shown are worked on.
@@ -80,14 +75,7 @@ named as (
             when m.kind = 'EoI' then rq.request_label || coalesce(' (' || t.center_type_name || ')', '')
             else coalesce(t.center_type_name, m.center_type) || ', ' || m.scope
         end as type_or_request,
-        (
-            select string_agg(
-                c.capability_name, '; '
-                order by case c.capability_code when 'TRR' then 1 when 'OTI' then 2 when 'ESM' then 3 when 'PEX' then 4 else 5 end
-            )
-            from capabilities c
-            where list_contains(m.capabilities, c.capability_code)
-        ) as capabilities_named,
+        macros.capability_names(m.capabilities) as capabilities_named,
     from shown m
     left join countries co on co.iso3 = m.country
     left join regions r on r.region_code = m.region_code

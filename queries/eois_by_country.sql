@@ -1,11 +1,7 @@
 -- One row per country with at least one EoI received in the period $period_start to $as_of, with its ITU name and region name. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with eois_counted as (
     select country,
-    from eois_regional
-    where received_on <= $as_of
-      and ($period_start is null or received_on >= $period_start)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.eois_in_scope($as_of, $period_start, $region, $capability)
 ),
 
 final as (

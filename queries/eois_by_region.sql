@@ -1,11 +1,7 @@
 -- One row per ITU-D region (GLB excluded), EoIs received in the period $period_start to $as_of. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with eois_counted as (
     select region_code, count(*) as eois
-    from eois_regional
-    where received_on <= $as_of
-      and ($period_start is null or received_on >= $period_start)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.eois_in_scope($as_of, $period_start, $region, $capability)
     group by region_code
 ),
 

@@ -8,11 +8,7 @@ with statuses as (
 
 eois_counted as (
     select status, count(*) as eois
-    from eois_regional
-    where received_on <= $as_of
-      and ($period_start is null or received_on >= $period_start)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.eois_in_scope($as_of, $period_start, $region, $capability)
     group by status
 ),
 

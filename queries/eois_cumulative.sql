@@ -1,15 +1,8 @@
 -- One row per day with EoIs received between $period_start and $as_of: EoIs that day and the running total since the first EoI. Params: $as_of, $period_start, $region, $capability (NULL = all).
-with eois_counted as (
-    select received_on
-    from eois_regional
-    where received_on <= $as_of
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
-),
-
-daily as (
+-- From the first EoI, with no period start: the running total counts them all; the period cuts the days shown (final).
+with daily as (
     select received_on, count(*) as eois_received,
-    from eois_counted
+    from macros.eois_in_scope($as_of, null, $region, $capability)
     group by received_on
 ),
 

@@ -5,11 +5,7 @@ with events_counted as (
         region_code,
         participants,
         trained_certified,
-    from events_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.events_in_scope($as_of, $period_start, $region, $capability)
 ),
 
 monthly as (

@@ -1,11 +1,7 @@
 -- One row per region including GLB (events with no country): events starting in the period $period_start to $as_of. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all).
 with events_counted as (
     select region_code, count(*) as events
-    from events_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.events_in_scope($as_of, $period_start, $region, $capability)
     group by region_code
 ),
 

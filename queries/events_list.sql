@@ -1,11 +1,7 @@
 -- One row per event starting between $period_start and $as_of, newest first, up to $limit, with its country and region names and the count of all. Params: $as_of, $period_start, $region, $capability (NULL = all), $limit.
 with events_counted as (
     select *, count(*) over () as events_all,
-    from events_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    from macros.events_in_scope($as_of, $period_start, $region, $capability)
     order by start_date desc, event_id
     limit $limit
 ),

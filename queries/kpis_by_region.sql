@@ -1,48 +1,28 @@
 -- One row per ITU-D region (GLB excluded): the contract KPIs counted in that region, as `kpis --region` counts them (resources: those for that region; Alliance-wide ones are in none). Flows count the period $period_start to $as_of, stocks are at $as_of. Params: $as_of, $period_start (NULL = no start), $capability (NULL = all).
--- Each CTE copies the filters of its contract query (eois_summary, centers_summary, events_summary,
--- activities_summary, resources_summary); activities and resources carry no capabilities.
-with eois_counted as (
-    select region_code, country, request,
-    from eois_regional
-    where received_on <= $as_of
-      and ($period_start is null or received_on >= $period_start)
-      and ($capability is null or list_contains(capabilities, $capability))
-),
-
-eois_by_region as (
+-- Each CTE reads the rows its contract query reads (eois_summary, centers_summary, events_summary,
+-- activities_summary, resources_summary), in every region; activities and resources carry no capabilities.
+with eois_by_region as (
     select
         region_code,
         count(*) as eois_total,
         count(distinct country) as eois_countries,
         count(*) filter (where request in ('establish_center', 'strengthen_center')) as eoi_center_requests,
-    from eois_counted
+    from macros.eois_in_scope($as_of, $period_start, null, $capability)
     group by region_code
 ),
 
-centers_counted as (
-    select region_code, exists_from, status, launched_on,
-    from centers_regional
-    where ($capability is null or list_contains(capabilities, $capability))
-),
-
-centers_by_region as (
-    select
-        region_code,
-        count(*) filter (where exists_from is null or exists_from <= $as_of) as centers_total,
-        count(*) filter (
-            where status = 'launched' and launched_on <= $as_of
-              and ($period_start is null or launched_on >= $period_start)
-        ) as centers_launched,
-    from centers_counted
+centers_existing as (
+    select region_code, count(*) as centers_total,
+    from macros.centers_in_scope($as_of, null, $capability)
     group by region_code
 ),
 
-events_counted as (
-    select region_code, participants, trained_certified,
-    from events_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
-      and ($capability is null or list_contains(capabilities, $capability))
+centers_launched as (
+    select region_code, count(*) as centers_launched,
+    from macros.centers_in_scope(null, null, $capability)
+    where status = 'launched' and launched_on <= $as_of
+      and ($period_start is null or launched_on >= $period_start)
+    group by region_code
 ),
 
 events_by_region as (
@@ -53,30 +33,16 @@ events_by_region as (
         count(participants) as participants_stated,
         sum(trained_certified) as trained_certified,
         count(trained_certified) as trained_stated,
-    from events_counted
+    from macros.events_in_scope($as_of, $period_start, null, $capability)
     group by region_code
-),
-
-activities_counted as (
-    select region_code,
-    from activities_regional
-    where start_date <= $as_of
-      and ($period_start is null or start_date >= $period_start)
 ),
 
 activities_by_region as (
     select
         region_code,
         count(*) as activities_total,
-    from activities_counted
+    from macros.activities_in_scope($as_of, $period_start, null)
     group by region_code
-),
-
-resources_counted as (
-    select region_code, amount_usd,
-    from resources_regional
-    where signed_on <= $as_of
-      and ($period_start is null or signed_on >= $period_start)
 ),
 
 resources_by_region as (
@@ -85,7 +51,7 @@ resources_by_region as (
         coalesce(sum(amount_usd), 0) as resources_usd,
         count(*) as resources_counted,
         count(amount_usd) as resources_stated,
-    from resources_counted
+    from macros.resources_in_scope($as_of, $period_start, null)
     group by region_code
 ),
 
@@ -97,7 +63,7 @@ final as (
         coalesce(e.eois_countries, 0) as eois_countries,
         coalesce(e.eoi_center_requests, 0) as eoi_center_requests,
         coalesce(c.centers_total, 0) as centers_total,
-        coalesce(c.centers_launched, 0) as centers_launched,
+        coalesce(l.centers_launched, 0) as centers_launched,
         coalesce(v.events_total, 0) as events_total,
         -- NULL where no event of the region states the figure: not recorded, never 0.
         v.event_participants::bigint as event_participants,
@@ -111,7 +77,8 @@ final as (
         coalesce(s.resources_stated, 0) as resources_stated,
     from regions r
     left join eois_by_region e on e.region_code = r.region_code
-    left join centers_by_region c on c.region_code = r.region_code
+    left join centers_existing c on c.region_code = r.region_code
+    left join centers_launched l on l.region_code = r.region_code
     left join events_by_region v on v.region_code = r.region_code
     left join activities_by_region a on a.region_code = r.region_code
     left join resources_by_region s on s.region_code = r.region_code

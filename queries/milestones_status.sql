@@ -24,8 +24,7 @@ with status as (
             when m.completed_on is null and m.completed_precision = 'not_stated' then null
             else datediff('day', m.due_on, $as_of)
         end as days_past_due,
-    from milestones m
-    where m.announced_on is null or m.announced_on <= $as_of
+    from macros.milestones_in_scope($as_of) m
 ),
 
 pressing as (

@@ -1,8 +1,7 @@
 -- One row: the milestones existing at $as_of (announced by then, or with no announcement date: a stock), those done in the period $period_start to $as_of (a flow; a completion whose date is not stated is in no period), and those overdue at $as_of: existing, due before it with a stated due date, not done by it (milestones are Alliance-wide). Params: $as_of, $period_start (NULL = no start).
 with milestones_existing as (
     select *
-    from milestones
-    where announced_on is null or announced_on <= $as_of
+    from macros.milestones_in_scope($as_of)
 ),
 
 final as (

@@ -33,10 +33,8 @@ outcome_rows_in_cycle as (
 
 activities_linked as (
     select kap_outcome, cycle, start_date, status, beneficiaries,
-    from activities_regional
+    from macros.activities_in_scope($as_of, null, $region)
     where kap_outcome is not null
-      and start_date <= $as_of
-      and ($region is null or region_code = $region)
 ),
 
 -- Milestones belong to the whole Alliance (data contract): not filtered by region.

@@ -1,10 +1,8 @@
 -- One row per published figure (the Reported sheet) for one ITU-D region whose as_of falls in the period $period_start (NULL = the beginning) to $as_of, by region then oldest first, with the region's name. Params: $as_of, $period_start.
 with reported_in_period as (
     select *
-    from reported
+    from macros.reported_in_scope($as_of, $period_start)
     where region is not null
-      and as_of <= $as_of
-      and ($period_start is null or as_of >= $period_start)
 ),
 
 final as (

@@ -1,10 +1,8 @@
 -- One row per published figure (the Reported sheet) whose as_of falls in the period $period_start (NULL = the beginning) to $as_of and whose region is $region (NULL = the Alliance-wide rows), oldest first. Params: $as_of, $period_start, $region.
 with reported_in_period as (
     select *
-    from reported
-    where as_of <= $as_of
-      and ($period_start is null or as_of >= $period_start)
-      and region is not distinct from $region
+    from macros.reported_in_scope($as_of, $period_start)
+    where region is not distinct from $region
 ),
 
 final as (

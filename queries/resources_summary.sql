@@ -1,9 +1,7 @@
 -- One row: USD mobilized by resources signed in the period $period_start to $as_of for region $region (NULL = all, Alliance-wide ones included; a region: those for it), how many resources that counts and how many state an amount, and the USD of the period's Alliance-wide resources (in no region's figures). Params: $as_of, $period_start (NULL = no start), $region (NULL = all).
 with resources_in_period as (
     select amount_usd, region_code,
-    from resources_regional
-    where signed_on <= $as_of
-      and ($period_start is null or signed_on >= $period_start)
+    from macros.resources_in_scope($as_of, $period_start, null)
 ),
 
 final as (

@@ -1,18 +1,20 @@
 -- One row: the records whose source gives no date (kept undated, so in no period's counts), for $region (NULL = all; resources: those for that region) and, for events, $capability (NULL = all), and the USD of the undated resources that state an amount. Params: $region, $capability.
 with events_undated as (
-    select count(*) as events from events_regional
-    where start_date is null and ($region is null or region_code = $region)
-      and ($capability is null or list_contains(capabilities, $capability))
+    select count(*) as events,
+    from macros.events_in_scope(null, null, $region, $capability)
+    where start_date is null
 ),
 
 activities_undated as (
-    select count(*) as activities from activities_regional
-    where start_date is null and ($region is null or region_code = $region)
+    select count(*) as activities,
+    from macros.activities_in_scope(null, null, $region)
+    where start_date is null
 ),
 
 resources_undated as (
-    select count(*) as resources, sum(amount_usd) as resources_usd, from resources_regional
-    where signed_on is null and ($region is null or region_code = $region)
+    select count(*) as resources, sum(amount_usd) as resources_usd,
+    from macros.resources_in_scope(null, null, $region)
+    where signed_on is null
 ),
 
 final as (
