@@ -1,6 +1,7 @@
 """A crowd of headless sessions: reruns timed over Streamlit's own websocket, with no browser.
 
     python -m bench crowd --url http://127.0.0.1:8501 --sessions 50 --think 2 --minutes 1
+    python -m bench crowd --url http://127.0.0.1:8501 --sessions 40 --think 4 --minutes 0.5 --noisy reruns --rounds 3
 
 Each session is one browser tab without a browser, speaking what Streamlit 1.67's frontend speaks
 (static/static/js/index.*.js, web/server/starlette/starlette_websocket.py, runtime/app_session.py):
@@ -30,18 +31,27 @@ going when the time is up may finish (30 s at most). When the websocket closes (
 the session reconnects to the same URL with backoff and, as Streamlit's frontend does, keeps its
 page until its next action reruns it; it records how long it took to connect again and to be served
 again.
+
+A noisy client (`--noisy`, run_noisy) runs beside the crowd in a process of its own: one tab asking
+for reruns of the Events page at a fixed rate whatever the server answers (issue 24 measured one at
+110 a second), or one client opening many tabs at once. It connects from another local address
+(127.0.0.2), so that a proxy on loopback tells it from the crowd. The crowd runs alone and beside it,
+in turn; `python -m bench noisy` records the trials of NOISY_TRIALS, without and with the limits.
 """
 
 import argparse
 import asyncio
 import json
 import math
+import os
 import random
+import socket
 import ssl
+import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -95,6 +105,7 @@ class Session:
         rng: random.Random | None = None,
         timeout_s: float = RERUN_TIMEOUT_S,
         pages: dict[str, float] | None = None,
+        source: str | None = None,
     ):
         parts = urlsplit(url)
         self.secure = parts.scheme in ("https", "wss")
@@ -108,6 +119,8 @@ class Session:
         self.rng = rng or random.Random(0)
         self.timeout_s = timeout_s
         self.pages = pages or PAGES  # URL path -> weight of the pages this tab goes to
+        # The local address to connect from (127.0.0.2, say: a proxy then tells this tab from the others).
+        self.local_addr = (source, 0) if source else None
         self.cookies: dict[str, str] = {}
         self.ws: ClientConnection | None = None
         self.session_id = ""  # Streamlit's id for this tab, offered back when reconnecting
@@ -134,6 +147,7 @@ class Session:
             ping_interval=None,  # the server pings; a browser does not
             close_timeout=2,
             max_size=None,  # a chart's message can be megabytes
+            local_addr=self.local_addr,
         )
         self._keep_cookies(self.ws.response.headers.get_all("Set-Cookie"))
 
@@ -323,7 +337,9 @@ class Session:
     async def _get(self, path: str) -> None:
         """GET path on a connection of its own with this tab's cookies; keep the cookies the answer sets."""
         async with asyncio.timeout(CONNECT_TIMEOUT_S):
-            reader, writer = await asyncio.open_connection(self.host, self.port, ssl=_tls() if self.secure else None)
+            reader, writer = await asyncio.open_connection(
+                self.host, self.port, ssl=_tls() if self.secure else None, local_addr=self.local_addr
+            )
             try:
                 lines = [f"GET {path} HTTP/1.1", f"Host: {self.netloc}", f"User-Agent: {USER_AGENT}", "Connection: close"]
                 if self.cookies:
@@ -366,6 +382,114 @@ def _tls() -> ssl.SSLContext:
     return _TLS
 
 
+# The noisy client: what one client asks for beyond any person, beside the crowd (--noisy).
+NOISY_PAGE = "events"  # the page issue 24 timed while one tab asked for 110 reruns a second
+NOISY_RATE = 100.0  # reruns a second the noisy tab asks for, whatever the server answers
+NOISY_CONNECTIONS = 1500  # websockets the noisy client keeps open through a proxy, at most
+NOISY_RETRY_S = 1.0  # how soon a refused tab of the noisy client tries again
+NOISY_SOURCE = "127.0.0.2"  # its local address: a proxy on loopback tells it from the crowd (127.0.0.1)
+
+
+async def noisy_reruns(url: str, seconds: float, rate: float = NOISY_RATE, source: str | None = None) -> dict:
+    """One tab asking for reruns of the Events page rate times a second, whatever the server answers.
+
+    rate 0: each as soon as the server finished the last. Its region changes with every request, as a
+    stuck control's would. Counts the reruns it asked for, the runs the server started and finished for
+    it, and the notices that it asks too fast (components/throttle.py).
+    """
+    stop_at = time.perf_counter() + seconds
+    tab = Session(url, source=source)
+    counts = Counter()
+    try:
+        await tab.open(NOISY_PAGE)
+        labels = tab.region_box[1] if tab.region_box else []
+        finished = asyncio.Event()
+
+        async def read() -> None:
+            msg = ForwardMsg()
+            while True:
+                msg.ParseFromString(await tab.ws.recv(decode=False))
+                kind = msg.WhichOneof("type")
+                if kind == "new_session":
+                    counts["runs_started"] += 1
+                elif kind == "script_finished" and msg.script_finished == FINISHED:
+                    counts["runs_finished"] += 1
+                    finished.set()
+                elif kind == "delta" and msg.delta.new_element.WhichOneof("type") == "toast":
+                    counts["notices"] += 1
+
+        reader = asyncio.create_task(read())
+        next_at = time.perf_counter()
+        try:
+            while time.perf_counter() < stop_at and not reader.done():
+                if labels:
+                    tab.region = labels[counts["asked"] % len(labels)]
+                finished.clear()
+                await tab.ws.send(tab._rerun_message(tab._query()))
+                counts["asked"] += 1
+                if rate > 0:
+                    next_at = max(next_at + 1 / rate, time.perf_counter() - 1)
+                    await asyncio.sleep(max(0.0, min(next_at, stop_at) - time.perf_counter()))
+                else:
+                    with suppress(TimeoutError):
+                        async with asyncio.timeout(max(0.0, stop_at - time.perf_counter())):
+                            await finished.wait()
+        finally:
+            reader.cancel()
+            with suppress(asyncio.CancelledError, *LOST):
+                await reader
+    except LOST:
+        counts["lost"] += 1
+    finally:
+        await tab.close()
+    return {"kind": "reruns", "rate": rate, "seconds": seconds, **counts}
+
+
+async def noisy_connections(
+    url: str, seconds: float, count: int = NOISY_CONNECTIONS, source: str | None = None, page: str = ""
+) -> dict:
+    """One client opening count tabs at once and holding them: each connects, runs its page once and stays.
+
+    A tab refused (a proxy's limit, a full server) tries again every NOISY_RETRY_S until the time is up.
+    Counts the tabs connected and served, the refusals, and the most held open at once.
+    """
+    stop_at = time.perf_counter() + seconds
+    counts = Counter()
+    open_now = peak = 0
+
+    async def hold(i: int) -> None:
+        nonlocal open_now, peak
+        tab = Session(url, rng=random.Random(i), source=source)
+        while time.perf_counter() < stop_at:
+            try:
+                await tab.connect()
+            except (*LOST, ConnectionError):
+                counts["refused"] += 1
+                await tab.close()
+                await asyncio.sleep(NOISY_RETRY_S)
+                continue
+            open_now += 1
+            peak = max(peak, open_now)
+            try:
+                counts["served" if await tab.open(page) is not None else "failed"] += 1
+                await tab.idle(stop_at - time.perf_counter())
+            except LOST:
+                counts["lost"] += 1
+            finally:
+                open_now -= 1
+                await tab.close()
+            break
+
+    await asyncio.gather(*(hold(i) for i in range(count)))
+    return {"kind": "connections", "count": count, "seconds": seconds, "peak_open": peak, **counts}
+
+
+def run_noisy(url: str, seconds: float, kind: str = "reruns", **options) -> dict:
+    """Run a noisy client (noisy_reruns or noisy_connections, with their options) to its end; for a process of its own."""
+    noisy = {"reruns": noisy_reruns, "connections": noisy_connections}[kind]
+    return asyncio.run(noisy(url, seconds, **options))
+
+
 def percentile(values: list[float], share: float) -> float | None:
     """Nearest-rank percentile (so p50 <= p95 <= max always holds); None for no values."""
     if not values:
@@ -406,9 +530,18 @@ async def crowd(
     replicas: int = 1,
     seed: int = 0,
     pages: dict[str, float] | None = None,
+    noisy: dict | None = None,
+    raw: bool = False,
 ) -> dict:
-    """Run sessions tabs against url for seconds (their starts spread over the first think time); summarise."""
+    """Run sessions tabs against url for seconds (their starts spread over the first think time); summarise.
+
+    noisy: a noisy client to run beside them for as long, in a process of its own (run_noisy's options,
+    e.g. {"kind": "reruns", "rate": 100}); what it did is in the summary's "noisy". raw: the summary
+    keeps every rerun's milliseconds ("rerun_ms"), for pooling rounds.
+    """
+    noisy_process = await _start_noisy(url, seconds, noisy) if noisy else None
     started, cpu_started = time.perf_counter(), time.process_time()
+    server_cpu_started = cpu_seconds(pids) if pids else None
     stop_at = started + seconds
     ramp_s = min(think_s, seconds / 2)
     tabs = [Session(url, think_s, random.Random(f"{seed}:{i}"), pages=pages) for i in range(sessions)]
@@ -422,15 +555,130 @@ async def crowd(
 
     sampler = asyncio.create_task(sample_rss()) if pids else None
     try:
+        if noisy_process:
+            noisy_process.stdin.write(b"go\n")
+            await noisy_process.stdin.drain()
         await asyncio.gather(*(tab.run(started + ramp_s * i / sessions, stop_at) for i, tab in enumerate(tabs)))
+    except BaseException:
+        if noisy_process and noisy_process.returncode is None:
+            noisy_process.kill()
+            await noisy_process.wait()
+        noisy_process = None
+        raise
     finally:
         if sampler:
             sampler.cancel()
         await asyncio.gather(*(tab.close() for tab in tabs))
+        noisy_did = await _noisy_result(noisy_process) if noisy_process else None
     wall_s = time.perf_counter() - started
     cpu_s = time.process_time() - cpu_started
     rss = rss_mb(pids) if pids else None
-    return summary(tabs, replicas, think_s, seconds, rss, max(rss_peak, rss or 0) if pids else None, cpu_s, wall_s)
+    result = summary(tabs, replicas, think_s, seconds, rss, max(rss_peak, rss or 0) if pids else None, cpu_s, wall_s)
+    if pids:
+        result["server_cpu_pct"] = round(100 * (cpu_seconds(pids) - server_cpu_started) / wall_s, 1)
+    # How busy the machine was with everything else too (processes waiting for its cores, last minute).
+    result["load_avg"] = round(os.getloadavg()[0], 1)
+    if noisy:
+        result["noisy"] = noisy_did
+    if raw:
+        result["rerun_ms"] = [round(ms, 1) for tab in tabs for ms in tab.tally.rerun_ms]
+    return result
+
+
+async def _start_noisy(url: str, seconds: float, noisy: dict) -> asyncio.subprocess.Process:
+    """A process that runs run_noisy when it reads a line, its imports done.
+
+    A process of its own, so that its work slows neither the crowd's client nor its timing.
+    """
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); from bench.crowd import run_noisy; "
+        "print('ready', flush=True); sys.stdin.readline(); print(json.dumps(run_noisy(**json.loads(sys.argv[2]))))"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        code,
+        str(ROOT),
+        json.dumps({"url": url, "seconds": seconds, **noisy}),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    if (await process.stdout.readline()).strip() != b"ready":
+        raise RuntimeError(f"the noisy client did not start (exit status {await process.wait()})")
+    return process
+
+
+async def _noisy_result(process: asyncio.subprocess.Process) -> dict:
+    """What the noisy client process reported once it ended (it ends when its time is up)."""
+    if process.stdin and not process.stdin.is_closing():
+        process.stdin.close()
+    out, _ = await process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"the noisy client failed (exit status {process.returncode})")
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+def beside_noisy(
+    url: str, sessions: int, think_s: float, seconds: float, noisy: dict, rounds: int = 1, seed: int = 0, **options
+) -> tuple[dict, dict]:
+    """The crowd alone for seconds, then beside the noisy client as long, rounds times in turn: both summaries.
+
+    Round i runs the same crowd (seed + i) alone and beside; each summary pools its rounds (pooled()),
+    so that a machine busy with something else for a while weighs on both alike. The second has the
+    first's figures ("alone") and "p95_ratio", its p95 over the first's.
+    """
+    alone, beside = [], []
+    for i in range(rounds):
+        alone.append(run_crowd(url, sessions, think_s, seconds, seed=seed + i, raw=True, **options))
+        beside.append(run_crowd(url, sessions, think_s, seconds, seed=seed + i, raw=True, noisy=noisy, **options))
+    return pooled(alone), _beside(pooled(alone), pooled(beside))
+
+
+def pooled(runs: list[dict]) -> dict:
+    """One summary of runs of the same crowd (with raw rerun times): percentiles over every rerun, counts summed."""
+    rerun_ms = [ms for run in runs for ms in run.get("rerun_ms", [])]
+    result = {key: value for key, value in runs[-1].items() if key != "rerun_ms"}
+    if len(runs) == 1:
+        return result
+    total = sum(run["minutes"] for run in runs)
+    result.update(
+        rounds=len(runs),
+        minutes=round(total, 3),
+        reruns=len(rerun_ms),
+        p50_ms=percentile(rerun_ms, 0.50),
+        p95_ms=percentile(rerun_ms, 0.95),
+        max_ms=max(rerun_ms, default=None),
+        error_kinds=dict(sum((Counter(run["error_kinds"]) for run in runs), Counter())),
+        rss_peak_mb=max((run["rss_peak_mb"] or 0 for run in runs), default=None) if result["rss_peak_mb"] is not None else None,
+        client_cpu_s=round(sum(run["client_cpu_s"] for run in runs), 2),
+    )
+    for key in ("errors", "reconnects", "connect_failures", "unserved_sessions"):
+        result[key] = sum(run[key] for run in runs)
+    for key in ("server_cpu_pct", "client_cpu_pct", "load_avg"):  # weighed by each run's length
+        if all(run.get(key) is not None for run in runs):
+            result[key] = round(sum(run[key] * run["minutes"] for run in runs) / total, 1)
+    if all("noisy" in run for run in runs):
+        did = [run["noisy"] for run in runs]
+        result["noisy"] = {
+            **did[-1],
+            **{
+                key: sum(d.get(key, 0) for d in did)
+                for key in {k for d in did for k, v in d.items() if isinstance(v, int) and k != "count"}
+            },
+            "seconds": sum(d["seconds"] for d in did),
+            **({"peak_open": max(d.get("peak_open", 0) for d in did)} if did[-1]["kind"] == "connections" else {}),
+        }
+    return result
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """Processor seconds the processes pids have used so far (user and system, from /proc)."""
+    total = 0
+    for pid in pids:
+        with suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def summary(tabs: list[Session], replicas: int, think_s: float, seconds: float, rss, rss_peak, cpu_s, wall_s) -> dict:
@@ -495,16 +743,139 @@ async def warm(url: str) -> None:
 
 
 def time_crowd(
-    store_path: Path, runs: tuple[tuple[int, float], ...] = ((20, 2.0),), minutes: float = 0.5, seed: int = 0
+    store_path: Path,
+    runs: tuple[tuple[int, float], ...] = ((20, 2.0),),
+    minutes: float = 0.5,
+    seed: int = 0,
+    beside: dict | None = None,
 ) -> list[dict]:
-    """Short crowds against one server on the store, started here and warmed: a summary per (sessions, think_s)."""
+    """Short crowds against one server on the store, started here and warmed: a summary per (sessions, think_s).
+
+    beside: a noisy client's options (noisy_options()); the first crowd then runs once more beside it, on
+    the same server, and that summary (with "alone_p95_ms" and "p95_ratio") ends the list.
+    """
     sys.path.insert(0, str(ROOT / "tests"))
     from browser import serve
 
     with serve(store_path) as url:
         pids = server_pids(url)
         asyncio.run(warm(url))
-        return [run_crowd(url, sessions, think_s, minutes * 60, pids=pids, seed=seed) for sessions, think_s in runs]
+        timed = [run_crowd(url, sessions, think_s, minutes * 60, pids=pids, seed=seed) for sessions, think_s in runs]
+        if beside:
+            sessions, think_s = runs[0]
+            timed.append(_beside(timed[0], run_crowd(url, sessions, think_s, minutes * 60, pids=pids, seed=seed, noisy=beside)))
+            timed[-1].update(kind=BENCH_BESIDE, where="direct", limits="app (as shipped)")
+        return timed
+
+
+BENCH_BESIDE = "bench beside noisy"  # the kind of make bench's crowd beside a noisy tab
+
+# What `python -m bench noisy` measures: the crowd alone and beside each noisy client, on servers started
+# with each set of limits. "direct": one server, the noisy tab on its own websocket; "proxy": one replica
+# behind HAProxy (deploy/haproxy.cfg), the noisy client from another address than the crowd.
+NO_APP_LIMIT = {"ALLIANCE_RERUNS_PER_SECOND": "0"}
+NO_PROXY_LIMITS = {"ALLIANCE_PROXY_CLIENT_CONNECTIONS": "1000000", "ALLIANCE_PROXY_CLIENT_REQUESTS": "100000000"}
+STRICT_PROXY_LIMITS = {"ALLIANCE_PROXY_CLIENT_CONNECTIONS": "50", "ALLIANCE_PROXY_CLIENT_REQUESTS": "2000"}
+NOISY_TRIALS = (
+    ("direct", "none", NO_APP_LIMIT, (("reruns", 100.0), ("reruns", 0.0))),
+    ("direct", "app: 2 reruns a second, burst 30", {}, (("reruns", 100.0), ("reruns", 0.0), ("reruns", 1000.0))),
+    (
+        "direct",
+        "app, and Streamlit's runner.fastReruns off",
+        {"STREAMLIT_RUNNER_FAST_RERUNS": "false"},
+        (("reruns", 100.0), ("reruns", 1000.0)),
+    ),
+    ("proxy", "none", NO_PROXY_LIMITS, (("connections", NOISY_CONNECTIONS),)),
+    ("proxy", "proxy: 1000 connections, 20000 requests in 10 s (defaults)", {}, (("connections", NOISY_CONNECTIONS),)),
+    ("proxy", "proxy: 50 connections, 2000 requests in 10 s", STRICT_PROXY_LIMITS, (("connections", NOISY_CONNECTIONS),)),
+)
+
+
+def time_noisy(
+    store_path: Path,
+    sessions: int = 40,
+    think_s: float = 4.0,
+    seconds: float = 20.0,
+    rounds: int = 3,
+    seed: int = 0,
+    trials=NOISY_TRIALS,
+) -> list[dict]:
+    """For each trial, servers started with its environment: the crowd alone and beside each noisy client, in turn.
+
+    One summary per noisy client (beside_noisy): the crowd's beside it, with "alone", "p95_ratio",
+    "limits" and "where".
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT))
+    from browser import serve
+
+    from deploy.cluster import Cluster
+
+    results = []
+    for where, limits, env, noisy_clients in trials:
+        print(f"noisy: {where}, limits {limits}", flush=True)
+        if where == "direct":
+            server = serve(store_path, env=env)
+        else:
+            server = Cluster(
+                store_path,
+                replicas=1,
+                port=_free_ports(2),
+                env=env,
+                restart=False,
+                haproxy_output=subprocess.DEVNULL,
+                report=lambda _: None,
+            )
+        with server as running:
+            if where == "direct":
+                url, pids = running, server_pids(running)
+                asyncio.run(warm(url))
+            else:
+                url, pids = running.url, [running.replicas[0].pid]
+                asyncio.run(warm(f"http://127.0.0.1:{running.replicas[0].port}"))
+            for kind, amount in noisy_clients:
+                noisy = noisy_options(kind, rate=amount, connections=int(amount))
+                _, beside = beside_noisy(url, sessions, think_s, seconds, noisy, rounds, seed, pids=pids)
+                beside.update(kind="beside noisy", where=where, limits=limits)
+                results.append(beside)
+                print(f"  {describe_noisy(beside['noisy'])}\n  {describe_pair(beside)}", flush=True)
+    return results
+
+
+def _beside(alone: dict, beside: dict) -> dict:
+    """The summary beside a noisy client, with the crowd's figures alone and its p95 over theirs."""
+    beside["alone"] = {
+        key: alone[key]
+        for key in ("p50_ms", "p95_ms", "max_ms", "errors", "reruns", "server_cpu_pct", "load_avg")
+        if key in alone
+    }
+    beside["alone_p95_ms"] = alone["p95_ms"]
+    beside["p95_ratio"] = round(beside["p95_ms"] / alone["p95_ms"], 2) if alone["p95_ms"] and beside["p95_ms"] else None
+    return beside
+
+
+def describe_pair(beside: dict) -> str:
+    """The crowd alone and beside a noisy client, in one line."""
+    alone = beside["alone"]
+    return (
+        f"p95 alone {alone['p95_ms']} ms, beside {beside['p95_ms']} ms ({beside['p95_ratio']} x); errors {alone['errors']}, "
+        f"{beside['errors']}; server CPU {alone.get('server_cpu_pct')} %, {beside.get('server_cpu_pct')} %; "
+        f"machine load {alone.get('load_avg')}, {beside.get('load_avg')}"
+    )
+
+
+def _free_ports(count: int) -> int:
+    """A port p such that p .. p+count-1 are free on loopback (HAProxy's and its replicas')."""
+    for _ in range(100):
+        first = random.randint(20000, 60000 - count)
+        with ExitStack() as held:
+            try:
+                for port in range(first, first + count):
+                    held.enter_context(socket.socket()).bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return first
+    raise RuntimeError("no free ports")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -518,15 +889,90 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replicas", type=int, default=1, help="recorded with the results")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--noisy",
+        choices=("reruns", "connections"),
+        help="run the crowd alone, then beside a noisy client: one tab asking for reruns without pause, "
+        "or one client opening many tabs at once (through a proxy)",
+    )
+    parser.add_argument(
+        "--noisy-rate",
+        type=float,
+        default=NOISY_RATE,
+        help="reruns a second the noisy tab asks for (0: each when the last ended)",
+    )
+    parser.add_argument("--noisy-connections", type=int, default=NOISY_CONNECTIONS, help="tabs the noisy client opens")
+    parser.add_argument(
+        "--noisy-source", default=NOISY_SOURCE, help="the noisy client's local address (the crowd's is the system's choice)"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="with --noisy: runs alone and beside it, in turn")
 
 
 def command(args: argparse.Namespace) -> int:
     """Run `python -m bench crowd` with parsed args and print the summary."""
     pids = args.pid + [int(p) for p in args.pids.split(",") if p.strip()]
-    result = run_crowd(
-        args.url, args.sessions, args.think, args.minutes * 60, pids=pids or None, replicas=args.replicas, seed=args.seed
+    options = {"pids": pids or None, "replicas": args.replicas}
+    if not args.noisy:
+        result = run_crowd(args.url, args.sessions, args.think, args.minutes * 60, seed=args.seed, **options)
+        print(json.dumps(result, indent=2) if args.json else describe(result, args.url))
+        return 0
+    noisy = noisy_options(args.noisy, args.noisy_rate, args.noisy_connections, args.noisy_source)
+    alone, beside = beside_noisy(args.url, args.sessions, args.think, args.minutes * 60, noisy, args.rounds, args.seed, **options)
+    if args.json:
+        print(json.dumps({"alone": alone, "beside": beside}, indent=2))
+    else:
+        print(f"{describe(alone, args.url)}\n\nbeside {describe_noisy(beside['noisy'])}:\n{describe(beside, args.url)}")
+        print(f"p95 beside the noisy client: {beside['p95_ratio']} x alone")
+    return 0
+
+
+def noisy_options(
+    kind: str, rate: float = NOISY_RATE, connections: int = NOISY_CONNECTIONS, source: str | None = NOISY_SOURCE
+) -> dict:
+    """run_noisy's options for a noisy client of this kind."""
+    if kind == "reruns":
+        return {"kind": kind, "rate": rate, "source": source}
+    return {"kind": kind, "count": connections, "source": source}
+
+
+def describe_noisy(did: dict) -> str:
+    """What a noisy client did, in one line for people."""
+    if did["kind"] == "reruns":
+        pace = f"{did['rate']:g} a second" if did["rate"] else "each when the last ended"
+        return (
+            f"a tab asking for reruns ({pace}): asked {did.get('asked', 0)}, runs started {did.get('runs_started', 0)}, "
+            f"finished {did.get('runs_finished', 0)}, notices {did.get('notices', 0)}"
+        )
+    return (
+        f"a client opening {did['count']} tabs: {did.get('peak_open', 0)} open at most, served {did.get('served', 0)}, "
+        f"refused {did.get('refused', 0)} times"
     )
-    print(json.dumps(result, indent=2) if args.json else describe(result, args.url))
+
+
+def add_noisy_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `python -m bench noisy`."""
+    parser.add_argument(
+        "--db",
+        default=str(ROOT / "bench" / "stores" / "k1" / "alliance.duckdb"),
+        help="the store to serve (make bench makes this one)",
+    )
+    # 40 delegates acting every 4 s: 10 reruns a second, about a third of one server's core.
+    parser.add_argument("--sessions", type=int, default=40)
+    parser.add_argument("--think", type=float, default=4.0)
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each run (alone, then beside a noisy client)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs alone and beside, in turn, for each noisy client")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def noisy_command(args: argparse.Namespace, results_path: Path) -> int:
+    """Run `python -m bench noisy`: every trial of NOISY_TRIALS; the summaries replace results.json's "noisy" ones."""
+    started = time.perf_counter()
+    runs = time_noisy(Path(args.db).absolute(), args.sessions, args.think, args.seconds, args.rounds, args.seed)
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    # make bench's own run beside a noisy tab stays; an earlier `bench noisy` is replaced.
+    results["noisy"] = [r for r in results.get("noisy", []) if r["kind"] == BENCH_BESIDE] + runs
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"{len(runs)} noisy clients in {time.perf_counter() - started:.0f} s; bench/results.json updated")
     return 0
 
 

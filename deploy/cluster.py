@@ -160,6 +160,8 @@ class Cluster:
     with Cluster(db, replicas=2, port=8501) as cluster:
         cluster.url, [r.pid for r in cluster.replicas], cluster.haproxy.pid
 
+    env adds to the environment of the replicas and HAProxy (deploy/haproxy.cfg's settings, the app's).
+
     Start and stop it from one thread that lives as long as the cluster: the children are told to
     stop when the thread that started them ends. Nothing restarts a replica unless check() is called.
     """
@@ -174,6 +176,7 @@ class Cluster:
         log_dir: str | os.PathLike | None = None,
         haproxy_output=None,
         report=None,
+        env: dict | None = None,
     ):
         if not 1 <= replicas <= MAX_REPLICAS:
             raise ClusterError(f"Choose 1 to {MAX_REPLICAS} replicas (deploy/haproxy.cfg has {MAX_REPLICAS} server slots).")
@@ -195,6 +198,7 @@ class Cluster:
             **os.environ,
             "ALLIANCE_DB": str(self.db),
             "STREAMLIT_SERVER_COOKIE_SECRET": os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32),
+            **(env or {}),  # e.g. HAProxy's limits (ALLIANCE_PROXY_CLIENT_CONNECTIONS) or the app's
         }
 
     def __enter__(self) -> "Cluster":

@@ -1,5 +1,6 @@
 """Several servers on one store behind HAProxy (deploy/cluster.py): sticky sessions, a replica's death, loads, stopping."""
 
+import http.client
 import importlib.util
 import os
 import random
@@ -13,6 +14,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -208,6 +210,107 @@ def test_haproxy_refuses_the_configuration_without_replicas():
     done = subprocess.run([HAPROXY, "-c", "-f", str(deploy_cluster.CONFIG)], env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "ALLIANCE_REPLICA_1" in done.stderr
+
+
+@needs_haproxy
+def test_haproxy_refuses_a_client_limit_that_is_not_a_number():
+    env = deploy_cluster.haproxy_env("127.0.0.1:8501", ["127.0.0.1:8502"])
+    env["ALLIANCE_PROXY_CLIENT_CONNECTIONS"] = "lots"
+    done = subprocess.run([HAPROXY, "-c", "-f", str(deploy_cluster.CONFIG)], env=env, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "'lots' is neither a number" in done.stderr
+
+
+class Answer(BaseHTTPRequestHandler):
+    """A replica's stand-in: 200 to every GET, on a connection kept open."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+class Backend(ThreadingHTTPServer):
+    """The stand-in replica's server."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # HAProxy resets the connections it no longer needs: nothing went wrong
+
+
+# Limits small enough to reach in a test. Each test is one client address (all of 127.0.0.0/8 is loopback).
+CLIENT_CONNECTIONS, CLIENT_REQUESTS = 5, 20
+
+
+@pytest.fixture(scope="module")
+def limited_proxy(tmp_path_factory):
+    """HAProxy with the shipped configuration and small client limits, in front of a stand-in replica: its port."""
+    if not HAPROXY:
+        pytest.skip("haproxy is not installed (make haproxy, as root on Debian)")
+    backend = Backend(("127.0.0.1", 0), Answer)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    port = free_port_run(1)
+    env = deploy_cluster.haproxy_env(f"127.0.0.1:{port}", [f"127.0.0.1:{backend.server_port}"])
+    env.update(ALLIANCE_PROXY_CLIENT_CONNECTIONS=str(CLIENT_CONNECTIONS), ALLIANCE_PROXY_CLIENT_REQUESTS=str(CLIENT_REQUESTS))
+    log = open(tmp_path_factory.mktemp("haproxy") / "haproxy.log", "w")
+    proxy = subprocess.Popen([HAPROXY, "-db", "-f", str(deploy_cluster.CONFIG)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while status(port, "127.0.0.1")[0] != 200:
+            assert proxy.poll() is None and time.monotonic() < deadline, f"haproxy did not serve: see {log.name}"
+            time.sleep(0.2)
+        yield port
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        backend.shutdown()
+        log.close()
+
+
+def status(port: int, source: str, connection: http.client.HTTPConnection | None = None) -> tuple[int | None, dict]:
+    """GET / through the proxy from the local address source: (status, headers), or (None, {}) when refused."""
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
+    try:
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        response.read()
+        return response.status, {name.lower(): value for name, value in response.headers.items()}
+    except (ConnectionError, http.client.HTTPException, OSError):
+        return None, {}
+
+
+def test_a_client_over_the_connection_limit_is_refused_while_another_is_served(limited_proxy):
+    port = limited_proxy
+    # Five connections held open by one client, each answered once (so HAProxy has counted it).
+    held = [http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=("127.0.0.2", 0)) for _ in range(5)]
+    try:
+        assert [status(port, "127.0.0.2", c)[0] for c in held] == [200] * CLIENT_CONNECTIONS
+        assert status(port, "127.0.0.2") == (None, {})
+        assert status(port, "127.0.0.4")[0] == 200
+    finally:
+        held.pop().close()
+    # The limit is on connections held at once: with one closed, the client is served again.
+    deadline = time.monotonic() + 10
+    while status(port, "127.0.0.2")[0] != 200:
+        assert time.monotonic() < deadline, "the client was still refused with one connection closed"
+        time.sleep(0.1)
+    for connection in held:
+        connection.close()
+
+
+def test_a_client_over_the_request_rate_is_answered_429_while_another_is_served(limited_proxy):
+    port = limited_proxy
+    answers = [status(port, "127.0.0.3") for _ in range(CLIENT_REQUESTS + 5)]
+    assert [code for code, _ in answers] == [200] * CLIENT_REQUESTS + [429] * 5
+    assert answers[-1][1]["retry-after"] == "10"
+    assert status(port, "127.0.0.5")[0] == 200
 
 
 def test_cluster_refuses_more_replicas_than_the_configuration_holds():

@@ -14,6 +14,7 @@ from conftest import ROOT, copy_store
 
 from bench import crowd
 from bench.crowd import Session, run_crowd
+from components.throttle import BURST
 
 # A one-page app that fails when its link asks it to.
 TINY_APP = """
@@ -166,3 +167,55 @@ def test_crowd_command_prints_its_summary_as_json(served):
     assert {"replicas", "sessions", "think_s", "p50_ms", "p95_ms", "max_ms", "errors", "reconnects", "rss_mb"} <= result.keys()
     assert result["replicas"] == 3 and result["sessions"] == 2 and result["minutes"] == 0.05
     assert result["reruns"] >= 2
+
+
+def test_noisy_tab_asks_without_pause_and_is_held_to_the_limit(served):
+    url, _ = served
+    did = crowd.run_noisy(url, 5, "reruns", rate=50, source=crowd.NOISY_SOURCE)
+    assert did["kind"] == "reruns" and did["asked"] > BURST + 10, did
+    # Past its burst the tab is told it asks too fast, and most of what it asked never ran to the end.
+    assert did["notices"] >= 1, did
+    assert did.get("runs_finished", 0) < did["asked"] / 2, did
+    assert not did.get("lost"), did
+
+
+def test_noisy_client_opens_and_holds_many_tabs(served):
+    url, _ = served
+    did = crowd.run_noisy(url, 4, "connections", count=5, source=crowd.NOISY_SOURCE)
+    assert did["peak_open"] == 5 and did["served"] == 5
+    assert not did.get("refused") and not did.get("failed")
+
+
+def test_crowd_beside_a_noisy_client_is_timed_alone_then_beside_it(served):
+    url, pids = served
+    alone, beside = crowd.beside_noisy(url, 2, 0.5, 4, crowd.noisy_options("reruns", rate=20), pids=pids, seed=2)
+    assert alone["reruns"] > 0 and beside["reruns"] > 0
+    assert beside["alone"]["p95_ms"] == alone["p95_ms"]
+    assert beside["p95_ratio"] == round(beside["p95_ms"] / alone["p95_ms"], 2)
+    assert beside["noisy"]["asked"] > 0 and "noisy" not in alone
+    assert beside["server_cpu_pct"] > 0
+    assert "beside" in crowd.describe_pair(beside) and "a tab asking for reruns" in crowd.describe_noisy(beside["noisy"])
+
+
+def test_pooled_rounds_give_percentiles_over_every_rerun_and_summed_counts():
+    def run(rerun_ms, errors, cpu, asked):
+        return {
+            **dict.fromkeys(("replicas", "sessions", "think_s", "rss_mb", "rss_peak_mb", "reconnect_max_ms"), 1),
+            "minutes": 0.5,
+            "rerun_ms": rerun_ms,
+            "errors": errors,
+            "error_kinds": {"timeout": errors} if errors else {},
+            **dict.fromkeys(("reconnects", "connect_failures", "unserved_sessions"), 0),
+            "client_cpu_s": 1.0,
+            "client_cpu_pct": 2.0,
+            "server_cpu_pct": cpu,
+            "noisy": {"kind": "reruns", "rate": 100.0, "seconds": 30.0, "asked": asked, "notices": 1},
+        }
+
+    both = crowd.pooled([run([10.0] * 20, 1, 20.0, 3000), run([20.0] * 19 + [500.0], 0, 40.0, 2990)])
+    assert both["reruns"] == 40 and both["rounds"] == 2 and both["minutes"] == 1.0
+    assert both["p50_ms"] == 10.0 and both["p95_ms"] == 20.0 and both["max_ms"] == 500.0
+    assert both["errors"] == 1 and both["error_kinds"] == {"timeout": 1}
+    assert both["server_cpu_pct"] == 30.0
+    assert both["noisy"] == {"kind": "reruns", "rate": 100.0, "seconds": 60.0, "asked": 5990, "notices": 2}
+    assert "rerun_ms" not in both
