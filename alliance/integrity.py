@@ -24,7 +24,6 @@ from pathlib import Path
 import duckdb
 
 from alliance import AllianceError
-from alliance.store import fsync_dir
 
 SUFFIX = ".sha256"
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0444
@@ -34,6 +33,15 @@ _HEX = re.compile(r"^[0-9a-f]{64}$")
 _digests: dict[tuple, str] = {}
 
 OK, MISMATCH, UNRECORDED, MISSING = "ok", "mismatch", "not recorded", "missing"
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable before anything depends on it (the store, checksums, backup and prune)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class Tampered(AllianceError):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from alliance import DATA_DIR, AllianceError, migrations
+from alliance import DATA_DIR, AllianceError, integrity, migrations
+from alliance.integrity import fsync_dir
 from alliance.schema import SHEETS
 
 # The schema this code writes: the number of the last step of alliance/migrations.py, which brings a store
@@ -272,8 +273,6 @@ class Store:
     def _publish(self, tmp: Path) -> None:
         """Give the finished file its snapshot name, read-only with its checksum beside it (alliance/integrity.py),
         then swap the pointer to it atomically."""
-        from alliance import integrity
-
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         final = self.snapshots / self._next_name()
@@ -366,15 +365,6 @@ def _who() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError):
         return str(os.getuid())
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable before anything depends on it."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> None:
