@@ -1,4 +1,5 @@
-"""Which figures a session sees: the live data or an edition (frozen, approved figures), and the banner.
+"""Which figures a session sees (the live data or an edition: frozen, approved figures), the banner naming the
+edition, and the Overview's Compare with.
 
 The choice is a sidebar select box kept in the URL (?edition=TDAG-26) whenever an edition is shown,
 so the address in the bar always gives the same figures. Started with ALLIANCE_PUBLISHED_ONLY=1 the app offers approved editions only, the
