@@ -418,7 +418,7 @@ _LABELS = {
 
 def label(kpi: str) -> str:
     """A figure's dotted path in words: 'eois.by_region.AFR' -> 'EoIs received, Africa'."""
-    from alliance.kpis import CAPABILITY_NAMES, REGION_NAMES
+    from alliance.kpis import CAPABILITY_NAMES, region_names
 
     if kpi in _LABELS:
         return _LABELS[kpi]
@@ -428,5 +428,5 @@ def label(kpi: str) -> str:
         return f"{what} {CAPABILITY_NAMES.get(parts[1], parts[1])}" + (" (as at the as-of date)" if parts[2] == "centers" else "")
     head, tail = ".".join(parts[:2]), ".".join(parts[2:])
     if head in _LABELS and tail:
-        return _LABELS[head].format(REGION_NAMES.get(tail, tail).replace("_", " "))
+        return _LABELS[head].format(region_names().get(tail, tail).replace("_", " "))
     return kpi

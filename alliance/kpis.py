@@ -1,22 +1,26 @@
-"""The KPI summary of the data contract, assembled from one query per result."""
+"""The KPI summary of the data contract, assembled from one query per result; region names."""
 
+import csv
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import cache
 
-from alliance import words
+from alliance import DATA_DIR, words
 from alliance.queries import rows
 
-REGIONS = ("AFR", "AMS", "ARB", "ASP", "CIS", "EUR")
-# As data/regions.csv writes them; GLB counts events with no country.
-REGION_NAMES = {
-    "AFR": "Africa",
-    "AMS": "Americas",
-    "ARB": "Arab States",
-    "ASP": "Asia and the Pacific",
-    "CIS": "Commonwealth of Independent States",
-    "EUR": "Europe",
-    "GLB": "Global (no country)",
-}
+
+@cache
+def region_names() -> dict[str, str]:
+    """Each region's name by code, as data/regions.csv writes them and in its order: the six ITU-D regions, then
+    GLB (events with no country)."""
+    with open(DATA_DIR / "regions.csv", newline="", encoding="utf-8") as handle:
+        regions = sorted(csv.DictReader(handle), key=lambda row: int(row["sort_order"]))
+    return {row["region_code"]: row["region_name"] for row in regions}
+
+
+REGIONS = tuple(code for code in region_names() if code != "GLB")
+# For app_pages/overview.py, which imports it; everything else calls region_names().
+REGION_NAMES = region_names()
 # The five strategic capabilities, as data/capabilities.csv names them.
 CAPABILITY_NAMES = {
     "TRR": "Trends research readiness",

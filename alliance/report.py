@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from alliance import DATA_DIR, AllianceError, words
 from alliance.editions import permalink
-from alliance.kpis import REGION_NAMES, TILES, summary
+from alliance.kpis import TILES, region_names, summary
 from alliance.queries import frame
 from alliance.words import LAUNCH
 from alliance.workbook import frames_to_xlsx
@@ -223,7 +223,7 @@ def render_images(figs: dict, width: int = 1000, height: int = 520) -> dict[str,
 def write_docx(report: Report, images: dict[str, bytes] | None, out: Path) -> None:
     """Write the report in the shape of the TDAG contributions."""
     k = report.kpis
-    region = REGION_NAMES.get(report.region, "All regions")
+    region = region_names().get(report.region, "All regions")
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
@@ -594,7 +594,7 @@ def _write_results_by_region(doc, report: Report) -> None:
     """The regions' figures in two tables that fit the page, each with a total that meets the Summary's."""
     period = words.period(report.period_start, report.as_of)
     regions = report.tables["Results by region"]
-    mine = REGION_NAMES.get(report.region)
+    mine = region_names().get(report.region)
     total_label = "All regions"
     doc.add_heading(f"Results by region, {period}", level=2)
     eois = [
@@ -648,11 +648,11 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
         )
         for r in regions.itertuples(index=False)
     ]
-    glb = report.events_everywhere[report.events_everywhere["region_name"] == REGION_NAMES["GLB"]]
+    glb = report.events_everywhere[report.events_everywhere["region_name"] == region_names()["GLB"]]
     if not glb.empty:
         lines.append(
             (
-                REGION_NAMES["GLB"],
+                region_names()["GLB"],
                 len(glb),
                 _sum(glb["participants"]),
                 int(glb["participants"].notna().sum()),
@@ -709,7 +709,7 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
     notes = [f"Events, activities and USD mobilized: {period}."]
     if not glb.empty:
         notes.append(
-            f"{REGION_NAMES['GLB']}: {n(len(glb), 'event')} held with no country (global or virtual), in no region's figures."
+            f"{region_names()['GLB']}: {n(len(glb), 'event')} held with no country (global or virtual), in no region's figures."
         )
     if alliance_wide:
         notes.append(f"Whole Alliance: resources for the whole Alliance ({words.money(alliance_wide)}), in no region's figures.")
@@ -806,7 +806,7 @@ def summary_text(report: Report) -> str:
     """The Summary paragraph, written from the figures; an unknown is said to be unknown, never 0."""
     k = report.kpis
     at = words.day(report.as_of)
-    where = f" {words.in_region(REGION_NAMES[report.region])}" if report.region else ""
+    where = f" {words.in_region(region_names()[report.region])}" if report.region else ""
     subject = (
         "the Innovation and Entrepreneurship Alliance for Digital Development" if _alliance_began(report) else "ITU-D innovation"
     )
@@ -898,7 +898,7 @@ def _resources_sentence(report: Report) -> str:
     k = report.kpis
     detail = k.get("resources") or {}
     counted, stated = detail.get("counted"), detail.get("stated")
-    for_whom = f" for {REGION_NAMES[report.region]}" if report.region else ""
+    for_whom = f" for {region_names()[report.region]}" if report.region else ""
     if counted is None:
         text = f"Resources mobilized{for_whom} in the period amount to {words.money(k['resources_usd'])}."
     elif not counted:

@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 from alliance import words
-from alliance.kpis import CAPABILITY_NAMES, REGION_NAMES  # noqa: F401 (CAPABILITY_NAMES: also for pages)
+from alliance.kpis import CAPABILITY_NAMES, region_names  # noqa: F401 (CAPABILITY_NAMES: also for pages)
 from alliance.words import LAUNCH
 from components import sidebar
 from components.escape import plain
@@ -28,7 +28,7 @@ class Filters:
 
     @property
     def region_label(self) -> str:
-        return REGION_NAMES[self.region] if self.region else "all regions"
+        return region_names()[self.region] if self.region else "all regions"
 
     @property
     def where_label(self) -> str:
@@ -82,7 +82,7 @@ def _check_url() -> list[str]:
             except ValueError:
                 notices.append(f"The link's {label} {_quoted(params[name])} is not a date; showing the default.")
                 del params[name]
-    for name, allowed, label in (("region", REGION_NAMES, "region"), ("capability", CAPABILITY_NAMES, "capability")):
+    for name, allowed, label in (("region", region_names(), "region"), ("capability", CAPABILITY_NAMES, "capability")):
         # Select boxes write their option's label to the URL (region=Africa); a code works too.
         if name in params and params[name] in allowed:
             sidebar.put(name, params[name])
@@ -128,8 +128,8 @@ def _places() -> tuple[str | None, str | None]:
     """The region and capability select boxes; None for all."""
     region = st.selectbox(
         "Region",
-        [ALL, *[c for c in REGION_NAMES if c != "GLB"]],
-        format_func=lambda c: "All regions" if c == ALL else REGION_NAMES[c],
+        [ALL, *[c for c in region_names() if c != "GLB"]],
+        format_func=lambda c: "All regions" if c == ALL else region_names()[c],
         key="region",
         bind="query-params",
     )

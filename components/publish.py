@@ -7,7 +7,7 @@ import streamlit as st
 
 from alliance import AllianceError, words
 from alliance.editions import approve, flatten, label, publish
-from alliance.kpis import REGION_NAMES
+from alliance.kpis import region_names
 from alliance.store import Store
 from components import auth, data
 from components.charts import render_downloads
@@ -227,7 +227,7 @@ def render_revisions(edition: dict, region: str | None, identities: bool) -> Non
     """The edition's figures that the data as it is now gives differently, for its period and the region chosen."""
     start = date.fromisoformat(edition["from"]) if edition["from"] else None
     period = words.period(start, date.fromisoformat(edition["as_of"]))
-    where = REGION_NAMES[region] if region else "the whole Alliance"
+    where = region_names()[region] if region else "the whole Alliance"
     found = data.revisions(edition["name"], region)
     title = f"Figures of edition {edition['name']} ({where}, {period}) that the data as they are now give differently"
     st.markdown(f"##### {plain(title)}")

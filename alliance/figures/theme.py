@@ -3,16 +3,22 @@
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from alliance.kpis import region_names
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# Each region's colour by its name as the charts show it (data/regions.csv), in the regions' order.
 REGION_COLORS = {
-    "Africa": "#0072B2",
-    "Americas": "#E69F00",
-    "Arab States": "#009E73",
-    "Asia and the Pacific": "#CC79A7",
-    "Commonwealth of Independent States": "#56B4E9",
-    "Europe": "#D55E00",
-    "Global (no country)": "#7F7F7F",
+    region_names()[code]: colour
+    for code, colour in (
+        ("AFR", "#0072B2"),
+        ("AMS", "#E69F00"),
+        ("ARB", "#009E73"),
+        ("ASP", "#CC79A7"),
+        ("CIS", "#56B4E9"),
+        ("EUR", "#D55E00"),
+        ("GLB", "#7F7F7F"),
+    )
 }
 STATUS_COLORS = {
     "done": "#009E73",
