@@ -390,43 +390,41 @@ def permalink(name: str, base: str | None = None) -> str:
     return f"{base}/?edition={quote(name)}"
 
 
-_LABELS = {
-    "eois.total": "EoIs received",
-    "eois.countries": "Countries with EoIs",
-    "eois.center_requests": "Center requests",
-    "eois.by_region": "EoIs received, {}",
+# Breakdowns of the summary's figures, each a format for the code that ends its path (the KPIs' own figures, and
+# their breakdowns by region, are named by data/kpis.csv).
+_BREAKDOWNS = {
     "eois.by_status": "EoIs with status {}",
-    "centers.total": "Centers (as at the as-of date)",
-    "centers.launched": "Centers launched",
-    "centers.by_region": "Centers, {} (as at the as-of date)",
     "centers.by_type": "Centers of type {} (as at the as-of date)",
-    "events.total": "Events",
-    "events.participants": "Event participants",
-    "events.trained_certified": "People trained or certified",
     "events.participants_stated": "Events recording their participants",
     "events.trained_stated": "Events recording people trained or certified",
-    "events.by_region": "Events, {}",
-    "activities.total": "Regional-initiative activities",
-    "activities.completed": "Activities completed",
     "activities.by_initiative": "Activities under {}",
-    "milestones.total": "Milestones (as at the as-of date)",
-    "milestones.done": "Milestones done",
-    "milestones.overdue": "Milestones overdue (as at the as-of date)",
-    "resources_usd": "Resources mobilized (USD)",
 }
 
 
 def label(kpi: str) -> str:
     """A figure's dotted path in words: 'eois.by_region.AFR' -> 'EoIs received, Africa'."""
-    from alliance.kpis import CAPABILITY_NAMES, region_names
+    from alliance.kpis import CAPABILITY_NAMES, by_figure, region_names
 
-    if kpi in _LABELS:
-        return _LABELS[kpi]
     parts = kpi.split(".")
+    if kpi in by_figure():
+        return _named(by_figure()[kpi])
     if parts[0] == "capabilities" and len(parts) == 3:
         what = "EoIs listing" if parts[2] == "eois" else "Centers offering"
         return f"{what} {CAPABILITY_NAMES.get(parts[1], parts[1])}" + (" (as at the as-of date)" if parts[2] == "centers" else "")
     head, tail = ".".join(parts[:2]), ".".join(parts[2:])
-    if head in _LABELS and tail:
-        return _LABELS[head].format(region_names().get(tail, tail).replace("_", " "))
+    total = by_figure().get(f"{parts[0]}.total")
+    if parts[1:2] == ["by_region"] and total and tail:
+        return _named(total, region_names().get(tail, tail))
+    if head in _BREAKDOWNS and (tail or "{}" not in _BREAKDOWNS[head]):
+        return _BREAKDOWNS[head].format(tail.replace("_", " "))
     return kpi
+
+
+def _named(kpi: dict, region: str | None = None) -> str:
+    """A KPI's name, for a region; money says its currency and a stock says that it is a state at the as-of date."""
+    return (
+        kpi["name"]
+        + (f", {region}" if region else "")
+        + (f" ({kpi['unit']})" if kpi["unit"] == "USD" else "")
+        + (" (as at the as-of date)" if kpi["stock"] else "")
+    )

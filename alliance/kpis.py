@@ -1,4 +1,4 @@
-"""The KPI summary of the data contract, assembled from one query per result; region names."""
+"""The KPI summary of the data contract, assembled from one query per result; KPI and region names."""
 
 import csv
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +16,21 @@ def region_names() -> dict[str, str]:
     with open(DATA_DIR / "regions.csv", newline="", encoding="utf-8") as handle:
         regions = sorted(csv.DictReader(handle), key=lambda row: int(row["sort_order"]))
     return {row["region_code"]: row["region_name"] for row in regions}
+
+
+@cache
+def definitions() -> dict[str, dict]:
+    """Each KPI of data/kpis.csv by code, in its order: name, short_name (tiles, table columns), definition, unit,
+    query, figure (its dotted path in the summary, as `kpis --json` and the Reported sheet name it) and stock
+    (True: a state at the as-of date, as its definition says; else a flow over the period)."""
+    with open(DATA_DIR / "kpis.csv", newline="", encoding="utf-8") as handle:
+        found = list(csv.DictReader(handle))
+    return {row["kpi_code"]: {**row, "stock": row["definition"].startswith("A stock:")} for row in found}
+
+
+def by_figure() -> dict[str, dict]:
+    """The KPIs of definitions() keyed by their figure's dotted path ('eois.countries')."""
+    return {kpi["figure"]: kpi for kpi in definitions().values()}
 
 
 REGIONS = tuple(code for code in region_names() if code != "GLB")
@@ -170,41 +185,37 @@ def _number(value: float) -> int | float:
     return int(value) if value.is_integer() else round(value, 2)
 
 
-# Short column labels for the regions-by-KPI table (queries/kpis_by_region.sql), on the Regions
-# page and in the report.
+# The columns of the regions-by-KPI table (queries/kpis_by_region.sql), on the Regions page, by their short names:
+# every KPI but the milestones (the whole Alliance's) and the activities completed.
 KPI_COLUMNS = {
-    "eois_total": "EoIs",
-    "eois_countries": "Countries",
-    "eoi_center_requests": "Center requests",
-    "centers_total": "Centers",
-    "centers_launched": "Launched",
-    "events_total": "Events",
-    "event_participants": "Participants",
-    "trained_certified": "Trained",
-    "activities_total": "Activities",
-    "resources_usd": "USD",
+    code: kpi["short_name"]
+    for code, kpi in definitions().items()
+    if code not in ("activities_completed", "milestones_total", "milestones_done", "milestones_overdue")
 }
 
 # Columns of kpis_by_region.sql summed over the events that state them: NULL is not recorded, never 0.
 STATED_COLUMNS = ("event_participants", "trained_certified")
 
-# The Overview's tiles: KPI code, label, and where its value sits in the summary.
-TILES = (
-    ("eois_total", "EoIs", ("eois", "total")),
-    ("eois_countries", "Countries", ("eois", "countries")),
-    ("eoi_center_requests", "Center requests", ("eois", "center_requests")),
-    ("centers_launched", "Centers launched", ("centers", "launched")),
-    ("events_total", "Events", ("events", "total")),
-    ("event_participants", "Participants", ("events", "participants")),
-    ("trained_certified", "Trained, certified", ("events", "trained_certified")),
-    ("resources_usd", "USD mobilized", ("resources_usd",)),
-    ("milestones_done", "Milestones done", ("milestones", "done")),
-    ("milestones_overdue", "Milestones overdue", ("milestones", "overdue")),
+# The Overview's tiles: KPI code, short name, and where its value sits in the summary.
+TILES = tuple(
+    (code, definitions()[code]["short_name"], tuple(definitions()[code]["figure"].split(".")))
+    for code in (
+        "eois_total",
+        "eois_countries",
+        "eoi_center_requests",
+        "centers_launched",
+        "events_total",
+        "event_participants",
+        "trained_certified",
+        "resources_usd",
+        "milestones_done",
+        "milestones_overdue",
+    )
 )
 
 
 # Tiles that count a state at the as-of date; the others count the period.
-STOCK_TILES = frozenset({"milestones_overdue"})
+STOCK_TILES = frozenset(code for code, _, _ in TILES if definitions()[code]["stock"])
 # Tiles of the whole Alliance whatever region is chosen (data contract section 3).
 ALLIANCE_WIDE_TILES = frozenset({"milestones_done", "milestones_overdue"})
 # Tiles summed over the events that state the figure: (summary key of how many state it, what they count).

@@ -19,7 +19,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from alliance import DATA_DIR, AllianceError, words
 from alliance.editions import permalink
-from alliance.kpis import TILES, region_names, summary
+from alliance.kpis import by_figure, definitions, region_names, summary
 from alliance.queries import frame
 from alliance.words import LAUNCH
 from alliance.workbook import frames_to_xlsx
@@ -44,19 +44,6 @@ PRODUCT_HEADERS = [
     "Innovation Assessments Products",
     "Project Co-creation Products",
 ]
-# Labels of the summary's figures (dotted paths, as `kpis --json` and the Reported sheet name them).
-FIGURE_LABELS = {
-    **{".".join(path): label for _, label, path in TILES},
-    "eois.total": "EoIs received",
-    "eois.center_requests": "Requests to establish or strengthen a center",
-    "eois.countries": "Countries of the EoIs",
-    "centers.total": "Centers in the network",
-    "events.participants": "Participants in events",
-    "events.trained_certified": "People trained or certified",
-    "activities.total": "Activities",
-    "activities.completed": "Activities completed",
-    "milestones.total": "Milestones",
-}
 
 
 @dataclass
@@ -612,7 +599,7 @@ def _write_eois_by_region(doc, report: Report, eois: list[list], mine: str | Non
     period, at = words.period(report.period_start, report.as_of), words.as_at(report.as_of)
     _table(
         doc,
-        ["Region", "EoIs", "Countries", "Center requests", "Centers", "Centers launched"],
+        ["Region", *_short_names("eois_total", "eois_countries", "eoi_center_requests", "centers_total", "centers_launched")],
         [[row[0], *(_number(v) for v in row[1:])] for row in eois],
         [4.2] + [(TEXT_CM - 4.2) / 5] * 5,
         bold_rows={len(eois)} | {i + 1 for i, row in enumerate(eois) if row[0] == mine},
@@ -701,7 +688,7 @@ def _write_events_by_region(doc, report: Report, regions: pd.DataFrame, mine: st
     ]
     _table(
         doc,
-        ["Region", "Events", "Participants", "Trained or certified", "Activities", "USD mobilized"],
+        ["Region", *_short_names("events_total", "event_participants", "trained_certified", "activities_total", "resources_usd")],
         rows,
         [3.9, 1.9, 3.1, 3.1, 2.5, TEXT_CM - 14.5],
         bold_rows={len(rows)} | {i + 1 for i, row in enumerate(rows) if row[0] == mine},
@@ -754,9 +741,15 @@ def _pick(kpis: dict, path: str):
 
 
 def _figure_label(path: str) -> str:
+    """A KPI's name in data/kpis.csv; a breakdown ('eois.by_region.AFR') as the revisions name it."""
     from alliance.editions import label
 
-    return FIGURE_LABELS.get(path) or label(path)
+    kpi = by_figure().get(path)
+    return kpi["name"] if kpi else label(path)
+
+
+def _short_names(*codes: str) -> list[str]:
+    return [definitions()[code]["short_name"] for code in codes]
 
 
 def _counted(path: str, value) -> str:
@@ -855,7 +848,7 @@ def _published_sentences(k: dict) -> list[str]:
 
 def _published(k: dict) -> list[dict]:
     """The period's published figures, in the order of the summary's figures, then oldest first."""
-    order = list(FIGURE_LABELS)
+    order = list(by_figure())
     items = k.get("reported") or []
     return sorted(items, key=lambda i: (order.index(i["kpi"]) if i["kpi"] in order else len(order), i["as_of"]))
 
