@@ -1,13 +1,22 @@
-"""Built-in data: the dated facts of the seed documents, and the deterministic demo set."""
+"""Built-in data: the dated facts of the seed documents, and the deterministic demo set, as sheets to load.
+
+The store's upgrade refreshes the built-in records in its own write (refresh, on the connection it holds);
+loading them into a store is alliance.ingest.load's (seed, load_raw).
+"""
 
 import csv
 
+import duckdb
+
 from alliance import DATA_DIR
-from alliance.loader import LoadResult, load_raw
-from alliance.readers import RawSheet
-from alliance.store import Store
+from alliance.ingest import merge
+from alliance.ingest.problems import Rejected
+from alliance.ingest.sheets import RawSheet, from_rows
+from alliance.ingest.validate import validate
+from alliance.reference import load_reference
 
 BUILTIN_DIR = DATA_DIR / "builtin"
+REFRESHED = "built-in data refreshed (seed documents, data/builtin)"
 
 
 def builtin_sheets() -> list[RawSheet]:
@@ -17,7 +26,7 @@ def builtin_sheets() -> list[RawSheet]:
         with open(path, newline="", encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
         # Written with a comma delimiter and a decimal point, as CSV files are here.
-        sheets.append(RawSheet(path.stem, rows, list(range(1, len(rows) + 1)), decimal_mark="."))
+        sheets.append(from_rows(path.stem, rows, decimal_mark="."))
     return sheets
 
 
@@ -30,19 +39,26 @@ def demo_raw() -> list[RawSheet]:
         if not records:
             continue
         header = list(records[0])
-        rows = [header] + [[record.get(c, "") for c in header] for record in records]
-        sheets.append(RawSheet(name, rows, list(range(1, len(rows) + 1))))
+        sheets.append(from_rows(name, [header] + [[record.get(c, "") for c in header] for record in records]))
     return sheets
 
 
-def seed(store: Store, demo: bool = True) -> list[LoadResult]:
-    """Load the built-in records, then (unless told not to) the demo set, as two recorded loads."""
-    results = [load_raw(store, builtin_sheets(), "built-in data (seed documents, data/builtin)", kind="builtin")]
-    if demo:
-        results.append(load_raw(store, demo_raw(), "demo data (alliance/demo.py)", kind="demo", demo=True))
-    return results
+def refresh(con: duckdb.DuckDBPyConnection, snapshot_before: str) -> dict[str, dict[str, int]] | None:
+    """Load the built-in records as shipped now over those of an earlier version, in the caller's write, recorded
+    as a load; return what it did per sheet, or None when the store holds every one as shipped (nothing written)."""
+    validation = validate(builtin_sheets(), load_reference(con), csv_file=True)
+    if validation.problems:
+        raise Rejected(REFRESHED, validation.problems)
+    load_id = merge.next_load_id(con)
+    done = merge.write(con, validation, load_id)
+    if not merge.changes(done):
+        return None
+    merge.record(con, load_id, "builtin", REFRESHED, "", "system", False, snapshot_before, validation, done)
+    return done
 
 
-def refresh_builtin(store: Store) -> LoadResult:
-    """Load the built-in records as shipped now over those of an earlier version (a recorded load)."""
-    return load_raw(store, builtin_sheets(), "built-in data refreshed (seed documents, data/builtin)", kind="builtin")
+def seed(store, demo: bool = True):
+    """Load the built-in records and the demo set (alliance.ingest.load.seed), for callers not yet moved there."""
+    from alliance.ingest.load import seed
+
+    return seed(store, demo)

@@ -3,9 +3,9 @@
 from datetime import datetime
 
 from alliance import AllianceError
-from alliance.loader import current_user, os_account
 from alliance.schema import DATA_TABLES
 from alliance.store import SCHEMA_VERSION, Store, upgrade_tables
+from alliance.who import current_user, os_account
 from alliance.words import stamp
 
 # Tables a rollback restores: everything but the history itself and the editions.

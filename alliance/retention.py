@@ -26,8 +26,8 @@ import duckdb
 
 from alliance import AllianceError
 from alliance.history import ROLLBACK_KINDS, _record
-from alliance.loader import current_user
 from alliance.store import Store, fsync_dir
+from alliance.who import current_user
 from alliance.words import stamp
 
 _PREFIX = ".prune-"

@@ -1,6 +1,9 @@
 """The upload contract as data: sheets, columns, types and allowed values."""
 
+import re
 from dataclasses import dataclass
+
+from alliance.text import key
 
 # Column kinds: text, date, country, choice, capabilities, initiative, initiatives, outcome,
 # int (whole number >= 0), number (>= 0), kpi, kpi_path, region, bool.
@@ -301,6 +304,32 @@ SHEETS: dict[str, Sheet] = {
         ),
     )
 }
+
+
+def match_sheet(name: str, exact_only: bool = False) -> Sheet | None:
+    """Return the contract sheet a sheet or file name stands for, if any.
+
+    exact_only: the name must be the sheet's (a workbook's sheets); otherwise a file's name may go on after it
+    (`eois_2023.csv`).
+    """
+    wanted = key(name)
+    for sheet in SHEETS.values():
+        if wanted in _names(sheet):
+            return sheet
+    if exact_only:
+        return None
+    prefixed = [s for s in SHEETS.values() if re.match(rf"^({s.table}|{key(s.label)})(_|$|\()", wanted)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def sheet_keys() -> list[str]:
+    """The matching keys (alliance.text.key) of every name a workbook's sheet of the upload format may have."""
+    return sorted({name for sheet in SHEETS.values() for name in _names(sheet)})
+
+
+def _names(sheet: Sheet) -> set[str]:
+    return {sheet.table, key(sheet.label), *sheet.aliases}
+
 
 # Optional columns every sheet also takes: where a row comes from.
 EXTRA_COLUMNS = (C("source", "text"),)

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import duckdb
 
-from alliance import DATA_DIR, AllianceError, integrity, migrations
+from alliance import DATA_DIR, AllianceError, builtin, integrity, migrations
 from alliance.integrity import fsync_dir
 from alliance.schema import SHEETS
+from alliance.who import account
 
 # The schema this code writes: the number of the last step of alliance/migrations.py, which brings a store
 # of any earlier schema to it (a schema change is a new step there, so the version cannot stay behind).
@@ -132,7 +133,7 @@ class Store:
                     time.sleep(0.05)
             try:
                 line = (
-                    f"process {os.getpid()} of {_who()} on {os.uname().nodename} has been writing since "
+                    f"process {os.getpid()} of {account()} on {os.uname().nodename} has been writing since "
                     f"{time.strftime('%d %b %Y %H:%M:%S')}"
                 )
                 os.ftruncate(fd, 0)
@@ -248,9 +249,16 @@ class Store:
             )
             return
         if had_builtin:
-            from alliance.builtin import refresh_builtin
+            self._refresh_builtin()
 
-            refresh_builtin(self)
+    def _refresh_builtin(self) -> None:
+        """Load the built-in records as shipped now over an earlier version's, as a recorded load of its own."""
+        try:
+            with self.write() as con:
+                if builtin.refresh(con, self.snapshot_name()) is None:
+                    raise _NothingToWrite
+        except _NothingToWrite:
+            pass  # every built-in row is in the store as shipped: no state, no history row
 
     def snapshot_name(self) -> str:
         return self.current().name
@@ -293,6 +301,10 @@ class Store:
         tmp = self._temp_file()
         shutil.copyfile(self.path, tmp)
         self._publish(tmp)
+
+
+class _NothingToWrite(Exception):
+    """Raised inside a write that changes nothing, so that nothing is published."""
 
 
 def readable(path: Path) -> Path:
@@ -355,16 +367,6 @@ def derive(con: duckdb.DuckDBPyConnection) -> None:
     for statement in text.split(";"):
         if statement.strip():
             con.execute(statement).fetchall()
-
-
-def _who() -> str:
-    """The operating-system user, for the lock file (the load itself records who asked for it)."""
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError):
-        return str(os.getuid())
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -> None:

@@ -1,7 +1,7 @@
 """Dates and periods in words, written the same way in tiles, charts, tables, downloads and the report."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 LAUNCH = date(2023, 1, 25)
 # What a figure no record states reads as: never 0.
@@ -196,8 +196,14 @@ def in_region(name: str) -> str:
 
 
 def count_of(value: int, noun: str, plural: str | None = None) -> str:
-    """A count with its noun in the right number: '1 center', '3 centers', '0 centers'."""
-    return f"{value:,} {noun if value == 1 else (plural or noun + 's')}"
+    """A count with its noun in the right number: '1 center', '3 centers', '0 centers', '2 activities'."""
+    return f"{value:,} {noun if value == 1 else (plural or _plural(noun))}"
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u", ""):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 # Sources in the reference and built-in data cite the seed documents by file number and section, and
@@ -251,3 +257,54 @@ def cite_sources(frame):
     if "source" in getattr(frame, "columns", ()):
         frame = frame.assign(source=frame["source"].map(cite))
     return frame
+
+
+def shown(value) -> str:
+    """A stored value as the upload preview shows it: dates as 15 April 2023, lists joined by '; ', numbers with commas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{int(value):,}" if value.is_integer() else f"{value:,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+# A number written as the preview writes it (1,250,000.5): text that says the stored value in other
+# words (304.000, 12,5, 1 250, 1e6) is shown beside it.
+_AS_SHOWN = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+def as_filed(cell, value) -> str:
+    """A stored value with what the file said, when it said it otherwise: '15/04/2023 → 15 April 2023', '304.000 → 304,000'."""
+    stored = shown(value)
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return stored
+    if isinstance(cell, str):
+        text = cell.strip()
+        if text in (stored, str(value)):
+            return stored
+        if isinstance(value, list) and [p.strip() for p in re.split(r"[;,]", text) if p.strip()] == value:
+            return stored
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # Written as the preview writes it, with or without its thousands commas: no arrow. '304.000' read
+            # as 304 in a comma CSV gets one, so a European number in the wrong kind of file shows.
+            if _AS_SHOWN.fullmatch(text) and text.replace(",", "") == stored.replace(",", ""):
+                return stored
+    elif isinstance(cell, datetime):
+        if isinstance(value, date) and cell.date() == value and cell.time() == datetime.min.time():
+            return stored
+        text = cell.isoformat(sep=" ")
+    elif isinstance(cell, date) or cell == value:
+        return stored
+    else:
+        text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+    return f"{text} → {stored}"

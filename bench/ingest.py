@@ -70,7 +70,7 @@ def time_ingest(workbook: Path, store_path: Path, repeats: int = 9) -> dict:
 
     import python_calamine
 
-    from alliance.loader import load_file
+    from alliance.ingest.load import load_file
     from alliance.store import Store
 
     warm = store_path.parent / "warm"

@@ -7,10 +7,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from alliance import AllianceError, loader
-from alliance.readers import MAX_FILE_MB
+from alliance import AllianceError
+from alliance.ingest.apply import LoadResult, apply, preview
+from alliance.ingest.limits import MAX_FILE_MB
+from alliance.ingest.load import check
 from alliance.schema import SHEETS
 from alliance.store import Store
+from alliance.words import count_of
 from alliance.workbook import template
 from components import auth, data
 from components.charts import render_downloads
@@ -35,12 +38,6 @@ _ROW_NOUNS = {
     "outcomes": "outcome",
     "targets": "target",
 }
-
-
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"{n:,} {word}"
-    return f"{n:,} {word[:-1]}ies" if word.endswith("y") else f"{n:,} {word}s"
 
 
 def _join(parts: list[str]) -> str:
@@ -114,7 +111,7 @@ def check_upload(store: Store, file, replace: bool = False) -> dict:
             path = Path(folder) / f"upload{Path(file.name).suffix.lower()[:8]}"
             path.write_bytes(content)
             try:
-                checked["validation"] = loader.check(store, path, file.name, replace=replace, keep_file_values=True)
+                checked["validation"] = check(store, path, file.name, replace=replace, keep_file_values=True)
             except AllianceError as error:
                 checked["error"] = str(error)
     # Only the latest upload is kept: its validated rows can be large.
@@ -132,10 +129,10 @@ def render_report(checked: dict) -> bool:
         total = getattr(validation.problems, "total", len(validation.problems))
         rows = len({(p.sheet, p.row) for p in validation.problems if p.row})
         # Past the listing cap the rows of the problems not listed are unknown: say how many are listed.
-        in_rows = f" in {_plural(rows, 'row')}" if rows and total == len(validation.problems) else ""
+        in_rows = f" in {count_of(rows, 'row')}" if rows and total == len(validation.problems) else ""
         listed = f" (the first {len(validation.problems):,} listed below)" if total > len(validation.problems) else ""
         st.error(
-            f"{_plural(total, 'problem')}{in_rows}{listed}: nothing will be written. Correct the file and upload it again.",
+            f"{count_of(total, 'problem')}{in_rows}{listed}: nothing will be written. Correct the file and upload it again.",
             icon=":material/error:",
         )
     else:
@@ -176,7 +173,7 @@ _WRAPPED_ROW_PX = 88
 
 def render_problem_sentences(problems) -> None:
     """Every problem as one sentence, readable in full on a phone: sheet, row, column, value, what was expected."""
-    with st.expander(f"Read the {_plural(len(problems), 'problem')} as sentences", expanded=len(problems) <= 10):
+    with st.expander(f"Read the {count_of(len(problems), 'problem')} as sentences", expanded=len(problems) <= 10):
         # Each sentence quotes the file: escaped, so that it shows as typed.
         st.markdown("\n".join(f"- {plain(problem)}" for problem in problems))
 
@@ -184,27 +181,27 @@ def render_problem_sentences(problems) -> None:
 def counts_line(validation) -> str:
     """'7 rows in 2 sheets; 2 template sheets ignored': what an upload holds, in words."""
     rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
-    line = f"{_plural(rows, 'row')} in {_plural(len(validation.sheets), 'sheet')}"
+    line = f"{count_of(rows, 'row')} in {count_of(len(validation.sheets), 'sheet')}"
     ignored = []
     if validation.empty_sheets:
-        ignored.append(_plural(len(validation.empty_sheets), "empty sheet"))
+        ignored.append(count_of(len(validation.empty_sheets), "empty sheet"))
     if validation.template_sheets:
-        ignored.append(_plural(len(validation.template_sheets), "template sheet"))
+        ignored.append(count_of(len(validation.template_sheets), "template sheet"))
     if ignored:
         line += f"; {' and '.join(ignored)} ignored"
     return line
 
 
-def preview_upload(store: Store, checked: dict, replace: bool) -> loader.LoadResult:
+def preview_upload(store: Store, checked: dict, replace: bool) -> LoadResult:
     """What the load would change, computed once per replace option (read-only)."""
     previews = checked["previews"]
     if replace not in previews:
         with st.spinner("Comparing the file with the store..."):
-            previews[replace] = loader.preview(store, checked["validation"], replace)
+            previews[replace] = preview(store, checked["validation"], replace)
     return previews[replace]
 
 
-def preview_table(result: loader.LoadResult) -> pd.DataFrame:
+def preview_table(result: LoadResult) -> pd.DataFrame:
     """One row per sheet: rows new, updated, removed and unchanged."""
     return pd.DataFrame(
         [
@@ -221,7 +218,7 @@ def preview_table(result: loader.LoadResult) -> pd.DataFrame:
     )
 
 
-def render_preview(result: loader.LoadResult, replace: bool) -> None:
+def render_preview(result: LoadResult, replace: bool) -> None:
     """Draw what the load would change per sheet: new rows as filed and stored, changed values old and new."""
     st.markdown("##### What this load will change")
     if replace:
@@ -236,7 +233,7 @@ def render_preview(result: loader.LoadResult, replace: bool) -> None:
         label = SHEETS[table].label
         counts = result.sheets[table]
         changed = counts["inserted"] + counts["updated"] + counts["removed"]
-        with st.expander(f"{label}: {_plural(changed, 'row')} would change", expanded=changed > 0):
+        with st.expander(f"{label}: {count_of(changed, 'row')} would change", expanded=changed > 0):
             if not changed:
                 st.caption("No row of this sheet would change.")
                 continue
@@ -250,7 +247,7 @@ def render_new_rows(label: str, table: str, rows: list[dict], count: int) -> Non
     """New rows in the file's order, each value as stored, with what the file wrote where it differs."""
     if not rows:
         return
-    st.markdown(f"**{_plural(count, 'new row')}**, by their row in the file")
+    st.markdown(f"**{count_of(count, 'new row')}**, by their row in the file")
     if any("→" in str(value) for row in rows for value in row.values()):
         st.caption("Where the file wrote a value another way, the cell shows it as written → as it will be stored.")
     frame = pd.DataFrame(rows)
@@ -263,12 +260,12 @@ def render_changed_rows(label: str, table: str, changes: list[dict], counts: dic
     updated = [c for c in changes if c["change"] == "updated"]
     removed = [c for c in changes if c["change"] == "removed"]
     if updated:
-        st.markdown(f"**{_plural(counts['updated'], 'updated row')}**: the values that change, old and new")
+        st.markdown(f"**{count_of(counts['updated'], 'updated row')}**: the values that change, old and new")
         frame = pd.DataFrame(updated, columns=["row", "id", "column", "old", "new"])
         st.dataframe(frame, hide_index=True, width="stretch", column_config={"row": st.column_config.NumberColumn(width="small")})
         render_downloads(frame, f"{label}: updated values", f"upload_changes_{table}")
     if removed:
-        st.markdown(f"**{_plural(counts['removed'], 'removed row')}**: in the store, not in the file")
+        st.markdown(f"**{count_of(counts['removed'], 'removed row')}**: in the store, not in the file")
         frame = pd.DataFrame(removed, columns=["id"])
         st.dataframe(frame, hide_index=True, width="stretch")
         render_downloads(frame, f"{label}: removed rows", f"upload_removed_{table}")
@@ -278,7 +275,7 @@ def _remember_snapshot(key: str, version: str) -> None:
     st.session_state[f"{key}_seen"] = version.split(":")[0]
 
 
-def render_commit(store: Store, checked: dict, result: loader.LoadResult, replace: bool) -> None:
+def render_commit(store: Store, checked: dict, result: LoadResult, replace: bool) -> None:
     """The one button that writes; on success record the confirmation and start afresh."""
     validation = checked["validation"]
     rows = sum(len(sheet.row_numbers) for sheet in validation.sheets.values())
@@ -291,12 +288,12 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
         )
         st.button("Nothing to load", key="commit", icon=":material/upload:", disabled=True)
         return
-    removals = [_plural(c["removed"], _ROW_NOUNS[table]) for table, c in result.sheets.items() if c["removed"]]
-    label = f"Load {_plural(rows, 'row')} into the store"
+    removals = [count_of(c["removed"], _ROW_NOUNS[table]) for table, c in result.sheets.items() if c["removed"]]
+    label = f"Load {count_of(rows, 'row')} into the store"
     confirmed = True
     if removals:
         removed = _join(removals)
-        label = f"Remove {removed} and load {_plural(rows, 'row')}"
+        label = f"Remove {removed} and load {count_of(rows, 'row')}"
         st.error(f"Replace will remove {removed} that this file does not hold.", icon=":material/delete_forever:")
         # The key names what is confirmed: other removals are a new question. Ticking records the
         # state of the store the person saw; the load is refused if it changed before the click.
@@ -310,7 +307,7 @@ def render_commit(store: Store, checked: dict, result: loader.LoadResult, replac
         try:
             auth.require("analyst")
             seen = st.session_state.get(f"{key}_seen") if removals else None
-            loaded = loader.apply(
+            loaded = apply(
                 store, validation, checked["name"], checked["sha256"], replace=replace, user=auth.who(), expected_snapshot=seen
             )
         except AllianceError as error:

@@ -17,7 +17,7 @@ os.environ["ALLIANCE_ROLE"] = "admin"
 
 import handcount  # noqa: E402
 
-from alliance.loader import load_file  # noqa: E402
+from alliance.ingest.load import load_file  # noqa: E402
 from alliance.store import Store  # noqa: E402
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from alliance import AllianceError  # noqa: E402
-from alliance.loader import Rejected, load_file  # noqa: E402
+from alliance.ingest.load import load_file  # noqa: E402
+from alliance.ingest.problems import Rejected  # noqa: E402
 from alliance.store import Store  # noqa: E402
 
 

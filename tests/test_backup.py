@@ -19,7 +19,7 @@ from test_integrity import tamper
 
 from alliance import editions
 from alliance.history import rollback
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 from alliance.store import Store
 
 AS_OF, START = date(2023, 6, 30), date(2023, 1, 25)

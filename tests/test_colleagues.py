@@ -9,7 +9,7 @@ from conftest import cli
 
 from alliance import AllianceError
 from alliance.history import rollback
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 
 
 def _add_eoi(store, tmp_path, eoi_id: str) -> None:
@@ -140,7 +140,8 @@ def test_report_writes_a_title_with_a_control_character_loaded_before_the_load_r
 
 def test_a_replace_confirmed_before_a_colleagues_load_is_refused(store, tmp_path):
     """A replace removed rows a colleague loaded between the tick and the click, which nobody confirmed."""
-    from alliance.loader import apply, check
+    from alliance.ingest.apply import apply
+    from alliance.ingest.load import check
 
     path = tmp_path / "eois.csv"
     path.write_text(
@@ -168,7 +169,7 @@ def test_rows_loaded_without_a_source_name_their_load_not_the_file(store, tmp_pa
 
 
 def test_a_rejection_counts_every_problem_of_the_cross_sheet_check(store, tmp_path, monkeypatch):
-    monkeypatch.setattr("alliance.validate.PROBLEMS_PER_COLUMN", 10)
+    monkeypatch.setattr("alliance.ingest.problems.PROBLEMS_PER_COLUMN", 10)
     path = tmp_path / "centers.csv"
     rows = "".join(f"C{i},Center,KEN,TAC,national,selected,NOPE{i}\n" for i in range(30))
     path.write_text("center_id,name,country,center_type,scope,status,eoi_id\n" + rows)

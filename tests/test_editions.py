@@ -12,7 +12,7 @@ from docx import Document
 
 from alliance import editions
 from alliance.history import rollback
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 
 PERIOD = ("--from", "2023-01-25", "--as-of", "2023-06-30")
 
@@ -68,7 +68,7 @@ def test_edition_figures_survive_a_later_load_a_rollback_and_a_prune(store, tmp_
 
 def test_publishing_demo_rows_is_warned_on_the_command_line(store):
     from alliance.builtin import demo_raw
-    from alliance.loader import load_raw
+    from alliance.ingest.load import load_raw
 
     load_raw(store, demo_raw(), "demo", kind="demo", demo=True)
     done = cli("publish", "DEMO", *PERIOD, "--user", "ana", "--db", store.path)

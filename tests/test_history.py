@@ -6,10 +6,9 @@ import openpyxl
 from conftest import cli
 from handcount import AS_OF, EXPECTED_ALL
 
-from alliance.builtin import seed
 from alliance.history import history, remove_demo, rollback
+from alliance.ingest.load import load_file, seed
 from alliance.kpis import summary
-from alliance.loader import load_file
 from alliance.store import Store
 
 

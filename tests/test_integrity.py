@@ -15,7 +15,7 @@ from conftest import cli
 from test_editions import _late_eoi
 
 from alliance import AllianceError, editions, integrity
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 from alliance.store import Store
 
 AS_OF, START = date(2023, 6, 30), date(2023, 1, 25)

@@ -8,7 +8,7 @@ from conftest import ROOT
 
 def test_alliance_and_figures_import_without_streamlit():
     code = (
-        "import sys; import alliance.cli, alliance.loader, alliance.report, alliance.roles;"
+        "import sys; import alliance.cli, alliance.ingest.load, alliance.report, alliance.roles;"
         "import alliance.figures, alliance.figures.regions, alliance.figures.capabilities, alliance.figures.milestones;"
         "assert 'streamlit' not in sys.modules, 'streamlit was imported'"
     )

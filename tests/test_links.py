@@ -11,7 +11,7 @@ from docx import Document
 from test_editions import PERIOD, _late_eoi
 
 from alliance import editions
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 
 AS_OF, START = date(2023, 6, 30), date(2023, 1, 25)
 PUBLIC = "https://alliance.example.int/tdag"

@@ -8,9 +8,11 @@ from conftest import cli
 from handcount import AS_OF
 from workbooks import analyst_register
 
-import alliance.validate
+import alliance.ingest.validate
+from alliance.ingest.apply import apply
+from alliance.ingest.load import check, load_file
+from alliance.ingest.problems import Rejected
 from alliance.kpis import summary
-from alliance.loader import Rejected, apply, check, load_file
 
 HEADER = ["eoi_id", "received_on", "country", "organization", "request", "status"]
 
@@ -467,7 +469,7 @@ def test_huge_count_is_refused_not_a_crash(empty_store, tmp_path):
 def test_problems_repeating_across_row_blocks_are_reported_on_every_row(empty_store, tmp_path, monkeypatch):
     """Validation converts rows a block at a time: a bad value seen in one block is bad in the next,
     blank rows are dropped wherever they fall, and short rows read as blank cells."""
-    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 2)
+    monkeypatch.setattr(alliance.ingest.validate, "_BLOCK_ROWS", 2)
     good = ["X1", "2023-02-01", "KEN", "Org", "other", "received"]
     rows = [
         HEADER,
@@ -498,9 +500,9 @@ def test_rows_load_the_same_whatever_the_block_size(empty_store, tmp_path, monke
         for i in range(7)
     ]
     path = write_sheet(tmp_path / "x.xlsx", "EoIs", rows)
-    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 3)
+    monkeypatch.setattr(alliance.ingest.validate, "_BLOCK_ROWS", 3)
     small = check(empty_store, path).sheets["eois"]
-    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", 10_000)
+    monkeypatch.setattr(alliance.ingest.validate, "_BLOCK_ROWS", 10_000)
     whole = check(empty_store, path).sheets["eois"]
     assert small.rows == whole.rows and small.row_numbers == whole.row_numbers == list(range(2, 9))
     assert [row[2] for row in whole.rows[:3]] == ["KEN", "KEN", "BRA"] and whole.rows[0][3] == "Org 0"

@@ -8,8 +8,11 @@ from conftest import cli
 from test_load import fingerprint
 from test_page_upload import frame_with, upload
 
-from alliance.loader import Rejected, as_filed, check, load_file, preview
-from alliance.readers import read_upload
+from alliance.ingest.apply import preview
+from alliance.ingest.load import check, load_file
+from alliance.ingest.problems import Rejected
+from alliance.ingest.read import read_upload
+from alliance.words import as_filed
 
 RESOURCES = ["resource_id", "partner", "kind", "amount_usd", "signed_on"]
 

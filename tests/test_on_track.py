@@ -51,7 +51,7 @@ def test_overview_says_plainly_that_no_targets_are_set_and_tells_only_an_analyst
 
 def test_demo_targets_give_the_verdict_something_to_judge_and_leave_with_the_demo(store, app):
     from alliance.builtin import demo_raw
-    from alliance.loader import load_raw
+    from alliance.ingest.load import load_raw
 
     load_raw(store, demo_raw(), "demo", kind="demo", demo=True)
     line = _verdict(app("overview", as_of="2024-06-30"))

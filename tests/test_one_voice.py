@@ -39,7 +39,7 @@ def _texts(at) -> str:
 @pytest.fixture(scope="module")
 def builtin_store(tmp_path_factory):
     """The built-in records (their sources cite the seed documents by file and section) and the demo set."""
-    from alliance.builtin import seed
+    from alliance.ingest.load import seed
     from alliance.store import Store
 
     store = Store(tmp_path_factory.mktemp("voice") / "alliance.duckdb").ensure()

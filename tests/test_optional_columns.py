@@ -2,7 +2,7 @@
 
 import pytest
 
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 from alliance.schema import EXTRA_COLUMNS, SHEETS
 
 # One valid value per column kind, for a row dated 2023-05-01 (a Kigali-cycle row).

@@ -6,7 +6,7 @@ import pytest
 from test_editions import _late_eoi
 
 from alliance import editions
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 
 AS_OF, START = date(2023, 6, 30), date(2023, 1, 25)
 
@@ -163,7 +163,7 @@ def test_the_banner_names_the_approver_to_a_delegate(published, app, monkeypatch
 
 def test_publish_page_warns_that_demo_rows_would_be_in_the_edition(store, app, monkeypatch):
     from alliance.builtin import demo_raw
-    from alliance.loader import load_raw
+    from alliance.ingest.load import load_raw
 
     load_raw(store, demo_raw(), "demo", kind="demo", demo=True)
     at = app("publish")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from handcount import AS_OF, EXPECTED_AFR, EXPECTED_ALL
 
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 from alliance.queries import frame
 
 PARAMS = {"as_of": AS_OF, "period_start": date(2023, 1, 25), "region": None, "capability": None, "limit": 500}
@@ -47,7 +47,7 @@ def actions(at) -> dict:
 @pytest.fixture(scope="module")
 def builtin_store(tmp_path_factory):
     """The built-in records of the seeds, without the demo set."""
-    from alliance.builtin import seed
+    from alliance.ingest.load import seed
     from alliance.store import Store
 
     store = Store(tmp_path_factory.mktemp("builtin") / "alliance.duckdb").ensure()

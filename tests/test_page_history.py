@@ -2,7 +2,7 @@
 
 from alliance.builtin import demo_raw
 from alliance.history import history
-from alliance.loader import load_raw
+from alliance.ingest.load import load_raw
 
 
 def eoi_count(store) -> int:

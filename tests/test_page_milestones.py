@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from handcount import AS_OF, EXPECTED_ALL
 
-from alliance.loader import load_file
+from alliance.ingest.load import load_file
 from alliance.queries import frame
 from alliance.scorecard import RULE, expected_share, measure_status, outcome_status, score
 

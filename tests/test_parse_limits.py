@@ -16,8 +16,10 @@ import handcount
 import pytest
 from conftest import ROOT
 
-from alliance.loader import Rejected, load_file
-from alliance.readers import FileRefused, column_letters, read_upload, release
+from alliance.ingest.limits import FileRefused, column_letters
+from alliance.ingest.load import load_file
+from alliance.ingest.problems import Rejected
+from alliance.ingest.read import read_upload
 
 HEADER = ["eoi_id", "received_on", "country", "organization", "request", "status"]
 ROW = ["E1", "2023-02-01", "KEN", "Org", "other", "received"]
@@ -190,7 +192,8 @@ def test_the_hand_counted_and_a_1500_row_workbook_still_load(empty_store, tmp_pa
 
 def test_rows_read_in_the_reading_process_equal_a_read_here(tmp_path):
     """Every value crosses from the reading process unchanged: texts, numbers, booleans, dates."""
-    from alliance.readers import read_here
+    from alliance.ingest.xlsx import read_workbook
+    from alliance.schema import sheet_keys
 
     rows = "".join(
         f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>E{n}</t></is></c><c r="B{n}"><v>{n}.5</v></c>'
@@ -198,15 +201,12 @@ def test_rows_read_in_the_reading_process_equal_a_read_here(tmp_path):
         for n in range(3, 700)
     )
     path = minimal_xlsx(tmp_path / "values.xlsx", rows)
-    [there], [here] = read_upload(path), read_here(path, path.name, "xlsx")
-    try:
-        assert there.rows == here.rows and there.row_numbers == here.row_numbers
-        rest_there = [row for _, block in there.blocks(0, 100) for row in block]
-        rest_here = [row for _, block in here.blocks(0, 100) for row in block]
-        assert rest_there == rest_here
-        assert [list(map(type, row)) for row in rest_there] == [list(map(type, row)) for row in rest_here]
-    finally:
-        release([there])
+    [there], [(placement, chunks)] = read_upload(path), read_workbook(path, path.name, sheet_keys())
+    here = [row for chunk in chunks for row in chunk]
+    assert there.rows() == here and list(there.row_numbers) == list(
+        range(placement["first_row"], placement["first_row"] + len(here))
+    )
+    assert [list(map(type, row)) for row in there.rows()] == [list(map(type, row)) for row in here]
 
 
 def test_the_upload_page_refuses_a_far_cell_and_keeps_serving(app, store, tmp_path):
@@ -270,7 +270,7 @@ def test_the_row_limit_counts_rows_of_data_not_the_header_or_title_rows(empty_st
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_sheet_reaching_past_the_rows_a_header_and_the_limit_allow_is_refused_before_validation(empty_store, tmp_path, kind):
     """Past grid_rows (the limit and the 200 rows a header may be looked for in) the reader refuses the file at once."""
-    from alliance.readers import grid_rows
+    from alliance.ingest.limits import grid_rows
 
     path = register(tmp_path / "eois.xlsx", kind, grid_rows(5))  # a header and 205 rows: row 206 lies past 205
     with pytest.raises(FileRefused, match="5 rows of data") as caught:

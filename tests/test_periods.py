@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from conftest import ROOT, cli
 
-from alliance.builtin import seed
+from alliance.ingest.load import seed
 from alliance.kpis import summary
 from alliance.queries import frame, rows
 from alliance.store import Store

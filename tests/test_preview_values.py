@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 from test_load import HEADER, rejected
 
-from alliance.loader import as_filed
+from alliance.words import as_filed
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,11 @@ import pytest
 import python_calamine
 from conftest import ROOT, cli
 
-import alliance.validate
-from alliance.loader import Rejected, load_file
-from alliance.readers import HEADER_SEARCH_ROWS, FileRefused, read_upload
+import alliance.ingest.validate
+from alliance.ingest.limits import FileRefused
+from alliance.ingest.load import load_file
+from alliance.ingest.problems import Rejected
+from alliance.ingest.read import read_upload
 
 HEADER = "eoi_id,received_on,country,organization,request,status"
 
@@ -65,7 +67,7 @@ def zip_bomb(tmp_path_factory):
 def test_zip_bomb_is_refused_fast_in_little_memory(empty_store, zip_bomb):
     code = (
         "import sys, time; sys.path.insert(0, sys.argv[3]); sys.path.insert(0, sys.argv[3] + '/tests');"
-        "from alliance.loader import load_file; from alliance.store import Store; from alliance import AllianceError;"
+        "from alliance.ingest.load import load_file; from alliance.store import Store; from alliance import AllianceError;"
         "from corpus_check import peak_rss_mb; t = time.perf_counter()\n"
         "try:\n    load_file(Store(sys.argv[1]), sys.argv[2]); print('loaded')\n"
         "except AllianceError as e:\n    print(time.perf_counter() - t, peak_rss_mb(), str(e))"
@@ -166,24 +168,29 @@ def long_register(path, data_rows, first_row=3, first_column=2, blank_at=(), bad
 
 
 @pytest.mark.parametrize("title, first_row, first_number", [(True, 3, 1), (False, 40, 40)])
-def test_rows_after_the_header_search_are_read_lazily_and_equal_a_whole_read(tmp_path, title, first_row, first_number):
+def test_rows_read_in_chunks_equal_a_whole_read(tmp_path, monkeypatch, title, first_row, first_number):
+    """The reading process converts and writes a sheet's rows a chunk at a time; each chunk holds a column for
+    each kind of cell it has (texts, dates): together they are the sheet calamine reads whole."""
+    from alliance.ingest import child, xlsx
+    from alliance.ingest.read import _sheet
+    from alliance.schema import sheet_keys
+
     path = long_register(tmp_path / "long.xlsx", 450, first_row=first_row, blank_at={300}, title=title)
-    [raw] = read_upload(path)
-    assert raw.more is not None and len(raw.rows) == HEADER_SEARCH_ROWS
     whole = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("EoIs").to_python()
-    blocks = list(raw.blocks(0, 64))
-    assert [row for _, block in blocks for row in block] == whole
-    assert [first for first, _ in blocks][:5] == [0, 64, 128, 192, 200]
-    assert raw.row_numbers == list(range(first_number, first_number + len(whole)))
-    with pytest.raises(RuntimeError, match="read already"):
-        list(raw.blocks(0, 64))
-    [again] = read_upload(path)
-    assert [row for _, block in again.blocks(250, 100) for row in block] == whole[250:]
+    [raw] = read_upload(path)
+    assert raw.rows() == whole and raw.rows(250) == whole[250:]
+    assert list(raw.row_numbers) == list(range(first_number, first_number + len(whole)))
+    monkeypatch.setattr(xlsx, "CHUNK_CELLS", 64 * 6)
+    (tmp_path / "out").mkdir()
+    [described] = child.read(path, path.name, "xlsx", tmp_path / "out", sheet_keys())
+    assert len(described["files"]) == -(-len(whole) // 64)
+    chunked = _sheet(tmp_path / "out", described, path.name)
+    assert chunked.rows() == whole and chunked.row_numbers == raw.row_numbers
 
 
 @pytest.mark.parametrize("block_rows", [512, 64])
 def test_problems_in_lazily_read_rows_name_their_spreadsheet_rows(empty_store, tmp_path, monkeypatch, block_rows):
-    monkeypatch.setattr(alliance.validate, "_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(alliance.ingest.validate, "_BLOCK_ROWS", block_rows)
     path = long_register(tmp_path / "bad.xlsx", 450, first_row=4, blank_at={260}, bad_country_at={5, 250, 449})
     with pytest.raises(Rejected) as caught:
         load_file(empty_store, path)
@@ -199,8 +206,8 @@ def test_problems_in_lazily_read_rows_name_their_spreadsheet_rows(empty_store, t
 def test_sheet_whose_data_starts_far_down_is_read_whole(tmp_path):
     path = long_register(tmp_path / "far.xlsx", 5, first_row=1500, title=False)
     [raw] = read_upload(path)
-    assert raw.more is None and raw.row_numbers == list(range(1500, 1506))
-    assert raw.rows[0][0] == "eoi_id" and len(raw.rows) == 6
+    assert list(raw.row_numbers) == list(range(1500, 1506))
+    assert raw.rows()[0][0] == "eoi_id" and len(raw.rows()) == 6
 
 
 def damaged_cell_workbook(path, row, sheet="EoIs"):

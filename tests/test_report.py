@@ -141,7 +141,7 @@ def test_report_for_a_region_uses_that_regions_figures(store, tmp_path):
 
 
 def test_report_marks_demo_rows(empty_store, tmp_path):
-    from alliance.builtin import seed
+    from alliance.ingest.load import seed
 
     seed(empty_store, demo=True)
     out = tmp_path / "demo.docx"

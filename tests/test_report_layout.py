@@ -7,7 +7,7 @@ from conftest import cli
 from docx import Document
 from docx.oxml.ns import qn
 
-from alliance.builtin import seed
+from alliance.ingest.load import seed
 from alliance.store import Store
 
 TEXT_CM = 17.0  # A4 less two 2 cm margins

@@ -13,9 +13,9 @@ import handcount
 import pytest
 from conftest import ROOT, cli, copy_store
 
-from alliance import loader
 from alliance.history import history
-from alliance.loader import load_file
+from alliance.ingest import apply as applying
+from alliance.ingest.load import check, load_file
 from alliance.store import Store
 
 UNCHANGED = "nothing changed: every row of the file is already in the store"
@@ -79,13 +79,13 @@ def test_a_load_that_changes_one_row_is_written_and_recorded(store, tmp_path):
 def test_a_load_whose_rows_arrived_meanwhile_writes_nothing(store, tmp_path, monkeypatch):
     """Compared while the row was new, then another load brought it before the write: nothing is published."""
     path = _late_eoi(tmp_path, "E9")
-    validation = loader.check(store, path)
-    stale = loader._compare(store, validation, False, False)  # E9 new in the store as it is now
+    validation = check(store, path)
+    stale = applying._compare(store, validation, False, False)  # E9 new in the store as it is now
     assert stale[2]["eois"]["inserted"] == 1
     load_file(store, path, user="bob")
     states = _states(store)
-    monkeypatch.setattr(loader, "_compare", lambda *args: stale)
-    result = loader.apply(store, validation, path.name, "", user="ana")
+    monkeypatch.setattr(applying, "_compare", lambda *args: stale)
+    result = applying.apply(store, validation, path.name, "", user="ana")
     assert result.unchanged and result.load_id is None
     assert result.sheets["eois"] == {"inserted": 0, "updated": 0, "removed": 0, "unchanged": 1}
     assert _states(store) == states

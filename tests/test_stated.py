@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT, cli
 
-from alliance.builtin import seed
+from alliance.ingest.load import seed
 from alliance.kpis import summary
 from alliance.queries import frame, rows
 from alliance.store import Store
@@ -419,7 +419,7 @@ def test_built_in_sources_read_in_words_not_column_names(builtin_store):
 
 def test_preview_shows_a_european_number_in_a_comma_file_with_its_reading():
     """'304.000' in a comma CSV is 304: the preview showed '304' alone, hiding what the file said."""
-    from alliance.loader import as_filed
+    from alliance.words import as_filed
 
     assert as_filed("304.000", 304.0) == "304.000 → 304"
     assert as_filed("1250000", 1250000) == "1,250,000" and as_filed("12.5", 12.5) == "12.5"

@@ -10,10 +10,10 @@ import pytest
 import xlsxwriter
 from docx import Document
 
-import alliance.validate
+import alliance.ingest.problems
 from alliance import report
-from alliance.builtin import seed
-from alliance.loader import Rejected, load_file
+from alliance.ingest.load import load_file, seed
+from alliance.ingest.problems import Rejected
 from alliance.workbook import frame_to_csv, frames_to_xlsx, template
 from components.escape import plain
 
@@ -125,16 +125,16 @@ def test_problems_stop_after_the_cap_with_one_line_per_column_saying_how_many_mo
     problems = caught.value.problems
     listed = [p for p in problems if not more_of(p)]
     summaries = [p for p in problems if more_of(p)]
-    assert len(listed) == min(alliance.validate.PROBLEMS_LISTED, 5 * alliance.validate.PROBLEMS_PER_COLUMN)
+    assert len(listed) == min(alliance.ingest.problems.PROBLEMS_LISTED, 5 * alliance.ingest.problems.PROBLEMS_PER_COLUMN)
     for column in ("received_on", "country", "organization", "request", "status"):
         shown = [p for p in listed if p.column == column]
-        assert len(shown) <= alliance.validate.PROBLEMS_PER_COLUMN
+        assert len(shown) <= alliance.ingest.problems.PROBLEMS_PER_COLUMN
         assert [p.row for p in shown] == list(range(2, 2 + len(shown)))  # the first rows, in order
     # One line per column says how many more, naming the sheet and the column; nothing is lost from the count.
     assert sorted(p.column for p in summaries) == ["country", "organization", "received_on", "request", "status"]
     assert all(p.sheet == "EoIs" and p.row is None for p in summaries)
     assert len(listed) + sum(map(more_of, summaries)) == 20_000 == problems.total
-    assert len(str(caught.value).splitlines()) < alliance.validate.PROBLEMS_LISTED + 10
+    assert len(str(caught.value).splitlines()) < alliance.ingest.problems.PROBLEMS_LISTED + 10
 
 
 def test_each_error_cell_is_one_problem_not_also_a_missing_value(empty_store, tmp_path):
@@ -148,7 +148,7 @@ def test_each_error_cell_is_one_problem_not_also_a_missing_value(empty_store, tm
 
 @pytest.mark.parametrize("bad_rows", [1, 100, 101])
 def test_every_problem_row_is_named_up_to_the_cap_per_column(empty_store, tmp_path, bad_rows):
-    cap = alliance.validate.PROBLEMS_PER_COLUMN
+    cap = alliance.ingest.problems.PROBLEMS_PER_COLUMN
     assert cap == 100
     rows = [EOI_HEADER] + [[f"X{r}", "not a date", "KEN", "Org", "other", "received"] for r in range(bad_rows)]
     rows += [["Y1", "2023-02-01", "Atlantis", "Org", "other", "received"]]
@@ -164,12 +164,12 @@ def test_every_problem_row_is_named_up_to_the_cap_per_column(empty_store, tmp_pa
 
 
 def test_problems_cap_is_configurable(monkeypatch):
-    monkeypatch.setattr(alliance.validate, "PROBLEMS_LISTED", 5)
-    monkeypatch.setattr(alliance.validate, "PROBLEMS_PER_COLUMN", 3)
-    problems = alliance.validate.Problems()
+    monkeypatch.setattr(alliance.ingest.problems, "PROBLEMS_LISTED", 5)
+    monkeypatch.setattr(alliance.ingest.problems, "PROBLEMS_PER_COLUMN", 3)
+    problems = alliance.ingest.problems.Problems()
     for row in range(2, 12):
-        problems.append(alliance.validate.Problem("EoIs", row, "country", "x", "bad"))
-        problems.append(alliance.validate.Problem("EoIs", row, "status", "x", "bad"))
+        problems.append(alliance.ingest.problems.Problem("EoIs", row, "country", "x", "bad"))
+        problems.append(alliance.ingest.problems.Problem("EoIs", row, "status", "x", "bad"))
     assert [(p.row, p.column, more_of(p)) for p in problems] == [
         (2, "country", 0),
         (2, "status", 0),
@@ -182,7 +182,7 @@ def test_problems_cap_is_configurable(monkeypatch):
     assert problems.total == 20
     again = pickle.loads(pickle.dumps(problems))
     assert (list(again), again.total, again.listed) == (list(problems), 20, 5)
-    again.append(alliance.validate.Problem("EoIs", 12, "status", "x", "bad"))
+    again.append(alliance.ingest.problems.Problem("EoIs", 12, "status", "x", "bad"))
     assert more_of(again[5]) == 9 and len(again) == 7
 
 

@@ -1,49 +1,37 @@
-"""Read uploaded workbooks and CSV files safely into raw sheets of cells.
+"""Read an .xlsx workbook in the reading process: refuse what is unsafe before calamine allocates for it, then
+hand over each upload sheet's cells a chunk of rows at a time.
 
-Everything that can be refused is refused before a parser allocates for the file: size, kind (by
-content, not by name), a zip archive's declared uncompressed size (zip bombs), the number of
-shared strings, and the grid each sheet's cell references imply. The reading itself runs in a
-child process with memory and time limits (alliance.sandbox): whatever a parser does with a
-hostile file, the caller gets a refusal and keeps running.
+Refused before the parse: a zip archive's declared uncompressed size (zip bombs), another kind of file in a zip
+(.ods, .xlsb), the number of shared strings, and the grid each sheet's cell references imply (a streaming scan of
+its XML). Only the sheets of the upload format are parsed (their names' keys come with the request,
+alliance.schema.sheet_keys); the others are named, unread, so that validation can say they were ignored.
 """
 
-import csv
-import io
-import os
 import re
 import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator
 from itertools import islice
 from pathlib import Path
 
 import python_calamine
 
-from alliance import AllianceError
+from alliance.ingest.limits import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_RATIO,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    MAX_UNCOMPRESSED_MB,
+    FileRefused,
+    column_letters,
+    grid_rows,
+    short,
+)
+from alliance.text import key
 
-MAX_FILE_MB = float(os.environ.get("ALLIANCE_MAX_FILE_MB", "50"))
-MAX_UNCOMPRESSED_MB = float(os.environ.get("ALLIANCE_MAX_UNCOMPRESSED_MB", "400"))
-# Highest compression ratio accepted for a member over 1 MB; real sheets stay far below it.
-MAX_RATIO = 200
-# The grid an upload sheet may use. The real workload is 100,000 rows x 12 columns (1.2 million
-# cells); a sheet of 3 million cells needs about 360 MB to read (bench workbook, 250,000 rows).
-# MAX_ROWS counts rows of data, below the header: validation counts them once it has found the header
-# (alliance.validate); before that, a reader refuses a sheet reaching past grid_rows(), where not even
-# a header in the last row searched for one leaves MAX_ROWS below it.
-MAX_COLUMNS = 200
-MAX_ROWS = 1_000_000
-MAX_CELLS = int(os.environ.get("ALLIANCE_MAX_CELLS", "3000000"))
-# Distinct texts a workbook may declare or hold: calamine reserves room for every declared one.
-MAX_SHARED_STRINGS = MAX_CELLS
-
-TEXT_SUFFIXES = {".csv", ".txt", ".tsv", ""}
-# A CSV's delimiter says how it writes numbers: Excel writes ";" where the decimal mark is a comma
-# (most European locales). A tab-delimited file says neither: it has no convention.
-DECIMAL_MARKS = {",": ".", ";": ","}
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 # A cell's content stops at its </c>, never past the next <c: an unclosed tag cannot make the scan quadratic.
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>((?:(?!<c\b).)*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
@@ -63,177 +51,25 @@ _MAX_SKIPPED = 10_000
 # which reads their XML about three times slower than the scan (the scan's result is awaited
 # before any cell is converted).
 _SCAN_FIRST_BYTES = 4 << 20
-# A sheet's header is looked for in its first rows; a workbook's rows after these are converted
-# to Python only when validation reaches them.
-HEADER_SEARCH_ROWS = 200
-# Empty rows above a sheet's data are generated one by one by a lazy read: above this many, the
-# sheet is read whole instead.
-_MAX_LAZY_OFFSET = 1000
+# Cells converted to Python at a time (a chunk of rows): the converted cells of a sheet are never all held at once.
+CHUNK_CELLS = 1 << 18
+# Empty rows above a sheet's data are generated one by one by calamine's row iterator: above this many,
+# the sheet is converted whole instead.
+_MAX_SKIPPED_ROWS = 1000
 
 
-def grid_rows(max_rows: int = MAX_ROWS) -> int:
-    """The rows a sheet may reach: `max_rows` of data below a header that may sit in any of the first
-    HEADER_SEARCH_ROWS (title rows above it)."""
-    return max_rows + HEADER_SEARCH_ROWS
-
-
-class FileRefused(AllianceError):
-    """The file cannot be read at all: wrong kind, too large, damaged or hostile."""
-
-
-@dataclass
-class RawSheet:
-    """A sheet's cells as read, with the spreadsheet row number of each row.
-
-    `rows` holds every row, or, for a long sheet, the first HEADER_SEARCH_ROWS: the rest wait in
-    `more` until `blocks()` converts them.
-    """
-
-    name: str
-    rows: list[list]
-    row_numbers: list[int]
-    first_column: int = 0
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    formula_cells: list[tuple[str, str]] = field(default_factory=list)
-    more: Iterator[list] | None = field(default=None, repr=False, compare=False)
-    file_name: str = field(default="", repr=False, compare=False)  # for messages about `more`
-    # How the file writes numbers as text: "." for a CSV delimited by "," (1,250,000.5), "," for one
-    # delimited by ";" (1.250.000,5), "" for a workbook, which has no convention of its own: a text cell
-    # must then read as one number whichever way it is taken.
-    decimal_mark: str = ""
-    # What holds `more` open (the reading process), closed by release().
-    source: object = field(default=None, repr=False, compare=False)
-    _more_read: bool = field(default=False, init=False, repr=False, compare=False)
-
-    def blocks(self, start: int, size: int) -> Iterator[tuple[int, list[list]]]:
-        """Yield (index of its first row, rows) for the rows from index `start` on, about `size` at a time.
-
-        Rows in `more` are converted here, a block at a time, and not kept: the caller works on
-        each block while its cells are still in the processor's cache. They can be read once.
-        """
-        for first in range(start, len(self.rows), size):
-            yield first, self.rows[first : first + size]
-        if self.more is None:
-            return
-        if self._more_read:
-            raise RuntimeError(f"the rows of sheet {self.name!r} were read already")
-        self._more_read = True
-        first = max(start, len(self.rows))
-        for _ in range(len(self.rows), first):  # rows before `start` that were not read yet
-            self._next_block(1)
-        while block := self._next_block(size):
-            yield first, block
-            first += len(block)
-
-    def _next_block(self, size: int) -> list[list]:
-        try:
-            return list(islice(self.more, size))
-        except FileRefused:  # the reading process ran out of memory or time
-            raise
-        except BaseException as exc:  # calamine converts cells here; a damaged cell may raise
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit)):
-                raise
-            raise FileRefused(
-                f"{self.file_name or self.name}: the workbook could not be read (sheet {self.name!r}: {short(exc)})."
-            ) from None
-
-
-def read_upload(
-    path: str | os.PathLike, name: str | None = None, max_mb: float | None = None, max_rows: int = MAX_ROWS
-) -> list[RawSheet]:
-    """Read an .xlsx workbook or a .csv file into raw sheets, refusing what is unsafe.
-
-    The file is read in a child process with memory and time limits; long sheets keep it open
-    until their rows are read: call release() on the result when done with it. `max_rows` (rows of
-    data a sheet may hold, MAX_ROWS) is a parameter so that tests can reach it with small files.
-    """
-    from alliance.sandbox import read_in_child
-
-    path = Path(path)
-    name = name or path.name
-    max_mb = MAX_FILE_MB if max_mb is None else max_mb
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FileRefused(f"{name}: cannot be opened ({exc.strerror}).") from None
-    if size > max_mb * 1024 * 1024:
-        raise FileRefused(f"{name}: the file is {size / 1048576:.1f} MB; the limit is {max_mb:g} MB.")
-    if size == 0:
-        raise FileRefused(f"{name}: the file is empty.")
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    if head.startswith(ZIP_MAGIC):
-        return read_in_child(path, name, "xlsx", max_rows)
-    if head.startswith(OLE2_MAGIC):
-        raise FileRefused(_ole2_message(path, name))
-    if Path(name).suffix.lower() not in TEXT_SUFFIXES:
-        raise FileRefused(
-            f"{name}: this is not an .xlsx workbook or a .csv file (its content is neither); "
-            "upload the register as .xlsx, or one sheet as .csv."
-        )
-    return read_in_child(path, name, "csv", max_rows)
-
-
-def release(sheets: list[RawSheet]) -> None:
-    """End the reading process behind `sheets`, if it still runs (their unread rows are dropped)."""
-    for sheet in sheets:
-        done = getattr(sheet.source, "release", None)
-        if done is not None:
-            done()
-
-
-def read_here(
+def read_workbook(
     path: Path,
     name: str,
-    kind: str,
-    choose: Callable[[list[str]], list[int]] | None = None,
-    refuse_now: Callable[[str], None] | None = None,
+    sheet_keys: Collection[str],
     max_rows: int = MAX_ROWS,
-) -> list[RawSheet]:
-    """Read a workbook or CSV file in this process, with every check (the reading process's work).
+    refuse_now: Callable[[str], None] | None = None,
+) -> list[tuple[dict, Iterator[list[list]] | None]]:
+    """Check and parse a workbook; return each sheet's placement and its rows, a chunk at a time (None: not read).
 
-    `choose` says which of a workbook's sheets to parse (by index); `refuse_now`, called from the
-    scan of a large sheet beside the parse, stops everything at once with a refusal.
+    Only the sheets whose names' keys (alliance.text.key) are among `sheet_keys` are read. `refuse_now`, called
+    from the scan of a large sheet beside the parse, stops everything at once with a refusal.
     """
-    if kind == "csv":
-        return [_read_csv(path, name, max_rows)]
-    return _read_workbook(path, name, choose or _upload_sheets, refuse_now, max_rows)
-
-
-def _upload_sheets(names: list[str]) -> list[int]:
-    from alliance.validate import match_sheet
-
-    return [i for i, sheet_name in enumerate(names) if match_sheet(sheet_name, exact_only=True) is not None]
-
-
-def _ole2_message(path: Path, name: str) -> str:
-    data = path.read_bytes()
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        return f"{name}: the workbook is password protected. Remove the password in Excel and upload it again."
-    return (
-        f"{name}: this is an Excel 97-2003 (.xls) workbook, which is not accepted. "
-        "Open it in Excel or LibreOffice and save it as .xlsx."
-    )
-
-
-def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise FileRefused(
-                f"{name}: part {info.filename} would expand {info.file_size // max(info.compress_size, 1)}-fold "
-                "when opened; the file looks like a zip bomb and was not read."
-            )
-    if total > MAX_UNCOMPRESSED_MB * 1024 * 1024:
-        raise FileRefused(
-            f"{name}: the workbook would expand to {total / 1048576:.0f} MB when opened; the limit is {MAX_UNCOMPRESSED_MB:g} MB."
-        )
-
-
-def _read_workbook(
-    path: Path, name: str, choose: Callable[[list[str]], list[int]], refuse_now: Callable[[str], None] | None, max_rows: int
-) -> list[RawSheet]:
     try:
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, name)
@@ -262,8 +98,8 @@ def _read_workbook(
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
         raise FileRefused(f"{name}: the workbook could not be read ({short(exc)}).") from None
-    wanted = choose(sheet_names)
-    members = {sheet_names[i]: targets[sheet_names[i]] for i in wanted if targets.get(sheet_names[i]) in sizes}
+    wanted = {i for i, sheet_name in enumerate(sheet_names) if key(sheet_name) in sheet_keys}
+    members = {sheet_names[i]: targets[sheet_names[i]] for i in sorted(wanted) if targets.get(sheet_names[i]) in sizes}
     scan = _Scan(path, name, members, max_rows)
     if sum(sizes[member] for member in scan.members.values()) <= _SCAN_FIRST_BYTES:
         scan.run()
@@ -271,10 +107,10 @@ def _read_workbook(
     else:
         scan.refuse_now = refuse_now
         scan.start()
-    return _parse(workbook, name, sheet_names, set(wanted), scan, max_rows)
+    return _parse(workbook, name, sheet_names, wanted, scan, max_rows)
 
 
-def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: "_Scan", max_rows: int) -> list[RawSheet]:
+def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: "_Scan", max_rows: int) -> list:
     try:
         parsed = {}
         for index in sorted(wanted):
@@ -286,32 +122,19 @@ def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: 
         for index, sheet_name in enumerate(sheet_names):
             if index not in wanted:
                 # Not a sheet of the upload format: validation names it as ignored, unread.
-                sheets.append(RawSheet(name=sheet_name, rows=[], row_numbers=[]))
+                sheets.append(({"name": sheet_name}, None))
                 continue
             sheet = parsed[index]
             _check_extent(sheet, name, sheet_name, max_rows)
             start_row, start_col = sheet.start or (0, 0)
-            more = None
-            if sheet.start is None or start_row > _MAX_LAZY_OFFSET:
-                rows = sheet.to_python(skip_empty_area=True)
-            else:
-                # The header rows now; the others when validation reaches them (RawSheet.blocks).
-                more = sheet.iter_rows()
-                for _ in range(start_row):  # iter_rows starts at the sheet's first row, not its data
-                    next(more)
-                rows = list(islice(more, HEADER_SEARCH_ROWS))
-            sheets.append(
-                RawSheet(
-                    name=sheet_name,
-                    rows=rows,
-                    row_numbers=list(range(start_row + 1, start_row + 1 + (sheet.height if more is not None else len(rows)))),
-                    first_column=start_col,
-                    merged=[(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])],
-                    formula_cells=scan.formulas.get(sheet_name, []),
-                    more=more if sheet.height > len(rows) else None,
-                    file_name=name,
-                )
-            )
+            placement = {
+                "name": sheet_name,
+                "first_row": start_row + 1,
+                "first_column": start_col,
+                "merged": [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])],
+                "formula_cells": scan.formulas.get(sheet_name, []),
+            }
+            sheets.append((placement, _rows(sheet, name, sheet_name)))
         return sheets
     except FileRefused:
         raise
@@ -319,6 +142,45 @@ def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: 
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
         raise FileRefused(f"{name}: the workbook could not be read ({short(exc)}).") from None
+
+
+def _rows(sheet, name: str, sheet_name: str) -> Iterator[list[list]]:
+    """The sheet's rows from its first filled one, converted to Python a chunk at a time."""
+    try:
+        if sheet.start is None:
+            return
+        start_row, start_col = sheet.start
+        end_row, end_col = sheet.end
+        size = max(1, CHUNK_CELLS // (end_col - start_col + 1))
+        if start_row > _MAX_SKIPPED_ROWS:
+            rows = sheet.to_python(skip_empty_area=True)
+            for first in range(0, len(rows), size):
+                yield rows[first : first + size]
+            return
+        more = sheet.iter_rows()
+        for _ in range(start_row):  # the iterator starts at the sheet's first row, not its data
+            next(more)
+        while chunk := list(islice(more, size)):
+            yield chunk
+    except BaseException as exc:  # calamine converts cells here; a damaged cell may raise
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError, GeneratorExit)):
+            raise
+        raise FileRefused(f"{name}: the workbook could not be read (sheet {sheet_name!r}: {short(exc)}).") from None
+
+
+def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise FileRefused(
+                f"{name}: part {info.filename} would expand {info.file_size // max(info.compress_size, 1)}-fold "
+                "when opened; the file looks like a zip bomb and was not read."
+            )
+    if total > MAX_UNCOMPRESSED_MB * 1024 * 1024:
+        raise FileRefused(
+            f"{name}: the workbook would expand to {total / 1048576:.0f} MB when opened; the limit is {MAX_UNCOMPRESSED_MB:g} MB."
+        )
 
 
 def _check_extent(sheet, name: str, sheet_name: str, max_rows: int) -> None:
@@ -352,15 +214,6 @@ def _beyond_message(
         f"{name}: sheet '{sheet_name}': {lead} beyond the {MAX_COLUMNS} columns and {grid:,} rows an upload may use "
         f"({max_rows:,} rows of data below a header in the first {HEADER_SEARCH_ROWS}); delete it, or {advice}."
     )
-
-
-def column_letters(number: int) -> str:
-    """Spreadsheet column letters for a 1-based column number (1 = A, 200 = GR)."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _column_number(letters: bytes) -> int:
@@ -568,73 +421,3 @@ def _sheet_targets(archive: zipfile.ZipFile) -> dict[str, str]:
             if rid in rel_target:
                 result[element.get("name")] = rel_target[rid]
     return result
-
-
-def short(exc: BaseException) -> str:
-    """The first line of an error's message, at most 160 characters."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
-
-
-def decode_text(data: bytes, name: str) -> str:
-    """Decode a CSV's bytes: UTF-8 (with or without BOM), else Windows-1252."""
-    return data.decode(_text_encoding(data, name))
-
-
-def _text_encoding(data: bytes, name: str) -> str:
-    if b"\x00" in data[:65536]:
-        raise FileRefused(f"{name}: this is not a CSV file or an .xlsx workbook.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            data.decode(encoding)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"  # decodes every byte
-
-
-def _read_csv(path: Path, name: str, max_rows: int = MAX_ROWS) -> RawSheet:
-    data = path.read_bytes()
-    encoding = _text_encoding(data, name)
-    sample = data[:65536].decode(encoding, errors="ignore")[:20000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    # Decoded line by line as csv reads, so the whole text is never held a second time.
-    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    reader = csv.reader(text, delimiter=delimiter)
-    rows: list[list] = []
-    cells = 0
-    try:
-        for row in reader:
-            if len(row) > MAX_COLUMNS:
-                raise FileRefused(
-                    f"{name}: line {reader.line_num} has {len(row):,} values, beyond the {MAX_COLUMNS} columns an upload may use."
-                )
-            cells += len(row)
-            if cells > MAX_CELLS:
-                raise FileRefused(
-                    f"{name}: the file goes on past line {reader.line_num:,}, beyond the {MAX_CELLS:,} values an upload may hold."
-                )
-            # Rows of data are counted below the header, which validation finds; past grid_rows() there are too many
-            # whichever line it is.
-            if len(rows) >= grid_rows(max_rows):
-                raise FileRefused(
-                    f"{name}: the file goes on past line {reader.line_num:,}, beyond the {max_rows:,} rows of data an "
-                    "upload may hold."
-                )
-            rows.append(row)
-    except csv.Error as exc:
-        raise FileRefused(f"{name}: the CSV file could not be read ({exc}).") from None
-    stem = Path(name).stem
-    head = rows[:HEADER_SEARCH_ROWS]
-    more = iter(rows[HEADER_SEARCH_ROWS:]) if len(rows) > HEADER_SEARCH_ROWS else None
-    return RawSheet(
-        name=stem,
-        rows=head,
-        row_numbers=list(range(1, len(rows) + 1)),
-        more=more,
-        file_name=name,
-        decimal_mark=DECIMAL_MARKS.get(delimiter, ""),
-    )

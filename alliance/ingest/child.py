@@ -1,0 +1,108 @@
+"""The reading process: read one upload with limited memory and time, write its sheets as Arrow files, and exit.
+
+Started by alliance.ingest.read with one argument, a request as JSON: the file, its name and kind, a folder
+and the limits. It limits its own address space (RLIMIT_AS) and CPU time, reads the file (alliance.ingest.xlsx
+or alliance.ingest.csvfile), writes each chunk of rows of each upload sheet to the folder as an Arrow IPC
+stream (alliance.ingest.arrow_ipc), and last manifest.json: the sheets, where their cells lie and which files
+hold them, or why the file was refused. It asks the parent nothing and sends it nothing but these files.
+
+Nothing here imports pyarrow, numpy or DuckDB: they would take half of the address space a file may use.
+"""
+
+import json
+import os
+import sys
+from collections.abc import Collection
+from pathlib import Path
+
+from alliance.ingest.arrow_ipc import encode, write_stream
+from alliance.ingest.csvfile import read_csv
+from alliance.ingest.limits import MAX_ROWS, FileRefused
+from alliance.ingest.xlsx import read_workbook
+
+MANIFEST = "manifest.json"
+
+
+def main() -> None:
+    """Serve the request in sys.argv[1]; whatever happens, end with a manifest (or die, and the parent says why)."""
+    import defusedxml.ElementTree  # noqa: F401  (imported before the limits, as the interpreter's own modules are)
+
+    request = json.loads(sys.argv[1])
+    folder = Path(request["folder"])
+
+    def refuse_now(message: str) -> None:
+        # Called by the scan of a large sheet beside its parse: no need to wait for the parse.
+        _write_manifest(folder, {"refused": message})
+        os._exit(0)
+
+    _limit_self(request["max_mb"], request["max_seconds"])
+    manifest: dict = {"memory": True}
+    try:
+        path, name, kind, wanted = Path(request["path"]), request["name"], request["kind"], set(request["sheet_keys"])
+        manifest = {"sheets": read(path, name, kind, folder, wanted, request["max_rows"], refuse_now)}
+    except FileRefused as refused:
+        manifest = {"refused": str(refused)}
+    except MemoryError:
+        pass  # the sheets read so far are freed on leaving this block, so that the manifest can be written
+    _write_manifest(folder, manifest)
+    os._exit(0)
+
+
+def read(
+    path: Path, name: str, kind: str, folder: Path, sheet_keys: Collection[str], max_rows: int = MAX_ROWS, refuse_now=None
+) -> list[dict]:
+    """Read an .xlsx workbook or a CSV file (`kind`) into Arrow files in `folder`; describe each sheet.
+
+    A workbook's sheets are read when their names' keys are among `sheet_keys`; the others are only named.
+    """
+    if kind == "csv":
+        sheets = [read_csv(path, name, max_rows)]
+    else:
+        sheets = read_workbook(path, name, sheet_keys, max_rows, refuse_now)
+    described = []
+    for index, (placement, chunks) in enumerate(sheets):
+        files, rows, width = [], 0, 0
+        for number, chunk in enumerate(chunks or ()):
+            files.append(f"sheet{index}-{number}.arrows")
+            width = max(width, _write_chunk(folder / files[-1], chunk, name))
+            rows += len(chunk)
+        described.append({**placement, "read": chunks is not None, "files": files, "rows": rows, "width": width})
+    return described
+
+
+def _write_chunk(path: Path, rows: list[list], name: str) -> int:
+    """Write rows of cells as one Arrow stream, a column per spreadsheet column and kind of cell; return the width."""
+    width = max(map(len, rows), default=0)
+    if any(len(row) < width for row in rows):  # a CSV's short lines
+        rows = [row + [None] * (width - len(row)) for row in rows]
+    columns = []
+    for position, cells in enumerate(zip(*rows)):
+        try:
+            parts = encode(cells)
+        except ValueError as error:
+            raise FileRefused(f"{name}: the workbook could not be read ({error}).") from None
+        columns += [(f"{position}:{part[0]}", part) for part in parts]
+    write_stream(path, columns, len(rows))
+    return width
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    # Written whole under another name, then renamed: the parent never reads half a manifest.
+    partial = folder / f".{MANIFEST}.{os.getpid()}.{id(manifest)}"
+    partial.write_text(json.dumps(manifest))
+    os.replace(partial, folder / MANIFEST)
+
+
+def _limit_self(megabytes: float, seconds: float) -> None:
+    import resource
+
+    limit = int(megabytes * 1024 * 1024)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # The parent ends a child that takes too long; this stops one whose parent is gone. Two threads
+    # (the scan beside the parse) spend CPU time up to twice as fast as the clock.
+    cpu = int(2 * seconds) + 5 + int(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
+
+if __name__ == "__main__":
+    main()
