@@ -1,7 +1,7 @@
 """The reading process: read one upload with limited memory and time, write its sheets as Arrow files, and exit.
 
-Started by alliance.ingest.read with one argument, a request as JSON: the file, its name and kind, a folder
-and the limits. It limits its own address space (RLIMIT_AS) and CPU time, reads the file (alliance.ingest.xlsx
+Started by alliance.ingest.read, it reads one request as a line of JSON: the file, its name and kind, a
+folder and the limits. It limits its own address space (RLIMIT_AS) and CPU time, reads the file (alliance.ingest.xlsx
 or alliance.ingest.csvfile), writes each chunk of rows of each upload sheet to the folder as an Arrow IPC
 stream (alliance.ingest.arrow_ipc), and last manifest.json: the sheets, where their cells lie and which files
 hold them, or why the file was refused. It asks the parent nothing and sends it nothing but these files.
@@ -24,10 +24,14 @@ MANIFEST = "manifest.json"
 
 
 def main() -> None:
-    """Serve the request in sys.argv[1]; whatever happens, end with a manifest (or die, and the parent says why)."""
+    """Serve the request on the first line of standard input; whatever happens, end with a manifest (or die, and
+    the parent says why). A process started ahead of its request waits for it here; one never given any ends."""
     import defusedxml.ElementTree  # noqa: F401  (imported before the limits, as the interpreter's own modules are)
 
-    request = json.loads(sys.argv[1])
+    line = sys.stdin.readline()
+    if not line:
+        os._exit(0)
+    request = json.loads(line)
     folder = Path(request["folder"])
 
     def refuse_now(message: str) -> None:
