@@ -12,9 +12,12 @@ import duckdb
 
 from alliance import AllianceError, editions, integrity, words
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
+from alliance.ingest.apply import NOTHING_CHANGED
+from alliance.ingest.load import load_file
+from alliance.ingest.problems import Rejected
 from alliance.kpis import REGIONS, summary
-from alliance.loader import NOTHING_CHANGED, Rejected, current_user, load_file
 from alliance.store import Store, readable
+from alliance.who import current_user
 from alliance.words import LAUNCH, escaped
 
 
@@ -217,7 +220,7 @@ def _storage_reason(error: Exception) -> str:
 
 
 def _init(args, store: Store) -> int:
-    from alliance.builtin import seed
+    from alliance.ingest.load import seed
 
     new = not store.exists()
     store.ensure()
