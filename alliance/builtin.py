@@ -55,10 +55,3 @@ def refresh(con: duckdb.DuckDBPyConnection, snapshot_before: str) -> dict[str, d
         return None
     merge.record(con, load_id, "builtin", REFRESHED, "", "system", False, snapshot_before, validation, done)
     return done
-
-
-def seed(store, demo: bool = True):
-    """Load the built-in records and the demo set (alliance.ingest.load.seed), for callers not yet moved there."""
-    from alliance.ingest.load import seed
-
-    return seed(store, demo)
