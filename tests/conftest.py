@@ -14,6 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Most tests act as the one analyst of a desktop install (make run): an app with no access
 # configuration serves viewers only. Tests of roles set or remove it themselves (monkeypatch).
 os.environ["ALLIANCE_ROLE"] = "admin"
+# One test session may rerun faster than a person clicks (130 uploads in a row): tests of the rerun
+# limit set it themselves (tests/test_throttle.py).
+os.environ["ALLIANCE_RERUNS_PER_SECOND"] = "0"
 
 import handcount  # noqa: E402
 
