@@ -14,7 +14,7 @@ from conftest import ROOT, copy_store
 
 from bench import crowd
 from bench.crowd import Session, run_crowd
-from components.throttle import BURST
+from components.throttle import BURST, RATE, RATE_ENV
 
 # A one-page app that fails when its link asks it to.
 TINY_APP = """
@@ -32,7 +32,8 @@ TINY_PAGES = {"": 1}
 def served(_handcount_store, tmp_path_factory):
     """The dashboard served on a copy of the hand-counted store: (url, server pids)."""
     store = copy_store(_handcount_store, tmp_path_factory.mktemp("crowd"))
-    with serve(store.path) as url:
+    # The shipped rerun limit (tests/conftest.py turns it off for every other server).
+    with serve(store.path, env={RATE_ENV: str(RATE)}) as url:
         yield url, crowd.server_pids(url)
 
 
