@@ -20,8 +20,8 @@ import duckdb
 from alliance import AllianceError, integrity
 from alliance.history import ROLLBACK_KINDS, _record
 from alliance.kpis import REGIONS, summary
-from alliance.loader import current_user, os_account
 from alliance.store import Store, readable
+from alliance.who import current_user, os_account
 
 # Names appear in links (?edition=TDAG-26) and file names: letters, digits, space, dot, dash, underscore.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,59}$")

@@ -33,17 +33,15 @@ def by_figure() -> dict[str, dict]:
     return {kpi["figure"]: kpi for kpi in definitions().values()}
 
 
+@cache
+def capability_names() -> dict[str, str]:
+    """The five strategic capabilities' names by code, as data/capabilities.csv writes them and in its order."""
+    with open(DATA_DIR / "capabilities.csv", newline="", encoding="utf-8") as handle:
+        return {row["capability_code"]: row["capability_name"] for row in csv.DictReader(handle)}
+
+
 REGIONS = tuple(code for code in region_names() if code != "GLB")
-# For app_pages/overview.py, which imports it; everything else calls region_names().
-REGION_NAMES = region_names()
-# The five strategic capabilities, as data/capabilities.csv names them.
-CAPABILITY_NAMES = {
-    "TRR": "Trends research readiness",
-    "OTI": "Open technology innovation",
-    "ESM": "Entrepreneurship and SMEs growth",
-    "PEX": "Policy experimentation",
-    "EIA": "Ecosystem initiatives acceleration",
-}
+CAPABILITY_NAMES = capability_names()
 
 
 # The queries behind the summary, one per result. They are independent, and at this size DuckDB

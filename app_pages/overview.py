@@ -2,7 +2,7 @@
 
 from alliance import words
 from alliance.figures import eois_over_time
-from alliance.kpis import REGION_NAMES, tiles
+from alliance.kpis import region_names, tiles
 from alliance.scorecard import cycle_of, cycle_start, overview_status
 from components import auth, data
 from components.charts import figure, render_chart, render_empty
@@ -40,7 +40,7 @@ render_tiles(
     f.stock_label,
     edition=against_edition,
     progress_since=words.since_cycle(start, cycle_of(cycles, f.as_of)),
-    region_name=REGION_NAMES.get(f.region),
+    region_name=region_names().get(f.region),
 )
 
 eois = data.frame(view, "eois_cumulative", **f.params)

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from alliance import AllianceError, loader
+from alliance import AllianceError
 from alliance.access import Access, check, record_sign_out, sign_in_ended, signed_out_at, unreadable
 from alliance.roles import allows, published_only, read_only, role_of
 from alliance.store import Store, default_path
+from alliance.who import current_user
 from components.escape import plain
 
 # Session keys this module alone writes: the access configuration and this person's last sign-out.
@@ -117,7 +118,7 @@ def who() -> str:
     """Who is acting, for the history: the signed-in e-mail, else the operating-system user."""
     if signed_in() and st.user.get("email"):
         return str(st.user.get("email"))
-    return loader.current_user()
+    return current_user()
 
 
 def render_identity() -> None:

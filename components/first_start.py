@@ -4,7 +4,7 @@ import streamlit as st
 
 from alliance import AllianceError
 from alliance.builtin import builtin_sheets, demo_raw
-from alliance.loader import load_raw
+from alliance.ingest.load import load_raw
 from components import auth, data
 from components.escape import plain
 
