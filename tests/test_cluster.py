@@ -246,7 +246,7 @@ class Backend(ThreadingHTTPServer):
 
 
 # Limits small enough to reach in a test. Each test is one client address (all of 127.0.0.0/8 is loopback).
-CLIENT_CONNECTIONS, CLIENT_REQUESTS = 5, 20
+CLIENT_CONNECTIONS, CLIENT_REQUESTS, CLIENT_TABS = 5, 20, 3
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +258,11 @@ def limited_proxy(tmp_path_factory):
     threading.Thread(target=backend.serve_forever, daemon=True).start()
     port = free_port_run(1)
     env = deploy_cluster.haproxy_env(f"127.0.0.1:{port}", [f"127.0.0.1:{backend.server_port}"])
-    env.update(ALLIANCE_PROXY_CLIENT_CONNECTIONS=str(CLIENT_CONNECTIONS), ALLIANCE_PROXY_CLIENT_REQUESTS=str(CLIENT_REQUESTS))
+    env.update(
+        ALLIANCE_PROXY_CLIENT_CONNECTIONS=str(CLIENT_CONNECTIONS),
+        ALLIANCE_PROXY_CLIENT_REQUESTS=str(CLIENT_REQUESTS),
+        ALLIANCE_PROXY_CLIENT_TABS=str(CLIENT_TABS),
+    )
     log = open(tmp_path_factory.mktemp("haproxy") / "haproxy.log", "w")
     proxy = subprocess.Popen([HAPROXY, "-db", "-f", str(deploy_cluster.CONFIG)], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -274,11 +278,13 @@ def limited_proxy(tmp_path_factory):
         log.close()
 
 
-def status(port: int, source: str, connection: http.client.HTTPConnection | None = None) -> tuple[int | None, dict]:
-    """GET / through the proxy from the local address source: (status, headers), or (None, {}) when refused."""
+def status(
+    port: int, source: str, connection: http.client.HTTPConnection | None = None, path: str = "/"
+) -> tuple[int | None, dict]:
+    """GET path through the proxy from the local address source: (status, headers), or (None, {}) when refused."""
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
     try:
-        connection.request("GET", "/")
+        connection.request("GET", path)
         response = connection.getresponse()
         response.read()
         return response.status, {name.lower(): value for name, value in response.headers.items()}
@@ -311,6 +317,23 @@ def test_a_client_over_the_request_rate_is_answered_429_while_another_is_served(
     assert [code for code, _ in answers] == [200] * CLIENT_REQUESTS + [429] * 5
     assert answers[-1][1]["retry-after"] == "10"
     assert status(port, "127.0.0.5")[0] == 200
+
+
+def test_a_client_opening_tabs_faster_than_the_tab_rate_is_answered_429_and_its_refused_tries_do_not_count(limited_proxy):
+    port = limited_proxy
+    stream = "/_stcore/stream"  # where a tab opens its websocket (the stand-in answers it as a page)
+    tries = [status(port, "127.0.0.6", path=stream) for _ in range(CLIENT_TABS + 6)]
+    assert [code for code, _ in tries] == [200] * CLIENT_TABS + [429] * 6
+    assert tries[-1][1]["retry-after"] == "10"
+    # Only tabs are limited so: the same address still gets pages and scripts, another address its tabs.
+    assert status(port, "127.0.0.6")[0] == 200
+    assert status(port, "127.0.0.7", path=stream)[0] == 200
+    # The six refused tries were not counted: once the rate falls under the limit (a 10 s window),
+    # the address is let in again, rather than kept out for as long as it keeps trying.
+    deadline = time.monotonic() + 30
+    while status(port, "127.0.0.6", path=stream)[0] != 200:
+        assert time.monotonic() < deadline, "the address was still refused 30 s after its last tab was let in"
+        time.sleep(1)
 
 
 def test_cluster_refuses_more_replicas_than_the_configuration_holds():
