@@ -61,7 +61,6 @@ def encode(cells) -> list[tuple[str, int, list[bytes]]]:
 
 
 def _encode_part(kind: str, part: list) -> tuple[str, int, list[bytes]]:
-    count = len(part)
     nulls = part.count(None)
     validity = _validity(part, nulls)
     if kind == "str":
@@ -71,7 +70,7 @@ def _encode_part(kind: str, part: list) -> tuple[str, int, list[bytes]]:
     elif kind == "int":
         values = array("q", [0 if v is None else v for v in part]).tobytes()
     elif kind == "bool":
-        values = _bitmap(count, [i for i, v in enumerate(part) if v])
+        values = _bitmap(part)
     elif kind == "date":
         values = array("i", [0 if v is None else v.toordinal() - _EPOCH_DAY for v in part]).tobytes()
     elif kind == "datetime":
@@ -88,28 +87,25 @@ def _encode_part(kind: str, part: list) -> tuple[str, int, list[bytes]]:
 def _texts(cells, joined: str, nulls: bool) -> list[bytes]:
     """A text column's buffers: no validity (the caller's), offsets, UTF-8 data."""
     data = joined.encode()
-    offsets = array("i", [0])
-    if len(data) == len(joined) and not nulls:  # ASCII: a character is a byte
-        offsets.extend(accumulate(map(len, cells)))
-    elif len(data) == len(joined):
-        offsets.extend(accumulate(0 if cell is None else len(cell) for cell in cells))
-    else:
-        offsets.extend(accumulate(0 if cell is None else len(cell.encode()) for cell in cells))
-    return [b"", offsets.tobytes(), data]
+    texts = ["" if cell is None else cell for cell in cells] if nulls else cells
+    # Lengths by map (no Python frame a cell), summed into a list first: an array filled from the list takes two
+    # thirds of the time it takes filled from the sums.
+    lengths = map(len, texts) if len(data) == len(joined) else map(len, map(str.encode, texts))  # ASCII: a character is a byte
+    return [b"", array("i", list(accumulate(lengths, initial=0))).tobytes(), data]
 
 
 def _validity(part: list, nulls: int) -> bytes:
     """Arrow's validity bitmap: a bit per cell, least significant first, 0 for a null; none when nothing is null."""
     if not nulls:
         return b""
-    return _bitmap(len(part), [i for i, v in enumerate(part) if v is not None])
+    return _bitmap([v is not None for v in part])
 
 
-def _bitmap(count: int, ones: list[int]) -> bytes:
-    bits = bytearray((count + 7) // 8)
-    for i in ones:
-        bits[i >> 3] |= 1 << (i & 7)
-    return bytes(bits)
+def _bitmap(flags: list) -> bytes:
+    """A bit per flag, least significant first."""
+    # Read as one binary number, the last flag first: a fifth of the time of setting the bits one by one.
+    bits = "".join(["1" if flag else "0" for flag in reversed(flags)])
+    return int(bits or "0", 2).to_bytes((len(flags) + 7) // 8, "little")
 
 
 def write_stream(path, columns: list[tuple[str, tuple[str, int, list[bytes]]]], length: int) -> None:

@@ -81,11 +81,13 @@ def load_file(
     name = name or path.name
     # One pause for the whole load: the rows are freed before the collector runs again, so it
     # never rescans them.
-    with gc_paused():
+    # The file's digest is taken while it is read (hashlib lets go of the interpreter's lock).
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_of, path)
         validation = check(store, path, name, max_mb, replace, max_rows=max_rows)
         if validation.problems:
             raise Rejected(name, validation.problems)
-        result = apply(store, validation, name, sha256_of(path), replace=replace, user=user)
+        result = apply(store, validation, name, digest.result(), replace=replace, user=user)
         del validation
     return result
 
