@@ -781,21 +781,22 @@ NO_PROXY_LIMITS = {
     "ALLIANCE_PROXY_CLIENT_REQUESTS": "100000000",
     "ALLIANCE_PROXY_CLIENT_TABS": "1000000",
 }
+FAST_RERUNS_ON = {"STREAMLIT_RUNNER_FAST_RERUNS": "true"}  # Streamlit's default; .streamlit/config.toml turns it off
 NOISY_TRIALS = (
-    ("direct", "none", NO_APP_LIMIT, (("reruns", 100.0), ("reruns", 0.0))),
-    ("direct", "app: 2 reruns a second, burst 30", {}, (("reruns", 100.0), ("reruns", 0.0), ("reruns", 1000.0))),
+    ("direct", "none (Streamlit's defaults)", {**NO_APP_LIMIT, **FAST_RERUNS_ON}, (("reruns", 100.0),)),
+    ("direct", "app: 2 reruns a second, burst 30; fastReruns on", FAST_RERUNS_ON, (("reruns", 100.0),)),
     (
         "direct",
-        "app, and Streamlit's runner.fastReruns off",
-        {"STREAMLIT_RUNNER_FAST_RERUNS": "false"},
-        (("reruns", 100.0), ("reruns", 1000.0)),
+        "as shipped: the app's limit, and Streamlit's runner.fastReruns off",
+        {},
+        (("reruns", 100.0), ("reruns", 1000.0), ("reruns", 0.0)),
     ),
     ("proxy", "none", NO_PROXY_LIMITS, (("connections", NOISY_CONNECTIONS),)),
     (
         "proxy",
-        "proxy: 1000 connections, 20000 requests and 50 new tabs in 10 s (defaults)",
+        "as shipped: 1000 connections, 20000 requests and 50 new tabs in 10 s; the app's limits",
         {},
-        (("connections", NOISY_CONNECTIONS),),
+        (("connections", NOISY_CONNECTIONS), ("reruns", 100.0), ("reruns", 1000.0)),
     ),
     ("proxy", "proxy: 20 new tabs in 10 s", {"ALLIANCE_PROXY_CLIENT_TABS": "20"}, (("connections", NOISY_CONNECTIONS),)),
 )
