@@ -119,3 +119,46 @@ def time_ingest(workbook: Path, store_path: Path, repeats: int = 9) -> dict:
         "calamine_read_runs_s": [round(x, 3) for x in reads],
         "reload_unchanged_s": round(statistics.median(reloads), 3),
     }
+
+
+def time_command_line(workbook: Path, folder: Path, repeats: int = 5) -> dict:
+    """Seconds for `python -m alliance load` of the workbook into a new store, a process of its own from start
+    to exit (Python's start and the imports included, as an analyst at a terminal meets it), against a process
+    that only starts Python, imports python-calamine and reads the sheet. Alternated; medians, and every run."""
+    import shutil
+    import statistics
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    bare = (
+        "import sys, python_calamine; "
+        "python_calamine.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_name('EoIs').to_python()"
+    )
+    loads, reads = [], []
+
+    def timed(command: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, cwd=root, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - started
+
+    for attempt in range(repeats):
+        store = folder / f"cli{attempt}" / "alliance.duckdb"
+        shutil.rmtree(store.parent, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "-m", "alliance", "init", "--db", str(store)], cwd=root, check=True, stdout=subprocess.DEVNULL
+        )
+        load = [sys.executable, "-m", "alliance", "load", str(workbook), "--db", str(store), "--user", "bench"]
+        read = [sys.executable, "-c", bare, str(workbook)]
+        if attempt % 2:
+            loads.append(timed(load))
+            reads.append(timed(read))
+        else:
+            reads.append(timed(read))
+            loads.append(timed(load))
+    return {
+        "command_line_load_s": round(statistics.median(loads), 3),
+        "bare_read_process_s": round(statistics.median(reads), 3),
+        "command_line_load_runs_s": [round(x, 3) for x in loads],
+        "bare_read_process_runs_s": [round(x, 3) for x in reads],
+    }
