@@ -188,6 +188,43 @@ def test_rows_read_in_chunks_equal_a_whole_read(tmp_path, monkeypatch, title, fi
     assert chunked.rows() == whole and chunked.row_numbers == raw.row_numbers
 
 
+def test_large_sheet_read_by_two_processes_equals_a_whole_read(tmp_path, monkeypatch):
+    """A large sheet's rows are converted in two processes at once (the second a fork of the first): together
+    their files are the sheet calamine reads whole, in order."""
+    from alliance.ingest import child, xlsx
+    from alliance.ingest.read import _sheet
+    from alliance.schema import sheet_keys
+
+    path = long_register(tmp_path / "long.xlsx", 450, blank_at={300})
+    whole = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("EoIs").to_python()
+    monkeypatch.setattr(child, "_SPLIT_ROWS", 100)
+    monkeypatch.setattr(xlsx, "CHUNK_CELLS", 64 * 6)
+    (tmp_path / "out").mkdir()
+    [described] = child.read(path, path.name, "xlsx", tmp_path / "out", sheet_keys())
+    assert any("rest" in file for file in described["files"])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(described["files"])
+    split = _sheet(tmp_path / "out", described, path.name)
+    assert split.rows() == whole and split.num_rows == len(whole)
+
+
+@pytest.mark.parametrize("row", [50, 250])
+def test_cell_that_cannot_be_converted_refuses_the_file_alike_in_either_process(tmp_path, monkeypatch, row):
+    """Whichever of the two processes converting a large sheet meets the damaged cell, the refusal is the one a
+    reading in order gives."""
+    from alliance.ingest import child
+    from alliance.schema import sheet_keys
+
+    path = damaged_cell_workbook(tmp_path / "x.xlsx", row)
+    refusals = []
+    for split_rows in (10**9, 100):
+        monkeypatch.setattr(child, "_SPLIT_ROWS", split_rows)
+        (tmp_path / str(split_rows)).mkdir()
+        with pytest.raises(FileRefused) as caught:
+            child.read(path, path.name, "xlsx", tmp_path / str(split_rows), sheet_keys())
+        refusals.append(str(caught.value))
+    assert refusals[0] == refusals[1] and refusals[0].startswith("x.xlsx: the workbook could not be read (sheet 'EoIs'")
+
+
 @pytest.mark.parametrize("block_rows", [512, 64])
 def test_problems_in_lazily_read_rows_name_their_spreadsheet_rows(empty_store, tmp_path, monkeypatch, block_rows):
     monkeypatch.setattr(alliance.ingest.validate, "_BLOCK_ROWS", block_rows)

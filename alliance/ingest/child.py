@@ -4,7 +4,8 @@ Started by alliance.ingest.read, it reads one request as a line of JSON: the fil
 folder and the limits. It limits its own address space (RLIMIT_AS) and CPU time, reads the file (alliance.ingest.xlsx
 or alliance.ingest.csvfile), writes each chunk of rows of each upload sheet to the folder as an Arrow IPC
 stream (alliance.ingest.arrow_ipc), and last manifest.json: the sheets, where their cells lie and which files
-hold them, or why the file was refused. It asks the parent nothing and sends it nothing but these files.
+hold them, or why the file was refused. It asks the parent nothing and sends it nothing but these files. A large
+sheet's rows are converted by two processes at once, this one and a fork of it (_write_split).
 
 Nothing here imports pyarrow, numpy or DuckDB: they would take half of the address space a file may use.
 """
@@ -12,6 +13,7 @@ Nothing here imports pyarrow, numpy or DuckDB: they would take half of the addre
 import gc
 import json
 import os
+import signal
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -22,6 +24,10 @@ from alliance.ingest.limits import MAX_ROWS, FileRefused
 from alliance.ingest.xlsx import read_workbook
 
 MANIFEST = "manifest.json"
+# A sheet of this many rows or more is converted in two processes at once (_write_split); the first takes this
+# share of its rows.
+_SPLIT_ROWS = 20_000
+_SPLIT_SHARE = 0.6
 
 
 def main() -> None:
@@ -69,13 +75,93 @@ def read(
         sheets = read_workbook(path, name, sheet_keys, max_rows, refuse_now)
     described = []
     for index, (placement, chunks) in enumerate(sheets):
-        files, rows, width = [], 0, 0
-        for number, chunk in enumerate(chunks or ()):
-            files.append(f"sheet{index}-{number}.arrows")
-            width = max(width, _write_chunk(folder / files[-1], chunk, name))
-            rows += len(chunk)
+        if chunks is None:
+            files, rows, width = [], 0, 0
+        elif getattr(chunks, "count", 0) >= _SPLIT_ROWS:
+            files, rows, width = _write_split(folder, f"sheet{index}", chunks, name)
+        else:
+            files, rows, width = _write_chunks(folder, f"sheet{index}", chunks, name)
         described.append({**placement, "read": chunks is not None, "files": files, "rows": rows, "width": width})
     return described
+
+
+def _write_chunks(folder: Path, prefix: str, chunks, name: str) -> tuple[list[str], int, int]:
+    """Write chunks of rows as Arrow files named from `prefix`; return the files, the rows and the width."""
+    files, rows, width = [], 0, 0
+    for number, chunk in enumerate(chunks):
+        files.append(f"{prefix}-{number}.arrows")
+        width = max(width, _write_chunk(folder / files[-1], chunk, name))
+        rows += len(chunk)
+    return files, rows, width
+
+
+def _write_split(folder: Path, prefix: str, sheet_rows, name: str) -> tuple[list[str], int, int]:
+    """Write a large sheet's rows in two processes at once: its first rows here, the others in a fork of this one.
+
+    Turning calamine's cells into Python objects and Arrow holds the interpreter's lock: a second process is the
+    only way onto the second core. The fork shares the parsed sheet (copy on write) and inherits this process's
+    limits; it skips the rows before its own, at about a quarter of the cost of converting them, hence the split
+    at _SPLIT_SHARE (measured on the bench workbook, 100,000 rows: 0.19 s instead of 0.25 s; a share of 0.55 or
+    0.65 takes 0.21 s). What it found comes back as a file: its Arrow files, or why the file is refused.
+    """
+    split = int(sheet_rows.count * _SPLIT_SHARE)
+    said = folder / f".{prefix}-rest.json"
+    pid = os.fork()
+    if pid == 0:  # the fork: it never returns to the caller
+        code = 1
+        try:
+            _die_with_parent()
+            _write_json(said, _write_rest(folder, f"{prefix}-rest", sheet_rows.part(split), name))
+            code = 0
+        except BaseException:
+            import traceback
+
+            traceback.print_exc()  # its last line is what the parent says, as when the reading process stops
+        finally:
+            os._exit(code)
+    try:
+        files, rows, width = _write_chunks(folder, prefix, sheet_rows.part(0, split), name)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)  # the first rows' refusal wins, as when read in order
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        os.kill(os.getpid(), os.WTERMSIG(status))  # ended as it was (memory, CPU time): the parent says why
+        os._exit(128 + os.WTERMSIG(status))  # a signal this process ignores
+    if os.WEXITSTATUS(status):
+        os._exit(os.WEXITSTATUS(status))  # what it printed on the way out is the parent's to read
+    try:
+        rest = json.loads(said.read_text())
+    except (OSError, ValueError):
+        rest = {}  # it could not say: out of memory
+    said.unlink(missing_ok=True)
+    if "refused" in rest:
+        raise FileRefused(rest["refused"])
+    if "files" not in rest:
+        raise MemoryError
+    return files + rest["files"], rows + rest["rows"], max(width, rest["width"])
+
+
+def _write_rest(folder: Path, prefix: str, chunks, name: str) -> dict:
+    """In the fork: write its rows; say which files hold them, or why the file is refused."""
+    try:
+        files, rows, width = _write_chunks(folder, prefix, chunks, name)
+    except FileRefused as refused:
+        return {"refused": str(refused)}
+    except MemoryError:
+        return {"memory": True}
+    return {"files": files, "rows": rows, "width": width}
+
+
+def _die_with_parent() -> None:
+    """Have the kernel end this process when the one that forked it ends (ended on a timeout, say)."""
+    import ctypes
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the call
+        os._exit(1)
 
 
 def _write_chunk(path: Path, rows: list[list], name: str) -> int:
@@ -96,10 +182,14 @@ def _write_chunk(path: Path, rows: list[list], name: str) -> int:
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
-    # Written whole under another name, then renamed: the parent never reads half a manifest.
-    partial = folder / f".{MANIFEST}.{os.getpid()}.{id(manifest)}"
-    partial.write_text(json.dumps(manifest))
-    os.replace(partial, folder / MANIFEST)
+    _write_json(folder / MANIFEST, manifest)
+
+
+def _write_json(path: Path, found: dict) -> None:
+    # Written whole under another name, then renamed: the reader never reads half of it.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{id(found)}")
+    partial.write_text(json.dumps(found))
+    os.replace(partial, path)
 
 
 def _limit_self(megabytes: float, seconds: float) -> None:

@@ -64,7 +64,7 @@ def read_workbook(
     sheet_keys: Collection[str],
     max_rows: int = MAX_ROWS,
     refuse_now: Callable[[str], None] | None = None,
-) -> list[tuple[dict, Iterator[list[list]] | None]]:
+) -> list[tuple[dict, "SheetRows | None"]]:
     """Check and parse a workbook; return each sheet's placement and its rows, a chunk at a time (None: not read).
 
     Only the sheets whose names' keys (alliance.text.key) are among `sheet_keys` are read. `refuse_now`, called
@@ -134,7 +134,7 @@ def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: 
                 "merged": [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])],
                 "formula_cells": scan.formulas.get(sheet_name, []),
             }
-            sheets.append((placement, _rows(sheet, name, sheet_name)))
+            sheets.append((placement, SheetRows(sheet, name, sheet_name)))
         return sheets
     except FileRefused:
         raise
@@ -144,8 +144,23 @@ def _parse(workbook, name: str, sheet_names: list[str], wanted: set[int], scan: 
         raise FileRefused(f"{name}: the workbook could not be read ({short(exc)}).") from None
 
 
-def _rows(sheet, name: str, sheet_name: str) -> Iterator[list[list]]:
-    """The sheet's rows from its first filled one, converted to Python a chunk at a time."""
+class SheetRows:
+    """A parsed sheet's rows from its first filled one, converted to Python a chunk at a time when iterated."""
+
+    def __init__(self, sheet, name: str, sheet_name: str):
+        self.sheet, self.name, self.sheet_name = sheet, name, sheet_name
+        self.count = 0 if sheet.start is None else sheet.end[0] - sheet.start[0] + 1
+
+    def __iter__(self) -> Iterator[list[list]]:
+        return _rows(self.sheet, self.name, self.sheet_name)
+
+    def part(self, first: int, stop: int | None = None) -> Iterator[list[list]]:
+        """Rows `first` to `stop` (counted from the first filled one), a chunk at a time."""
+        return _rows(self.sheet, self.name, self.sheet_name, first, stop)
+
+
+def _rows(sheet, name: str, sheet_name: str, first: int = 0, stop: int | None = None) -> Iterator[list[list]]:
+    """The sheet's rows `first` to `stop` from its first filled one, converted to Python a chunk at a time."""
     try:
         if sheet.start is None:
             return
@@ -153,13 +168,15 @@ def _rows(sheet, name: str, sheet_name: str) -> Iterator[list[list]]:
         end_row, end_col = sheet.end
         size = max(1, CHUNK_CELLS // (end_col - start_col + 1))
         if start_row > _MAX_SKIPPED_ROWS:
-            rows = sheet.to_python(skip_empty_area=True)
-            for first in range(0, len(rows), size):
-                yield rows[first : first + size]
+            rows = sheet.to_python(skip_empty_area=True)[first:stop]
+            for at in range(0, len(rows), size):
+                yield rows[at : at + size]
             return
         more = sheet.iter_rows()
-        for _ in range(start_row):  # the iterator starts at the sheet's first row, not its data
+        for _ in range(start_row + first):  # the iterator starts at the sheet's first row, not its data
             next(more)
+        if stop is not None:
+            more = islice(more, max(0, stop - first))
         while chunk := list(islice(more, size)):
             yield chunk
     except BaseException as exc:  # calamine converts cells here; a damaged cell may raise
