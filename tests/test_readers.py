@@ -207,6 +207,24 @@ def test_large_sheet_read_by_two_processes_equals_a_whole_read(tmp_path, monkeyp
     assert split.rows() == whole and split.num_rows == len(whole)
 
 
+def test_large_sheet_starting_far_down_is_converted_by_one_process(tmp_path, monkeypatch):
+    """A sheet whose data starts below row 1,000 is converted whole, whatever part of it is asked for: split
+    between the reading process and its fork, each converted all of it, and the read took half as much memory
+    again (a 370,000-row sheet: 435 MB together instead of 295 MB) for no time gained."""
+    from alliance.ingest import child, xlsx
+    from alliance.ingest.read import _sheet
+    from alliance.schema import sheet_keys
+
+    path = long_register(tmp_path / "deep.xlsx", 150, first_row=1100, title=False)
+    whole = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("EoIs").to_python()
+    monkeypatch.setattr(child, "_SPLIT_ROWS", 100)
+    monkeypatch.setattr(xlsx, "CHUNK_CELLS", 64 * 6)
+    (tmp_path / "out").mkdir()
+    [described] = child.read(path, path.name, "xlsx", tmp_path / "out", sheet_keys())
+    assert described["files"] and not any("rest" in file for file in described["files"])
+    assert _sheet(tmp_path / "out", described, path.name).rows() == whole
+
+
 @pytest.mark.parametrize("row", [50, 250])
 def test_cell_that_cannot_be_converted_refuses_the_file_alike_in_either_process(tmp_path, monkeypatch, row):
     """Whichever of the two processes converting a large sheet meets the damaged cell, the refusal is the one a

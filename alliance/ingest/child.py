@@ -77,7 +77,8 @@ def read(
     for index, (placement, chunks) in enumerate(sheets):
         if chunks is None:
             files, rows, width = [], 0, 0
-        elif getattr(chunks, "count", 0) >= _SPLIT_ROWS:
+        elif getattr(chunks, "count", 0) >= _SPLIT_ROWS and chunks.parts_alone:
+            # Not a sheet converted whole: both processes would convert all of it, twice the memory for no time.
             files, rows, width = _write_split(folder, f"sheet{index}", chunks, name)
         else:
             files, rows, width = _write_chunks(folder, f"sheet{index}", chunks, name)

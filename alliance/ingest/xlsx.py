@@ -150,6 +150,9 @@ class SheetRows:
     def __init__(self, sheet, name: str, sheet_name: str):
         self.sheet, self.name, self.sheet_name = sheet, name, sheet_name
         self.count = 0 if sheet.start is None else sheet.end[0] - sheet.start[0] + 1
+        # Whether a part of the rows is converted alone: a sheet whose data starts far down is converted whole
+        # (_rows), whatever part of it is asked for.
+        self.parts_alone = sheet.start is not None and sheet.start[0] <= _MAX_SKIPPED_ROWS
 
     def __iter__(self) -> Iterator[list[list]]:
         return _rows(self.sheet, self.name, self.sheet_name)
