@@ -200,7 +200,9 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
     st.markdown("**Uploads**: everything else comes from the registers analysts load.")
     if auth.may("analyst"):  # where the store lives on the server is for the people who keep it
         st.markdown("**The store** this app reads:")
-        st.code(f"{store.path}\n(snapshot {store.snapshot_name()})", language=None)
+        # Plain text: st.code would load a 1.5 MB highlighting script into every tab that opens this page (the
+        # fresh tab's slowest part after the charts' Plotly, measured by make bench's timeline).
+        st.text(f"{store.path}\n(snapshot {store.snapshot_name()})")
     if loads:
         last = loads[0]
         # Who loaded and which file are for analysts and admins.

@@ -55,3 +55,13 @@ def test_about_initiatives_follow_the_region_filter(app):
     alliance = next(t for t in tables(at) if "title verified" in t.columns)
     assert list(alliance["code"]) == ["AFR4"]
     assert set(alliance["region"]) == {"Africa"}
+
+
+def test_about_names_the_store_to_an_admin_as_plain_text_and_not_to_a_viewer(app, store, monkeypatch):
+    at = app("about")
+    assert not at.exception
+    assert any(str(store.path) in t.value and store.snapshot_name() in t.value for t in at.text)
+    assert not at.code  # no code block: it would load a highlighting script into the tab
+    monkeypatch.setenv("ALLIANCE_ROLE", "viewer")
+    at = app("about")
+    assert not any(str(store.path) in t.value for t in at.text)
