@@ -88,7 +88,9 @@ def _ole2_message(path: Path, name: str) -> str:
 def read_in_child(path: Path, name: str, kind: str, max_rows: int = MAX_ROWS) -> list[RawSheet]:
     """Read `path` ("xlsx" or "csv") in the limited reading process; return its sheets."""
     limit_mb, limit_s = max_mb(), max_seconds()
-    with tempfile.TemporaryDirectory(prefix="alliance-read-") as folder:
+    # A fork of the reading process ended on a timeout may write one last file while the folder is removed: the
+    # removal then leaves what it could not delete rather than turn the refusal into an error.
+    with tempfile.TemporaryDirectory(prefix="alliance-read-", ignore_cleanup_errors=True) as folder:
         request = {
             "path": str(Path(path).resolve()),
             "name": name,
