@@ -219,23 +219,17 @@ def profile_page(page: str, store_path: Path, runs: int = 3, as_of=None) -> dict
     without the profiler, and the functions that cost most.
     """
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
-    from bench.pages import AS_OF
-    from components.charts import _FIGURES
+    from bench.pages import AS_OF, choose_as_of, open_page
 
     as_of = as_of or AS_OF
-    os.environ["ALLIANCE_DB"] = str(store_path)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["as_of"] = as_of.isoformat()
-    at.switch_page(f"app_pages/{page}.py").run()
+    at = open_page(store_path, page, as_of)
     days = iter(range(1, 1000))
 
     def rerun_on_a_new_date():
-        _FIGURES.clear()
-        at.date_input(key="as_of").set_value(as_of - timedelta(days=next(days)))
+        choose_as_of(at, as_of - timedelta(days=next(days)))
 
     # One unmeasured rerun of each kind first: imports and first-call costs are not the page's.
     rerun_on_a_new_date()

@@ -19,6 +19,28 @@ def page_files() -> list[str]:
     return [path or "overview" for path, _ in page_urls()]
 
 
+def open_page(store_path: Path, page: str, as_of: date = AS_OF):
+    """An AppTest session on `page` of the store, at `as_of`, run once."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ALLIANCE_DB"] = str(store_path)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["as_of"] = as_of.isoformat()
+    return at.switch_page(f"app_pages/{page}.py").run()
+
+
+def choose_as_of(at, as_of: date) -> None:
+    """Set the session's as-of date for its next run, with no figure shared between sessions to reuse.
+
+    A new as-of date may leave the built-in data's figures as they were: the figures shared between sessions
+    (components.charts.figure) would then be reused, at k=1 only.
+    """
+    from components.charts import _FIGURES
+
+    _FIGURES.clear()
+    at.date_input(key="as_of").set_value(as_of)
+
+
 def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, dict]]:
     """Median milliseconds of `runs` reruns per page and store, each after changing the as-of date.
 
@@ -27,10 +49,8 @@ def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, di
     so that a slow spell falls on both sides of a ratio alike.
     """
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     from alliance import queries
-    from components.charts import _FIGURES
 
     results: dict[int, dict[str, dict]] = {k: {} for k in stores}
     original = queries.run
@@ -39,10 +59,7 @@ def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, di
         st.cache_resource.clear()
         sessions, timings, calls = {}, {k: [] for k in stores}, {k: [] for k in stores}
         for k, store_path in stores.items():
-            os.environ["ALLIANCE_DB"] = str(store_path)
-            sessions[k] = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-            sessions[k].query_params["as_of"] = AS_OF.isoformat()
-            sessions[k].switch_page(f"app_pages/{page}.py").run()
+            sessions[k] = open_page(store_path, page)
         for i in range(1, runs + 1):
             for k in list(stores)[:: 1 if i % 2 else -1]:
                 at = sessions[k]
@@ -54,10 +71,7 @@ def time_pages(stores: dict[int, Path], runs: int = 9) -> dict[int, dict[str, di
                     return original(con, name, **params)
 
                 queries.run = recording
-                # A new as-of date may leave the built-in data's figures as they were: the figures shared
-                # between sessions (components.charts.figure) would then be reused, at k=1 only.
-                _FIGURES.clear()
-                at.date_input(key="as_of").set_value(AS_OF - timedelta(days=i))
+                choose_as_of(at, AS_OF - timedelta(days=i))
                 started = time.perf_counter()
                 at.run()
                 timings[k].append((time.perf_counter() - started) * 1000)
