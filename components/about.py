@@ -72,17 +72,25 @@ REFERENCE_SOURCES = [
 ]
 
 
-def _cell(value):
+def _cell(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return plain(value) if isinstance(value, str) else value
+    return "" if pd.isna(value) else str(value)
 
 
 def render_text_table(frame: pd.DataFrame, columns: dict[str, str] | None = None) -> None:
-    """A static table whose cells wrap; text is escaped, since st.table reads cells as markdown."""
+    """A static table whose cells wrap, drawn as a Markdown table with every cell escaped.
+
+    Markdown, not st.table: st.table sends Arrow, and the tab then loads Streamlit's 0.7 MB Arrow formatting
+    script before it draws; the Markdown renderer is loaded by every page already (make bench's fresh tab).
+    """
     frame = frame.rename(columns=columns or {})
-    shown = frame.map(_cell)
-    st.table(shown, hide_index=True, border="horizontal")
+    rows = [[plain(column) for column in frame.columns]] + [
+        [plain(_cell(value)) for value in row] for row in frame.itertuples(index=False)
+    ]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + " --- |" * len(frame.columns))
+    st.markdown("\n".join(lines))
 
 
 def render_alliance(capabilities: pd.DataFrame, center_types: pd.DataFrame) -> None:
@@ -166,8 +174,13 @@ def render_initiatives(initiatives: pd.DataFrame, region_label: str) -> None:
     )
     if not alliance.empty:
         render_text_table(alliance, columns)
-    with st.expander(f"Every regional initiative, {region_label} ({count(len(initiatives))}), with sources"):
-        render_text_table(initiatives.drop(columns="named_by_alliance"), columns)
+    every = initiatives.drop(columns="named_by_alliance")
+    title = f"Every regional initiative, {region_label} ({count(len(initiatives))}), with sources"
+    # Drawn when asked for, as an expander's content would be seen: drawn with the page, this list doubled the
+    # time a fresh tab takes to settle (a table of every initiative and its source, laid out while hidden).
+    if st.toggle(title, key="about_every_initiative"):
+        render_text_table(every, columns)
+    render_downloads(every.rename(columns=columns), title, "initiatives")
     st.caption("Analysts add the initiatives of a new plan cycle with an Initiatives sheet.")
 
 

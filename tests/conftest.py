@@ -1,11 +1,13 @@
 """Fixtures: a store holding the hand-counted register, copied fresh for each test."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +89,19 @@ def app(store, monkeypatch):
         return at.run()
 
     return open_page
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def markdown_tables(at) -> list[pd.DataFrame]:
+    """The Markdown tables a page drew (About draws its static tables so), cells as the reader sees them:
+    split on unescaped pipes, Markdown escapes removed."""
+    found = []
+    for element in at.markdown:
+        lines = element.value.splitlines()
+        if len(lines) < 2 or not lines[0].startswith("| ") or not lines[1].startswith("| ---"):
+            continue
+        rows = [[re.sub(r"\\(.)", r"\1", cell.strip()) for cell in _CELL_SPLIT.split(line.strip())[1:-1]] for line in lines]
+        found.append(pd.DataFrame(rows[2:], columns=rows[0]))
+    return found

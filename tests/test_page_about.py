@@ -2,6 +2,8 @@
 
 import csv
 
+from conftest import markdown_tables
+
 from alliance import DATA_DIR
 
 
@@ -10,8 +12,8 @@ def markdown(at) -> str:
 
 
 def tables(at) -> list:
-    """The page's static tables, their markdown escapes removed."""
-    return [t.value.map(lambda v: v.replace("\\", "") if isinstance(v, str) else v) for t in at.table]
+    """The page's static tables, as the reader sees them."""
+    return markdown_tables(at)
 
 
 def test_about_shows_the_five_capabilities_and_every_kpi(app):
@@ -55,6 +57,20 @@ def test_about_initiatives_follow_the_region_filter(app):
     alliance = next(t for t in tables(at) if "title verified" in t.columns)
     assert list(alliance["code"]) == ["AFR4"]
     assert set(alliance["region"]) == {"Africa"}
+
+
+def test_about_draws_every_initiative_when_asked_and_offers_it_as_a_download(app):
+    at = app("about", region="AFR")
+    assert len([t for t in tables(at) if "title verified" in t.columns]) == 1  # the Alliance's own only
+    assert {b.label for b in at.get("download_button")} >= {"CSV", "Excel"}
+    toggle = at.toggle(key="about_every_initiative")
+    assert toggle.label.startswith("Every regional initiative, Africa (")
+    at = toggle.set_value(True).run()
+    assert not at.exception
+    alliance, every = [t for t in tables(at) if "title verified" in t.columns]
+    assert set(every["region"]) == {"Africa"} and len(every) > len(alliance)
+    assert set(alliance["code"]) <= set(every["code"])
+    assert "source" in every.columns and every["source"].str.len().gt(0).all()
 
 
 def test_about_names_the_store_to_an_admin_as_plain_text_and_not_to_a_viewer(app, store, monkeypatch):
