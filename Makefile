@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.tools-installed-$(shell cat requirements.txt requirements-
 REPLICAS ?= 2
 PORT ?= 8501
 
-.PHONY: setup setup-dev browser haproxy run cluster test lint bench clean-store
+.PHONY: setup setup-dev browser haproxy run cluster test lint bench clean-store translations
 
 # make run installs what the app needs (requirements.txt); make test and make bench add the tools.
 $(STAMP): requirements.txt
@@ -56,6 +56,17 @@ test: setup-dev browser haproxy lint
 
 bench: setup-dev
 	$(PY) -m bench
+
+# The interface's words into locale/alliance.pot, then into every language's catalogue (new ones untranslated,
+# changed ones marked fuzzy): a translator fills in locale/<language>/LC_MESSAGES/alliance.po (README, Languages).
+translations: setup
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k n_:1,2 --no-location --sort-output --omit-header \
+		--no-wrap -o locale/alliance.pot .
+	for language in ar zh fr ru es; do \
+		if [ -f locale/$$language/LC_MESSAGES/alliance.po ]; then \
+			$(VENV)/bin/pybabel update --no-wrap --omit-header -D alliance -l $$language -i locale/alliance.pot -d locale; \
+		else $(VENV)/bin/pybabel init --no-wrap -D alliance -l $$language -i locale/alliance.pot -d locale; fi; \
+	done
 
 clean-store:
 	rm -rf data/alliance.duckdb data/alliance.duckdb.d data/alliance.duckdb.lock

@@ -3,6 +3,9 @@
 import re
 from datetime import date, datetime
 
+from alliance import i18n
+from alliance.i18n import _
+
 LAUNCH = date(2023, 1, 25)
 # What a figure no record states reads as: never 0.
 NOT_RECORDED = "not recorded"
@@ -30,8 +33,13 @@ def control_character(text: str) -> str | None:
 
 
 def day(value: date) -> str:
-    """A date as ITU writes it: 25 January 2023 (British English, no leading zero)."""
-    return f"{value.day} {value:%B %Y}"
+    """A date as ITU writes it: 25 January 2023 (British English, no leading zero); in another language as CLDR
+    writes a long date there: 25 janvier 2023, 2023年1月25日."""
+    if i18n.current() == i18n.ENGLISH:
+        return f"{value.day} {value:%B %Y}"
+    from babel.dates import format_date  # Babel only for a language other than English: the CLI starts without it
+
+    return format_date(value, "long", locale=i18n.locale())
 
 
 def stamp(value) -> str:
@@ -42,24 +50,37 @@ def stamp(value) -> str:
 def money(value: float) -> str:
     """An amount in US dollars as ITU writes it: USD 304,000 (cents only when there are some)."""
     value = float(value or 0)
-    return f"USD {value:,.0f}" if value.is_integer() else f"USD {value:,.2f}"
+    if i18n.current() == i18n.ENGLISH:
+        return f"USD {value:,.0f}" if value.is_integer() else f"USD {value:,.2f}"
+    # The language's own way with an amount, the currency by its code (as in English), cents only when some.
+    from babel.numbers import format_currency
+
+    pattern = i18n.locale().currency_formats["standard"].pattern.split(";")[0].replace("¤", "¤¤")
+    if value.is_integer():
+        pattern = pattern.replace(".00", "")
+    written = format_currency(value, "USD", format=pattern, locale=i18n.locale(), currency_digits=False)
+    return re.sub(r"USD(?=\d)", "USD\u00a0", written)  # Chinese writes the sign against the number; a code needs a space
 
 
 def month(value: date) -> str:
-    """A month as ITU writes it: June 2023."""
-    return f"{value:%B %Y}"
+    """A month as ITU writes it: June 2023 (juin 2023, 2023年6月)."""
+    if i18n.current() == i18n.ENGLISH:
+        return f"{value:%B %Y}"
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", value, locale=i18n.locale())
 
 
 def period(start: date | None, end: date) -> str:
     """The period a flow counts: 'in the period 25 January 2023 to 30 June 2023' (no start: 'up to ...')."""
     if start is None:
-        return f"up to {day(end)}"
-    return f"in the period {day(start)} to {day(end)}"
+        return _("up to {end}").format(end=day(end))
+    return _("in the period {start} to {end}").format(start=day(start), end=day(end))
 
 
 def as_at(value: date) -> str:
     """The date a stock is counted at: 'as at 30 June 2023'."""
-    return f"as at {day(value)}"
+    return _("as at {day}").format(day=day(value))
 
 
 def since_launch(end: date) -> str:
@@ -84,18 +105,32 @@ def count(value: int | float | None, over: bool = False) -> str:
     """A count with thousands separators; 'over 300' when the source gives a lower bound; None: not recorded."""
     if value is None:
         return NOT_RECORDED
-    text = f"{value:,.0f}"
-    return f"over {text}" if over else text
+    text = _number(value)
+    return _("over {count}").format(count=text) if over else text
 
 
 def decimal(value: float) -> str:
     """A measure that may hold a fraction, with thousands separators: '1,234', '12.5' (one decimal, only when it has one)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return _number(value) if float(value).is_integer() else _number(value, 1)
 
 
 def signed(value: float) -> str:
     """A change, with its sign and thousands separators: '+3', '-1,250', '+0'."""
-    return f"{value:+,.0f}"
+    if i18n.current() == i18n.ENGLISH:
+        return f"{value:+,.0f}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value), "+#,##0;-#,##0", locale=i18n.locale())  # the sign even on 0
+
+
+def _number(value, decimals: int = 0) -> str:
+    """A number with the language's separators, rounded to `decimals` places: 1,234.5 in English, 1 234,5 in
+    French, 1234 in Spanish (CLDR groups Spanish thousands from five digits)."""
+    if i18n.current() == i18n.ENGLISH:
+        return f"{value:,.{decimals}f}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value, decimals) if decimals else round(value), locale=i18n.locale())
 
 
 def agree(value: int, one: str, many: str) -> str:
