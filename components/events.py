@@ -15,7 +15,7 @@ from alliance.figures.events import (
 )
 from alliance.schema import CHOICES
 from alliance.words import count, count_of, dated, day, span
-from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
+from components.charts import figure, render_chart, render_downloads, render_empty, render_table
 
 # The column headers of seed 001 §3.1, in its order.
 SEED_COLUMNS = {
@@ -83,6 +83,26 @@ def render_events_over_time(frame: pd.DataFrame, scope: str, period_start: date)
     render_chart(figure(events_by_month, frame, measure), table, title, "events_by_month", caption=caption)
 
 
+def _days(frame: pd.DataFrame) -> tuple[list, list, list]:
+    """Each event's start as stated, its end, and its days as the source words them, written once per distinct dates."""
+    written = {}
+    keys = list(zip(frame["start_date"].tolist(), frame["end_date"].tolist(), frame["date_precision"].tolist()))
+    for key in dict.fromkeys(keys):
+        start, end, precision = key
+        # How exact the source is: a year or month alone.
+        shown_start = dated(start.date() if not pd.isna(start) else start, precision)
+        # Written as the start is, blank when not stated.
+        shown_end = "" if pd.isna(end) else day(end.date())
+        # Both WSIS 2023 sessions are "15-16 March 2023", not "15 March".
+        days = (
+            span(start.date(), None if pd.isna(end) else end.date())
+            if precision in (None, "day") and not pd.isna(start)
+            else shown_start
+        )
+        written[key] = (shown_start, shown_end, days)
+    return tuple(map(list, zip(*(written[k] for k in keys))))
+
+
 def render_events_list(frame: pd.DataFrame, title: str) -> None:
     """The events in the period as a table, with CSV and Excel downloads; nothing when there are none (the chart
     above, render_events_over_time, says so once)."""
@@ -94,36 +114,21 @@ def render_events_list(frame: pd.DataFrame, title: str) -> None:
         st.caption(
             f"Showing the {count(len(frame))} latest of {count_of(total, 'event')}; narrow the period or region to see the others."
         )
-    table = date_columns(frame.drop(columns="events_all"), "start_date", "end_date")
-    # How exact the source is: a year or month alone, or "over N" participants.
-    table["start_date"] = [dated(d, p) for d, p in zip(table["start_date"], frame["date_precision"])]
-    # Written as the start is, blank when not stated; types and formats as the upload format names them.
-    table["end_date"] = ["" if pd.isna(d) else day(d) for d in table["end_date"]]
-    # The days as the source words them: both WSIS 2023 sessions are "15-16 March 2023", not "15 March".
-    table.insert(
-        table.columns.get_loc("start_date"),
-        "dates",
-        [
-            span(s.date(), None if pd.isna(e) else e.date()) if p in (None, "day") and not pd.isna(s) else shown_start
-            for s, e, p, shown_start in zip(
-                pd.to_datetime(frame["start_date"]),
-                pd.to_datetime(frame["end_date"]),
-                frame["date_precision"],
-                table["start_date"],
-            )
-        ],
-    )
+    starts, ends, days = _days(frame)
+    columns = {**frame, "dates": days, "start_date": starts, "end_date": ends}
     for column in ("event_type", "format"):
-        # The query writes codes with spaces ("high level session"): their labels are keyed by code.
-        table[column] = table[column].map(
+        # The query writes codes with spaces ("high level session"): their labels are keyed by code; types and
+        # formats as the upload format names them.
+        columns[column] = frame[column].map(
             lambda v, labels=CHOICES[column]: "" if v is None else labels.get(str(v).replace(" ", "_"), v)
         )
     if frame["participants_over"].fillna(False).any():
-        table["participants"] = [
+        # "over N" participants where the source gives a lower bound.
+        columns["participants"] = [
             "" if pd.isna(n) else count(n, bool(o))
             for n, o in zip(frame["participants"], frame["participants_over"].fillna(False))
         ]
-    table = table.drop(columns=["date_precision", "participants_over"]).rename(columns=EVENT_COLUMNS)
+    table = pd.DataFrame({name: columns[column] for column, name in EVENT_COLUMNS.items()}, index=frame.index)
     # What a reader scans for; the downloads give the rest (IDs, partners, sources, ...).
     shown = ["Title", "Dates", "Type", "Format", "Country", "Region", "Participants"]
     render_table(table, height=min(38 + 35 * len(table), 400), shown=shown)

@@ -1,7 +1,9 @@
 """Plotly figures for the Events and initiatives page; no Streamlit here, so reports can reuse them."""
 
 import re
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,19 +23,23 @@ STATUS_LABELS = {"planned": "Planned", "ongoing": "Ongoing", "completed": "Compl
 
 def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Figure:
     """Stacked bars per month of a measure (participants, trained or certified, events), one colour per region."""
-    fig = go.Figure()
     regions = sorted(frame["region_name"].unique(), key=lambda r: list(REGION_COLORS).index(r) if r in REGION_COLORS else 99)
+    # Arrays sliced per region: Plotly takes them as they are, where a frame's slices each cost it a conversion. A
+    # count with blanks stays a nullable array, so that a region without blanks is still sent as whole numbers.
+    names, months, values = frame["region_name"].to_numpy(), frame["month"].to_numpy(), frame[measure].array
+    events = frame[["events"]].to_numpy()
+    traces = []
     for region in regions:
-        part = frame[frame["region_name"] == region]
-        fig.add_trace(
+        rows = names == region
+        traces.append(
             go.Bar(
-                x=part["month"],
-                y=part[measure],
+                x=months[rows],
+                y=values[rows].to_numpy(),
                 name=plain_label(region),
                 marker_color=REGION_COLORS.get(region),
                 xperiod="M1",
                 xperiodalignment="middle",
-                customdata=part[["events"]],
+                customdata=events[rows],
                 hovertemplate="%{x|%B %Y}: %{y:,} "
                 + MEASURES[measure].lower()
                 + " (%{customdata[0]} events)<extra>"
@@ -42,14 +48,16 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
             )
         )
     totals = frame.groupby("month")[measure].sum()
-    fig.update_layout(
-        barmode="stack",
-        xaxis=dict(
-            title=None, tickformat="%b %Y", ticklabelmode="period", dtick="M1" if frame["month"].nunique() <= 12 else None
+    # The layout given whole: update_layout costs a few milliseconds more (it writes the unset title as {}).
+    fig = go.Figure(
+        traces,
+        layout=dict(
+            barmode="stack",
+            xaxis=dict(tickformat="%b %Y", ticklabelmode="period", dtick="M1" if frame["month"].nunique() <= 12 else None),
+            yaxis=_count_axis(MEASURES[measure], totals.max()),
+            showlegend=True,
+            legend=dict(traceorder="normal"),
         ),
-        yaxis=_count_axis(MEASURES[measure], totals.max()),
-        showlegend=True,
-        legend=dict(traceorder="normal"),
     )
     return mark_cycle_breaks(fig, frame["month"].min(), frame["month"].max() + pd.offsets.MonthEnd(0))
 
@@ -61,6 +69,10 @@ def _count_axis(title: str, largest: float) -> dict:
 
 def _known(text) -> bool:
     return isinstance(text, str) and bool(text.strip())
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def _initiative_name(title, region, code: str, cycle: str | None = None) -> str:
@@ -75,12 +87,17 @@ def initiative_names(frame: pd.DataFrame) -> pd.Series:
 
     Codes are reused across plan cycles: two initiatives that would read alike carry their plan cycle too.
     """
-    rows = list(zip(frame["initiative_title"], frame["region_name"], frame["regional_initiative"]))
-    names = pd.Series([_initiative_name(*row) for row in rows], index=frame.index, dtype=object)
-    cycles = frame["cycle"].fillna("no plan cycle")
-    alike = (frame["regional_initiative"] + "|" + cycles).groupby(names).transform("nunique") > 1
-    with_cycle = [_initiative_name(*row, cycle) for row, cycle in zip(rows, cycles)]
-    return names.where(~alike, pd.Series(with_cycle, index=frame.index, dtype=object))
+    # Plain lists: a page has a few dozen rows, for which each pandas step costs more than the names themselves.
+    rows = list(zip(frame["initiative_title"].tolist(), frame["region_name"].tolist(), frame["regional_initiative"].tolist()))
+    cycles = ["no plan cycle" if _missing(c) else c for c in frame["cycle"].tolist()]
+    names = [_initiative_name(*row) for row in rows]
+    initiatives: dict[str, set] = {}
+    for name, (_, _, code), cycle in zip(names, rows, cycles):
+        initiatives.setdefault(name, set()).update([f"{code}|{cycle}"] if isinstance(code, str) else [])
+    named = [
+        _initiative_name(*row, cycle) if len(initiatives[name]) > 1 else name for name, row, cycle in zip(names, rows, cycles)
+    ]
+    return pd.Series(named, index=frame.index, dtype=object)
 
 
 def short_name(text: str, limit: int = 36) -> str:
@@ -101,56 +118,60 @@ def short_name(text: str, limit: int = 36) -> str:
 def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> go.Figure:
     """Horizontal bars per regional initiative, named by title (cut on the axis, whole in the hover), stacked by product line."""
     rows = frame if status is None else frame[frame["status"] == status]
-    rows = rows.assign(initiative=initiative_names(rows))
-    counted = rows.groupby(["initiative", "product"], sort=False, as_index=False).agg(
-        activities=("activities", "sum"),
-        code=("regional_initiative", "first"),
-        cycle=("cycle", "first"),
-        region=("region_name", "first"),
-    )
+    names = initiative_names(rows).tolist()
+    columns = ("regional_initiative", "cycle", "region_name")
+    # One bar per initiative and product line, summed over statuses, with the initiative's first known code,
+    # cycle and region; in plain Python, as the rows are a few dozen (initiatives by product lines by statuses).
+    counted: dict[tuple, list] = {}
+    for name, product, activities, *known in zip(
+        names, rows["product"].tolist(), rows["activities"].tolist(), *(rows[c].tolist() for c in columns)
+    ):
+        found = counted.setdefault((name, product), [0, None, None, None])
+        found[0] += activities
+        found[1:] = [k if _missing(f) and not _missing(k) else f for f, k in zip(found[1:], known)]
     # The axis shows a cut name; two names cut alike keep their code and cycle so that their bars stay apart.
-    full = list(dict.fromkeys(rows["initiative"]))
-    short = pd.Series([short_name(n) for n in full], index=full)
-    first = rows.drop_duplicates("initiative").set_index("initiative")
-    keys = first["regional_initiative"] + ", " + first["cycle"].fillna("no plan cycle")
-    twice = short.duplicated(keep=False)
-    short = short.where(~twice, short + " (" + keys[short.index] + ")")
-    counted["label"] = counted["initiative"].map(short).map(plain_label)
-    counted["hover"] = [
-        "<br>".join(plain_label(t) for t in (name, ", ".join(p for p in (code, cycle, region) if _known(p))))
-        for name, code, cycle, region in zip(counted["initiative"], counted["code"], counted["cycle"], counted["region"])
-    ]
-    fig = go.Figure()
-    for product, label in PRODUCT_LABELS.items():
-        part = counted[counted["product"] == product]
-        if part.empty:
+    full = list(dict.fromkeys(names))
+    first = {}
+    for name, code, cycle in zip(names, rows["regional_initiative"].tolist(), rows["cycle"].tolist()):
+        first.setdefault(name, f"{code}, {'no plan cycle' if _missing(cycle) else cycle}")
+    cut = {n: short_name(n) for n in full}
+    times = Counter(cut.values())
+    label = {n: plain_label(f"{cut[n]} ({first[n]})" if times[cut[n]] > 1 else cut[n]) for n in full}
+    hover = {
+        (name, code, cycle, region): "<br>".join(
+            plain_label(t) for t in (name, ", ".join(p for p in (code, cycle, region) if _known(p)))
+        )
+        for (name, _), (_, code, cycle, region) in counted.items()
+    }
+    traces = []
+    for product, product_label in PRODUCT_LABELS.items():
+        bars = [(name, found) for (name, p), found in counted.items() if p == product]
+        if not bars:
             continue
-        fig.add_trace(
+        traces.append(
             go.Bar(
-                y=part["label"],
-                x=part["activities"],
+                y=np.array([label[name] for name, _ in bars], dtype=object),
+                x=np.array([found[0] for _, found in bars], dtype=np.int64),
                 orientation="h",
-                name=label,
+                name=product_label,
                 marker_color=PRODUCT_COLORS[product],
-                customdata=part[["hover"]],
-                hovertemplate="%{customdata[0]}<br>%{x} " + label.lower() + "<extra></extra>",
+                customdata=np.array([[hover[(name, *found[1:])]] for name, found in bars], dtype=object),
+                hovertemplate="%{customdata[0]}<br>%{x} " + product_label.lower() + "<extra></extra>",
+                # A lone initiative would otherwise fill the whole height with one bar.
+                width=0.5 if len(full) < 4 else None,
             )
         )
-    if len(full) < 4:
-        # A lone initiative would otherwise fill the whole height with one bar.
-        fig.update_traces(width=0.5)
-    fig.update_layout(
-        barmode="stack",
-        # The first initiative (in the regions' order) at the top, as a table reads.
-        yaxis=dict(
-            title=None,
-            categoryorder="array",
-            categoryarray=[plain_label(short[n]) for n in full],
-            type="category",
-            autorange="reversed",
+    totals: dict[str, int] = {}
+    for (name, _), found in counted.items():
+        totals[name] = totals.get(name, 0) + found[0]
+    return go.Figure(
+        traces,
+        layout=dict(
+            barmode="stack",
+            # The first initiative (in the regions' order) at the top, as a table reads.
+            yaxis=dict(categoryorder="array", categoryarray=[label[n] for n in full], type="category", autorange="reversed"),
+            xaxis=_count_axis("Activities", max(totals.values(), default=float("nan"))),
+            legend=dict(traceorder="normal", orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
+            margin=dict(t=40),
         ),
-        xaxis=_count_axis("Activities", counted.groupby("initiative")["activities"].sum().max()),
-        legend=dict(traceorder="normal", orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
-        margin=dict(t=40),
     )
-    return fig
