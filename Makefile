@@ -26,10 +26,14 @@ setup: $(STAMP)
 setup-dev: $(DEV_STAMP)
 
 # Browser tests drive Debian's Chromium; install it when missing and we may (root on Debian).
+# Noto's Arabic and CJK fonts so those pages render in it (and for anyone's browser on this machine).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 		echo "chromium not found: browser tests will be skipped"
+	@fc-list 2>/dev/null | grep -q "Noto Sans Arabic" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core fonts-noto-cjk >/dev/null); } || \
+		echo "Noto fonts not found: Arabic and Chinese pages will show boxes"
 
 # The cluster puts Debian's HAProxy in front of the servers (Debian keeps it in /usr/sbin).
 haproxy:
@@ -60,11 +64,11 @@ bench: setup-dev
 # The interface's words into locale/alliance.pot, then into every language's catalogue (new ones untranslated,
 # changed ones marked fuzzy): a translator fills in locale/<language>/LC_MESSAGES/alliance.po (README, Languages).
 translations: setup
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k n_:1,2 --no-location --sort-output --omit-header \
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k _ -k n_:1,2 -k N_ -k counted:2,3 --no-location --sort-output --omit-header \
 		--no-wrap -o locale/alliance.pot .
 	for language in ar zh fr ru es; do \
 		if [ -f locale/$$language/LC_MESSAGES/alliance.po ]; then \
-			$(VENV)/bin/pybabel update --no-wrap --omit-header -D alliance -l $$language -i locale/alliance.pot -d locale; \
+			$(VENV)/bin/pybabel update --no-wrap --ignore-pot-creation-date -D alliance -l $$language -i locale/alliance.pot -d locale; \
 		else $(VENV)/bin/pybabel init --no-wrap -D alliance -l $$language -i locale/alliance.pot -d locale; fi; \
 	done
 

@@ -4,27 +4,28 @@ from pathlib import Path
 
 import streamlit as st
 
+from alliance.i18n import N_, _
 from alliance.roles import published_only
 from components import auth, edition_picker, sidebar, throttle, upload_guard
 from components.filters import sidebar_filters
 
 PAGES = Path(__file__).parent / "app_pages"
 SECTIONS = {
-    "Results": [
-        ("overview.py", "Overview", ":material/dashboard:"),
-        ("regions.py", "Regions", ":material/public:"),
-        ("capabilities.py", "Capabilities", ":material/hub:"),
-        ("centers.py", "Centers and EoIs", ":material/apartment:"),
-        ("events.py", "Events and regional initiatives", ":material/event:"),
-        ("milestones.py", "Milestones and outcomes", ":material/flag:"),
+    N_("Results"): [
+        ("overview.py", N_("Overview"), ":material/dashboard:"),
+        ("regions.py", N_("Regions"), ":material/public:"),
+        ("capabilities.py", N_("Capabilities"), ":material/hub:"),
+        ("centers.py", N_("Centers and EoIs"), ":material/apartment:"),
+        ("events.py", N_("Events and regional initiatives"), ":material/event:"),
+        ("milestones.py", N_("Milestones and outcomes"), ":material/flag:"),
     ],
-    "Data": [
-        ("report.py", "TDAG report", ":material/description:"),
-        ("revisions.py", "Revisions", ":material/difference:"),
-        ("publish.py", "Publish", ":material/verified:"),
-        ("upload.py", "Upload", ":material/upload_file:"),
-        ("history.py", "History", ":material/history:"),
-        ("about.py", "About", ":material/info:"),
+    N_("Data"): [
+        ("report.py", N_("TDAG report"), ":material/description:"),
+        ("revisions.py", N_("Revisions"), ":material/difference:"),
+        ("publish.py", N_("Publish"), ":material/verified:"),
+        ("upload.py", N_("Upload"), ":material/upload_file:"),
+        ("history.py", N_("History"), ":material/history:"),
+        ("about.py", N_("About"), ":material/info:"),
     ],
 }
 
@@ -39,9 +40,9 @@ def serve_only(page, title: str, icon: str) -> None:
     /regions opens it too, with no "page not found" in front of it."""
     upload_guard.guard(False)
     at_every_address = [
-        st.Page(page, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
+        st.Page(page, title=_(title), icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
         for items in SECTIONS.values()
-        for file, _, _ in items
+        for file, _title, _icon in items
     ]
     st.navigation(at_every_address, position="hidden").run()
     st.stop()
@@ -49,12 +50,14 @@ def serve_only(page, title: str, icon: str) -> None:
 
 st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
 throttle.admit()
+sidebar.speak()
 # A configuration that is broken, half there or a placeholder serves its error and nothing else.
 if auth.refused():
-    serve_only(auth.configuration_error_page, "Configuration error", ":material/error:")
+    serve_only(auth.configuration_error_page, N_("Configuration error"), ":material/error:")
 if auth.needs_sign_in():
-    serve_only(auth.sign_in_page, "Sign in", ":material/login:")
+    serve_only(auth.sign_in_page, N_("Sign in"), ":material/login:")
 sidebar.restore_url()
+sidebar.render_language()
 edition = edition_picker.choose()
 if edition is edition_picker.NO_EDITION:
     upload_guard.guard(False)
@@ -65,8 +68,8 @@ sidebar.hand_over(sidebar_filters(edition), edition)
 sidebar.remember_url()
 auth.render_identity()
 pages = {
-    section: [
-        st.Page(PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
+    _(section): [
+        st.Page(PAGES / file, title=_(title), icon=icon, url_path=file.removesuffix(".py"), default=file == "overview.py")
         for file, title, icon in items
         if auth.may(NEEDS.get(file, "viewer")) and not (published_only() and file in NOT_PUBLISHED)
     ]

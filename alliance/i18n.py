@@ -79,6 +79,11 @@ def locale(language: str | None = None):
     return Locale.parse(CLDR.get(language or current(), CLDR[ENGLISH]))
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogues where it is written (a table of labels at import time); `_` it where shown."""
+    return message
+
+
 def _(message: str) -> str:
     """`message` in the language spoken."""
     return catalogue(current()).gettext(message)

@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from alliance import i18n
+from alliance.i18n import _
+
 if TYPE_CHECKING:
     from components.filters import Filters
 
 # The boxes' keys, which are also their URL parameters (the filters are bound to the URL; the Figures box writes
 # edition= itself on every run: navigation drops it even when it keeps the others).
-PARAMS = ("edition", "as_of", "from", "region", "capability")
+PARAMS = ("edition", "as_of", "from", "region", "capability", "lang")
+LANGUAGE = "lang"
 _KEPT = "_sidebar_params"
 _SHOWN = "_page_shown"
 _CHOSEN = "_sidebar_chosen"
@@ -77,3 +81,45 @@ def remember_url() -> None:
         {name: st.query_params[name] for name in PARAMS if name in st.query_params},
         {name: st.session_state[name] for name in PARAMS if name in st.session_state},
     )
+
+
+def speak() -> str:
+    """The language of this run, spoken from here on: the sidebar's choice, else the link's ?lang=, else the
+    browser's preferred language when it is one of the six, else English.
+
+    The link says the language whenever it is not what the browser alone would give, so a copied link opens in
+    the language it was copied in (and a French browser's reader who chose English keeps English)."""
+    language = st.session_state.get(LANGUAGE)
+    if language is None:
+        language = i18n.chosen(st.query_params.get(LANGUAGE), st.context.locale)
+        st.session_state[LANGUAGE] = language
+    i18n.use(language)
+    if language != i18n.ENGLISH or i18n.chosen(None, st.context.locale) != i18n.ENGLISH:
+        if st.query_params.get(LANGUAGE) != language:
+            st.query_params[LANGUAGE] = language
+    elif LANGUAGE in st.query_params:
+        del st.query_params[LANGUAGE]
+    return language
+
+
+# Arabic reads right to left: the page's text, tables and the sidebar mirrored; a date keeps its digits' order.
+_RIGHT_TO_LEFT = """<style>
+[data-testid="stAppViewContainer"], [data-testid="stSidebar"] { direction: rtl; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] h1, [data-testid="stMain"] h2,
+[data-testid="stMain"] h3, [data-testid="stMain"] h4, [data-testid="stMain"] h5, [data-testid="stSidebar"] p { text-align: right; }
+[data-testid="stDateInput"] input { direction: ltr; text-align: right; }
+</style>"""
+
+
+def render_language() -> None:
+    """The language box, each language in its own name (the pseudo-language only while a test asks for it)."""
+    if i18n.right_to_left():
+        st.html(_RIGHT_TO_LEFT)
+    shown = list(i18n.LANGUAGES) + ([i18n.PSEUDO] if st.session_state.get(LANGUAGE) == i18n.PSEUDO else [])
+    with st.sidebar:
+        st.selectbox(
+            _("Language"),
+            shown,
+            format_func=lambda code: i18n.LANGUAGES.get(code, code),
+            key=LANGUAGE,
+        )
