@@ -38,8 +38,16 @@ with above:
         render_empty(f"{label} by country")
     else:
         when = f.stock_scope_label if measure == "centers" else f.scope_label
+        # The Member States frame only draws a region's uncounted countries: with no region it would only
+        # cost the figure's key.
         fig = figure(
-            world_map, counts, measure, label, countries=countries, region=f.region, selected=country and country["iso3"]
+            world_map,
+            counts,
+            measure,
+            label,
+            countries=countries if f.region else None,
+            region=f.region,
+            selected=country and country["iso3"],
         )
         render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
 # The comparison always shows all six regions, whatever region the sidebar selects.

@@ -80,12 +80,9 @@ def render_directory_search() -> str:
 
 
 def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The directory rows with readable headers, plain dates and blanks empty (directory.sql labels the codes)."""
-    table = frame[list(DIRECTORY_COLUMNS)].copy()
-    table["dated_on"] = pd.to_datetime(table["dated_on"]).dt.date
-    for column in ("city", "name", "country_name", "region_name", "capabilities"):
-        table[column] = table[column].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
-    return table.rename(columns=DIRECTORY_COLUMNS)
+    """The directory rows with readable headers and plain dates (directory.sql labels the codes and empties blanks)."""
+    table = frame[list(DIRECTORY_COLUMNS)].rename(columns=DIRECTORY_COLUMNS)
+    return table.assign(Date=pd.to_datetime(table["Date"]).dt.date)
 
 
 def render_directory(frame: pd.DataFrame, scope_label: str, search: str | None) -> None:

@@ -32,11 +32,12 @@ def _fingerprint(value):
         digest = hashlib.blake2b(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes(), digest_size=16)
         frame = value if isinstance(value, pd.DataFrame) else value.to_frame()
         # An object column hashes its cells as text ("1" and 1 alike): its cells' types join the key.
+        dtypes = frame.dtypes.tolist()  # read once: looking each column up by name was a third of the key
         kinds = tuple(
-            tuple(sorted({type(v).__name__ for v in frame[c].tolist()})) if frame[c].dtype == object else ()
-            for c in frame.columns
+            tuple(sorted({type(v).__name__ for v in frame.iloc[:, i].tolist()})) if pd.api.types.is_object_dtype(dtype) else ()
+            for i, dtype in enumerate(dtypes)
         )
-        return ("frame", tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), kinds, digest.hexdigest())
+        return ("frame", tuple(map(str, frame.columns)), tuple(map(str, dtypes)), kinds, digest.hexdigest())
     hash(value)
     return (type(value).__name__, value)
 
@@ -119,11 +120,19 @@ def fitted_widths(frame: pd.DataFrame, budget: int = TABLE_WIDTH_PX) -> dict[str
 def _date_columns(frame: pd.DataFrame) -> list[str]:
     """Columns holding dates (a date a cell shows as '30 June 2023' still sorts as a date)."""
     found = []
-    for column in frame.columns:
-        values = frame[column].head(50).dropna()
-        if pd.api.types.is_datetime64_any_dtype(frame[column]) or (len(values) and all(isinstance(v, date) for v in values)):
+    for column, dtype in frame.dtypes.items():
+        if pd.api.types.is_datetime64_any_dtype(dtype):
             found.append(column)
+        elif not _never_dates(dtype):
+            values = frame[column].head(50).dropna()
+            if len(values) and all(isinstance(v, date) for v in values):
+                found.append(column)
     return found
+
+
+def _never_dates(dtype) -> bool:
+    """True for a column type whose cells cannot be dates (text, numbers, booleans): no cell needs looking at."""
+    return isinstance(dtype, pd.StringDtype) or pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
 
 
 def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: list[str] | None = None, **options) -> None:

@@ -87,14 +87,15 @@ final as (
     select
         kind,
         id,
-        name,
-        country_name,
-        city,
-        region_name,
+        -- Blanks empty, not null: the directory shows and downloads them as empty cells.
+        coalesce(name, '') as name,
+        coalesce(country_name, '') as country_name,
+        coalesce(city, '') as city,
+        coalesce(region_name, '') as region_name,
         type_or_request,
         replace(status, '_', ' ') as status,
         dated_on,
-        capabilities_named as capabilities,
+        coalesce(capabilities_named, '') as capabilities,
         is_demo,
         rows_matching,
     from named

@@ -28,47 +28,61 @@ def demand_supply_bars(frame: pd.DataFrame) -> go.Figure:
     demand = frame["eois"].astype(int).tolist()
     supply = frame["centers"].astype(int).tolist()
     gap = [d - s for d, s in zip(demand, supply)]
-    fig = go.Figure()
-    for label, values, color, template in (
-        ("Demand (EoIs)", demand, DEMAND_COLOR, "%{x} EoIs list %{customdata}"),
-        ("Supply (centers)", supply, SUPPLY_COLOR, "%{x} centers (not closed) list %{customdata}"),
-        ("Gap (demand minus supply)", gap, GAP_COLOR, "gap %{x:+d} for %{customdata}"),
-    ):
-        fig.add_trace(
-            go.Bar(
+    named = [plain_label(name) for name in frame["capability_name"]]
+    # One figure built at once: each add_trace and update_layout would validate the whole figure again.
+    return go.Figure(
+        data=[
+            dict(
+                type="bar",
                 y=names,
                 x=values,
                 name=label,
                 orientation="h",
-                marker_color=color,
-                text=[f"{v:+d}" if label.startswith("Gap") else str(v) for v in values],
+                marker=dict(color=color),
+                text=text,
                 textposition="outside",
                 cliponaxis=False,
-                customdata=frame["capability_name"].map(plain_label).tolist(),
+                customdata=named,
                 hovertemplate=template + "<extra></extra>",
             )
-        )
-    fig.update_layout(
-        barmode="group",
-        bargap=0.25,
-        # Room on the right for the labels outside the longest bar.
-        xaxis=dict(
-            title="EoIs or centers",
-            range=[min(0, *gap) * 1.2, max(1, *demand, *supply, *gap) * 1.15],
-            showgrid=True,
-            gridcolor="#e5e7eb",
-            zeroline=True,
-            zerolinecolor="#9ca3af",
+            for label, values, text, color, template in (
+                ("Demand (EoIs)", demand, [str(v) for v in demand], DEMAND_COLOR, "%{x} EoIs list %{customdata}"),
+                (
+                    "Supply (centers)",
+                    supply,
+                    [str(v) for v in supply],
+                    SUPPLY_COLOR,
+                    "%{x} centers (not closed) list %{customdata}",
+                ),
+                ("Gap (demand minus supply)", gap, [f"{v:+d}" for v in gap], GAP_COLOR, "gap %{x:+d} for %{customdata}"),
+            )
+        ],
+        layout=dict(
+            barmode="group",
+            bargap=0.25,
+            # Room on the right for the labels outside the longest bar.
+            xaxis=dict(
+                title=dict(text="EoIs or centers"),
+                range=[min(0, *gap) * 1.2, max(1, *demand, *supply, *gap) * 1.15],
+                showgrid=True,
+                gridcolor="#e5e7eb",
+                zeroline=True,
+                zerolinecolor="#9ca3af",
+            ),
+            yaxis=dict(autorange="reversed", automargin=True, showgrid=False),
         ),
-        yaxis=dict(autorange="reversed", automargin=True, showgrid=False),
     )
-    return fig
 
 
 def region_capability_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
     """Regions (rows) by capabilities (columns), coloured by demand, supply or gap, each cell labelled."""
-    grid = frame.pivot_table(index="region_name", columns="capability_name", values=measure, aggfunc="sum", sort=False)
-    z = grid.to_numpy().astype(int).tolist()
+    # Rows and columns in the order the query gives them (regions, then capabilities, in their fixed orders).
+    regions = pd.unique(frame["region_name"]).tolist()
+    capabilities = pd.unique(frame["capability_name"]).tolist()
+    cells: dict[tuple, int] = {}
+    for cell in zip(frame["region_name"], frame["capability_name"], frame[measure].astype(int).tolist()):
+        cells[cell[:2]] = cells.get(cell[:2], 0) + cell[2]
+    z = [[cells.get((r, c), 0) for c in capabilities] for r in regions]
     if measure == "gap":
         # Diverging: vermillion where demand exceeds supply, green where supply exceeds demand.
         limit = max(1, max(abs(v) for row in z for v in row))
@@ -78,26 +92,29 @@ def region_capability_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
         color = DEMAND_COLOR if measure == "eois" else SUPPLY_COLOR
         scale = dict(colorscale=[[0, "#ffffff"], [1, color]], zmin=0, zmax=max(1, max(max(row) for row in z)))
         text = "%{z}"
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            # Single-line names: Plotly turns them when columns are narrow (a phone), wrapped names would overlap.
-            x=[plain_label(c) for c in grid.columns],
-            y=[wrap(r, 18) for r in grid.index],
-            customdata=[[[plain_label(r), plain_label(c)] for c in grid.columns] for r in grid.index],
-            texttemplate=text,
-            textfont=dict(size=14),
-            xgap=2,
-            ygap=2,
-            # Every cell is labelled with its number, so a colour bar would only take room.
-            showscale=False,
-            hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z}<extra>" + MEASURES[measure] + "</extra>",
-            **scale,
-        )
+    columns = [plain_label(c) for c in capabilities]
+    return go.Figure(
+        data=[
+            dict(
+                type="heatmap",
+                z=z,
+                # Single-line names: Plotly turns them when columns are narrow (a phone), wrapped names would overlap.
+                x=columns,
+                y=[wrap(r, 18) for r in regions],
+                customdata=[[[plain_label(r), c] for c in columns] for r in regions],
+                texttemplate=text,
+                textfont=dict(size=14),
+                xgap=2,
+                ygap=2,
+                # Every cell is labelled with its number, so a colour bar would only take room.
+                showscale=False,
+                hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z}<extra>" + MEASURES[measure] + "</extra>",
+                **scale,
+            )
+        ],
+        layout=dict(
+            xaxis=dict(side="top", showgrid=False, automargin=True),
+            yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
+            margin=dict(t=10),
+        ),
     )
-    fig.update_layout(
-        xaxis=dict(side="top", showgrid=False, automargin=True),
-        yaxis=dict(autorange="reversed", showgrid=False, automargin=True),
-        margin=dict(t=10),
-    )
-    return fig
