@@ -4,11 +4,11 @@ import re
 from datetime import date, datetime
 
 from alliance import i18n
-from alliance.i18n import _
+from alliance.i18n import N_, _, n_
 
 LAUNCH = date(2023, 1, 25)
 # What a figure no record states reads as: never 0.
-NOT_RECORDED = "not recorded"
+NOT_RECORDED = N_("not recorded")  # shown through _(): _(NOT_RECORDED)
 # Characters a terminal or a log acts on rather than shows: C0 controls (line breaks and ESC among them), DEL, C1
 # controls, the Unicode line and paragraph separators, and lone surrogates (which cannot be written out at all).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -85,26 +85,26 @@ def as_at(value: date) -> str:
 
 def since_launch(end: date) -> str:
     """A cumulative figure counted from the Alliance's launch."""
-    return f"since the launch ({day(LAUNCH)}) to {day(end)}"
+    return _("since the launch ({launch}) to {end}").format(launch=day(LAUNCH), end=day(end))
 
 
 def dated(value: date | None, precision: str | None) -> str:
     """A stored date with how exact its source is: '2018 (month not stated)', 'date not stated (by 10 May 2023)'."""
     if value is None:
-        return "date not stated" if precision == "not_stated" else ""
+        return _("date not stated") if precision == "not_stated" else ""
     if precision == "year":
-        return f"{value.year} (month not stated)"
+        return _("{year} (month not stated)").format(year=value.year)
     if precision == "month":
-        return f"{month(value)} (day not stated)"
+        return _("{month} (day not stated)").format(month=month(value))
     if precision == "not_stated":
-        return f"date not stated (by {day(value)})"
+        return _("date not stated (by {day})").format(day=day(value))
     return day(value)
 
 
 def count(value: int | float | None, over: bool = False) -> str:
     """A count with thousands separators; 'over 300' when the source gives a lower bound; None: not recorded."""
     if value is None:
-        return NOT_RECORDED
+        return _(NOT_RECORDED)
     text = _number(value)
     return _("over {count}").format(count=text) if over else text
 
@@ -144,6 +144,10 @@ def span(start: date | None, end: date | None) -> str:
         return ""
     if end is None or end == start:
         return day(start)
+    if i18n.current() != i18n.ENGLISH:
+        from babel.dates import format_interval
+
+        return format_interval(start, end, "yMMMMd", locale=i18n.locale())
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}-{day(end)}"
     if start.year == end.year:
@@ -155,7 +159,9 @@ def since_cycle(start: date | None, cycle: str | None) -> str:
     """From when a plan cycle's target counts: 'since 1 January 2026, the start of WTDC-25'."""
     if start is None:
         return ""
-    return f"since {day(start)}, the start of {cycle}" if cycle else f"since {day(start)}"
+    if cycle:
+        return _("since {day}, the start of {cycle}").format(day=day(start), cycle=cycle)
+    return _("since {day}").format(day=day(start))
 
 
 def stated_sum(total: int | None, stated: int, of: int, what: str, recorded: str, over: bool = False) -> str:
@@ -164,10 +170,22 @@ def stated_sum(total: int | None, stated: int, of: int, what: str, recorded: str
     if not of:
         return ""
     if total is None or not stated:
-        return f"{what} not recorded at {'the event' if of == 1 else f'any of the {of:,} events'}"
+        if of == 1:
+            return _("{what} not recorded at the event").format(what=what)
+        return n_(
+            "{what} not recorded at any of the {count} event", "{what} not recorded at any of the {count} events", of
+        ).format(what=what, count=count(of))
     if stated == of:
-        return f"{count(total, over)} {what}, recorded at {'the event' if of == 1 else f'all {of:,} events'}"
-    return f"{count(total, over)} {what} at {stated:,} of {count_of(of, 'event')} that recorded {recorded}"
+        if of == 1:
+            return _("{total} {what}, recorded at the event").format(total=count(total, over), what=what)
+        return n_("{total} {what}, recorded at all {count} event", "{total} {what}, recorded at all {count} events", of).format(
+            total=count(total, over), what=what, count=count(of)
+        )
+    return n_(
+        "{total} {what} at {stated} of {count} event that recorded {recorded}",
+        "{total} {what} at {stated} of {count} events that recorded {recorded}",
+        of,
+    ).format(total=count(total, over), what=what, stated=count(stated), count=count(of), recorded=recorded)
 
 
 DASH = "\u2013"  # a table cell with nothing to count
@@ -179,9 +197,13 @@ def stated_cell(total, stated: int, of, over: bool = False) -> str:
     if not of:
         return DASH
     if _missing(total) or not stated:
-        return NOT_RECORDED
+        return _(NOT_RECORDED)
     text = count(total, over)
-    return text if stated == of else f"{text} at {stated:,} of {count_of(int(of), 'event')}"
+    if stated == of:
+        return text
+    return n_("{total} at {stated} of {count} event", "{total} at {stated} of {count} events", int(of)).format(
+        total=text, stated=count(stated), count=count(int(of))
+    )
 
 
 def _missing(value) -> bool:
@@ -196,10 +218,10 @@ def usd_cell(total, counted: int, stated: int) -> str:
     """A table cell of money: a dash with no resource, 'not recorded' when none states an amount, else the amount."""
     if not counted:
         return DASH
-    return NOT_RECORDED if not stated else f"{float(total):,.0f}"
+    return _(NOT_RECORDED) if not stated else _number(float(total))
 
 
-_QUALIFIERS = {"exact": "", "over": "over ", "nearly": "nearly ", "about": "about "}
+_QUALIFIERS = {"exact": "{value}", "over": N_("over {value}"), "nearly": N_("nearly {value}"), "about": N_("about {value}")}
 
 
 def reported(item: dict) -> str:
@@ -211,8 +233,12 @@ def reported(item: dict) -> str:
         start = None
     elif not isinstance(start, date):
         start = date.fromisoformat(start)
-    period_ = f"for {day(start)} to {day(when)}" if start else f"as at {day(when)}"
-    return f"{_QUALIFIERS.get(item['qualifier'], '')}{value}, as published in {item['source']} {period_}"
+    qualified = _(_QUALIFIERS.get(item["qualifier"], "{value}")).format(value=value)
+    if start:
+        return _("{value}, as published in {source} for {start} to {end}").format(
+            value=qualified, source=item["source"], start=day(start), end=day(when)
+        )
+    return _("{value}, as published in {source} as at {day}").format(value=qualified, source=item["source"], day=day(when))
 
 
 def lower_bound_missed(counted, item: dict) -> bool:
@@ -226,8 +252,16 @@ _WITH_ARTICLE = {"Americas", "Arab States", "Commonwealth of Independent States"
 
 
 def in_region(name: str) -> str:
-    """'in Africa', 'in the Commonwealth of Independent States'."""
+    """'in Africa', 'in the Commonwealth of Independent States'; in another language, as its catalogue words it."""
+    if i18n.current() != i18n.ENGLISH:
+        return _("in {region}").format(region=name)
     return f"in the {name}" if name in _WITH_ARTICLE else f"in {name}"
+
+
+def counted(value: int, singular: str, plural: str) -> str:
+    """A count in the message that agrees with it: counted(3, "{count} center", "{count} centers") -> '3 centers'
+    ('3 центра', '5 центров' in Russian). Both forms are literals, for the catalogues."""
+    return n_(singular, plural, int(value)).format(count=count(value))
 
 
 def count_of(value: int, noun: str, plural: str | None = None) -> str:
