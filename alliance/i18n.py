@@ -136,3 +136,66 @@ class _Pseudo(gettext.NullTranslations):
 
     def ngettext(self, singular, plural, n):
         return pseudo(singular if n == 1 else plural)
+
+
+# What a name in a frame's column names, by the column: these are translated where shown (values from uploads,
+# titles and organisations, are shown as written).
+NAMED_COLUMNS = {
+    "region_name": "region",
+    "capability_name": "capability",
+    "center_type_name": "center_type",
+    "country_name": "country",
+    "itu_name": "country",
+}
+
+
+@cache
+def _names(language: str) -> dict[tuple[str, str], str]:
+    """(kind, English name or code) -> the name in `language`: data/names.csv (ITU's names where a public ITU page
+    gives them, else our translations), and every Member State as CLDR names it (Babel)."""
+    import csv
+
+    from alliance import DATA_DIR
+
+    found: dict[tuple[str, str], str] = {}
+    with open(DATA_DIR / "names.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    english = {(row["kind"], row["code"]): row["name"] for row in rows if row["language"] == ENGLISH}
+    for row in rows:
+        if row["language"] == language:
+            found[(row["kind"], row["code"])] = row["name"]
+            if (row["kind"], row["code"]) in english:
+                found[(row["kind"], english[(row["kind"], row["code"])])] = row["name"]
+    if language in (ENGLISH, PSEUDO):
+        return found
+    from babel.core import get_global
+
+    alpha2 = get_global("territory_aliases")
+    territories = locale(language).territories
+    with open(DATA_DIR / "countries.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            written = territories.get((alpha2.get(row["iso3"]) or [""])[0])
+            if written:
+                for key in (row["iso3"], row["itu_name"], row["un_name"], row["iso_name"]):
+                    found[("country", key)] = written
+    return found
+
+
+def name(kind: str, key: str) -> str:
+    """A region's, capability's, center type's, cycle's, plan's or country's name (by code or English name) in the
+    language spoken; as given when English, pseudo or not known."""
+    if not isinstance(key, str) or current() == ENGLISH:
+        return _names(ENGLISH).get((kind, key), key) if isinstance(key, str) and kind != "country" else key
+    if current() == PSEUDO:
+        return pseudo(_names(ENGLISH).get((kind, key), key) if kind != "country" else key)
+    return _names(current()).get((kind, key), key)
+
+
+def localized(frame):
+    """The frame with the names in its NAMED_COLUMNS in the language spoken (the same frame in English)."""
+    if current() == ENGLISH:
+        return frame
+    columns = {column: kind for column, kind in NAMED_COLUMNS.items() if column in getattr(frame, "columns", ())}
+    if not columns:
+        return frame
+    return frame.assign(**{column: frame[column].map(lambda v, k=kind: name(k, v)) for column, kind in columns.items()})

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from functools import cache
 
-from alliance import DATA_DIR, words
+from alliance import DATA_DIR, i18n, words
 from alliance.queries import rows
 
 
@@ -15,7 +15,8 @@ def region_names() -> dict[str, str]:
     GLB (events with no country)."""
     with open(DATA_DIR / "regions.csv", newline="", encoding="utf-8") as handle:
         regions = sorted(csv.DictReader(handle), key=lambda row: int(row["sort_order"]))
-    return {row["region_code"]: row["region_name"] for row in regions}
+    # In the language spoken (data/names.csv); English as regions.csv writes them.
+    return {row["region_code"]: i18n.name("region", row["region_name"]) for row in regions}
 
 
 @cache
@@ -35,9 +36,10 @@ def by_figure() -> dict[str, dict]:
 
 @cache
 def capability_names() -> dict[str, str]:
-    """The five strategic capabilities' names by code, as data/capabilities.csv writes them and in its order."""
+    """The five strategic capabilities' names by code, as data/capabilities.csv writes them and in its order (in the
+    language spoken)."""
     with open(DATA_DIR / "capabilities.csv", newline="", encoding="utf-8") as handle:
-        return {row["capability_code"]: row["capability_name"] for row in csv.DictReader(handle)}
+        return {row["capability_code"]: i18n.name("capability", row["capability_name"]) for row in csv.DictReader(handle)}
 
 
 REGIONS = tuple(code for code in region_names() if code != "GLB")

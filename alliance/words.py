@@ -324,7 +324,9 @@ _COLUMN_WORDS = (
 def cite_sources(frame):
     """The frame with its `source` column (if any) cited for readers."""
     if "source" in getattr(frame, "columns", ()):
-        frame = frame.assign(source=frame["source"].map(cite))
+        # Once per distinct source: a list of events repeats a handful of documents.
+        cited = {source: cite(source) for source in frame["source"].dropna().unique()}
+        frame = frame.assign(source=frame["source"].map(lambda source: cited.get(source, source)))
     return frame
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from alliance import i18n
 from alliance.workbook import frame_to_csv, frames_to_xlsx
 
 # Plotly's own camera button saves a PNG in the browser: no server, works offline.
@@ -51,6 +52,7 @@ def figure(builder, *args, **kwargs) -> go.Figure:
     try:
         key = (
             builder,  # the function itself: two closures of one name are two builders
+            i18n.current(),  # a figure's titles and labels are in the language it was built in
             tuple(_fingerprint(a) for a in args),
             tuple(sorted((name, _fingerprint(v)) for name, v in kwargs.items())),
         )

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 import alliance.editions
-from alliance import integrity, kpis, queries
+from alliance import i18n, integrity, kpis, queries
 from alliance.history import can_roll_back, history
 from alliance.store import Store, default_path, readable
 from alliance.words import cite_sources
@@ -136,8 +136,9 @@ def _frame(name: str, data_version: str, params: tuple) -> pd.DataFrame:
 
 
 def frame(view: View, name: str, **params) -> pd.DataFrame:
-    """Rows of the named query in queries/, from the data the page reads."""
-    return _frame(name, view.version, tuple(sorted(params.items())))
+    """Rows of the named query in queries/, from the data the page reads; regions, capabilities, center types and
+    countries named in the language spoken."""
+    return i18n.localized(_frame(name, view.version, tuple(sorted(params.items()))))
 
 
 @st.cache_data(max_entries=100, show_spinner=False)

@@ -127,3 +127,23 @@ def test_the_pseudo_language_marks_every_message_and_keeps_its_placeholders():
 )
 def test_the_language_is_the_links_then_the_browsers_then_english(asked, browser, spoken):
     assert i18n.chosen(asked, browser) == spoken
+
+
+def test_names_in_a_frame_are_shown_in_the_language_spoken_and_uploaded_values_as_written():
+    import pandas as pd
+
+    from alliance import kpis
+
+    frame = pd.DataFrame(
+        {"region_name": ["Africa", "Arab States"], "country_name": ["Egypt", "Türkiye"], "title": ["Africa", "x"]}
+    )
+    assert i18n.localized(frame) is frame  # English: nothing to do
+    with i18n.speaking("fr"):
+        shown = i18n.localized(frame)
+        assert list(shown["region_name"]) == ["Afrique", "Etats arabes"]  # as ITU's French pages write them
+        assert list(shown["country_name"]) == ["Égypte", "Turquie"]  # CLDR's French names
+        assert list(shown["title"]) == ["Africa", "x"]  # an uploaded title stays as written
+        assert kpis.region_names()["ARB"] == "Etats arabes"
+    with i18n.speaking("zh"):
+        assert kpis.capability_names()["TRR"] == i18n.name("capability", "TRR") != "Trends research readiness"
+    assert kpis.region_names()["ARB"] == "Arab States"
