@@ -10,13 +10,16 @@ from alliance.queries import rows
 
 
 @cache
-def region_names() -> dict[str, str]:
-    """Each region's name by code, as data/regions.csv writes them and in its order: the six ITU-D regions, then
-    GLB (events with no country)."""
+def _regions() -> tuple[tuple[str, str], ...]:
     with open(DATA_DIR / "regions.csv", newline="", encoding="utf-8") as handle:
         regions = sorted(csv.DictReader(handle), key=lambda row: int(row["sort_order"]))
-    # In the language spoken (data/names.csv); English as regions.csv writes them.
-    return {row["region_code"]: i18n.name("region", row["region_name"]) for row in regions}
+    return tuple((row["region_code"], row["region_name"]) for row in regions)
+
+
+def region_names() -> dict[str, str]:
+    """Each region's name by code, as data/regions.csv writes them and in its order: the six ITU-D regions, then
+    GLB (events with no country); in the language spoken (data/names.csv)."""
+    return {code: i18n.name("region", name) for code, name in _regions()}
 
 
 @cache
@@ -35,11 +38,15 @@ def by_figure() -> dict[str, dict]:
 
 
 @cache
+def _capabilities() -> tuple[tuple[str, str], ...]:
+    with open(DATA_DIR / "capabilities.csv", newline="", encoding="utf-8") as handle:
+        return tuple((row["capability_code"], row["capability_name"]) for row in csv.DictReader(handle))
+
+
 def capability_names() -> dict[str, str]:
     """The five strategic capabilities' names by code, as data/capabilities.csv writes them and in its order (in the
     language spoken)."""
-    with open(DATA_DIR / "capabilities.csv", newline="", encoding="utf-8") as handle:
-        return {row["capability_code"]: i18n.name("capability", row["capability_name"]) for row in csv.DictReader(handle)}
+    return {code: i18n.name("capability", name) for code, name in _capabilities()}
 
 
 REGIONS = tuple(code for code in region_names() if code != "GLB")

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from alliance.figures import mark_cycle_breaks, plain_label
-from alliance.figures.theme import PALETTE, REGION_COLORS
+from alliance.figures.theme import PALETTE, region_colors
 
 MEASURES = {"participants": "Participants", "trained_certified": "Trained or certified", "events": "Events"}
 PRODUCT_LABELS = {
@@ -23,7 +23,8 @@ STATUS_LABELS = {"planned": "Planned", "ongoing": "Ongoing", "completed": "Compl
 
 def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Figure:
     """Stacked bars per month of a measure (participants, trained or certified, events), one colour per region."""
-    regions = sorted(frame["region_name"].unique(), key=lambda r: list(REGION_COLORS).index(r) if r in REGION_COLORS else 99)
+    colours = region_colors()
+    regions = sorted(frame["region_name"].unique(), key=lambda r: list(colours).index(r) if r in colours else 99)
     # Arrays sliced per region: Plotly takes them as they are, where a frame's slices each cost it a conversion. A
     # count with blanks stays a nullable array, so that a region without blanks is still sent as whole numbers.
     names, months, values = frame["region_name"].to_numpy(), frame["month"].to_numpy(), frame[measure].array
@@ -36,7 +37,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
                 x=months[rows],
                 y=values[rows].to_numpy(),
                 name=plain_label(region),
-                marker_color=REGION_COLORS.get(region),
+                marker_color=colours.get(region),
                 xperiod="M1",
                 xperiodalignment="middle",
                 customdata=events[rows],

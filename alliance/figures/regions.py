@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from alliance import words
 from alliance.figures import plain_label
-from alliance.figures.theme import REGION_COLORS
+from alliance.figures.theme import region_colors
 
 # Single-hue blues (ColorBrewer), starting from a blue that still stands out from the grey land,
 # so a country with one EoI is visibly coloured; readable with every common colour-vision deficiency.
@@ -142,6 +142,7 @@ def world_map(
 def kpi_by_region(frame: pd.DataFrame, value: str, label: str, usd: bool = False) -> go.Figure:
     """One horizontal bar per region for one KPI, in the regions' fixed order and colours."""
     names = frame["region_name"]
+    colours = region_colors()
     values = frame[value]
     label = plain_label(label)
     # Sums over what states them say so in words where unknown ("not recorded"; a dash: nothing to count).
@@ -160,7 +161,7 @@ def kpi_by_region(frame: pd.DataFrame, value: str, label: str, usd: bool = False
                 x=values.astype(float).fillna(0),
                 y=names.map(plain_label),
                 orientation="h",
-                marker=dict(color=[REGION_COLORS.get(n, "#7F7F7F") for n in names]),
+                marker=dict(color=[colours.get(n, "#7F7F7F") for n in names]),
                 text=text,
                 textposition="outside",
                 cliponaxis=False,
