@@ -11,13 +11,15 @@ step); `make translations` extracts new strings into locale/alliance.pot and mer
 
 import gettext
 import io
+import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# ALLIANCE_LOCALE_DIR: catalogues elsewhere (a translator's working copy, to see them in the app before committing).
+LOCALE_DIR = Path(os.environ.get("ALLIANCE_LOCALE_DIR") or Path(__file__).resolve().parent.parent / "locale")
 DOMAIN = "alliance"
 
 # Each language by its own name, in the order ITU lists its six official languages.
