@@ -52,24 +52,27 @@ def outcome_status(statuses: Iterable[str], overdue_milestones: int) -> str:
 
 def score(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Add the expected share, the value expected by now and the status to the rows of outcome_scorecard.sql."""
-    scored = frame.copy()
+    # Columns as lists: a cycle has a few outcomes of six measures each, fewer rows than a pandas step costs.
+    columns = ("actual", "target", "target_cycle_starts_on", "target_period_end", "kpi_code")
+    actuals, targets, starts, ends, kpis = (frame[c].tolist() for c in columns)
+    outcomes = list(zip(frame["cycle"].tolist(), frame["outcome_code"].tolist()))
     shares, statuses = [], []
-    for row in scored.itertuples(index=False):
-        share = None
-        if not _missing(row.target) and not _missing(row.target_period_end):
-            share = expected_share(
-                as_of, pd.Timestamp(row.target_cycle_starts_on).date(), pd.Timestamp(row.target_period_end).date()
-            )
+    for actual, target, start, end in zip(actuals, targets, starts, ends):
+        share = None if _missing(target) or _missing(end) else expected_share(as_of, _day(start), _day(end))
         shares.append(share)
-        statuses.append(measure_status(row.actual, row.target, share))
+        statuses.append(measure_status(actual, target, share))
+    measures: dict[tuple, list[str]] = {}
+    overdue: dict[tuple, int] = {}
+    for outcome, status, kpi, actual in zip(outcomes, statuses, kpis, actuals):
+        measures.setdefault(outcome, []).append(status)
+        if kpi == "milestones_overdue" and pd.notna(actual):
+            overdue[outcome] = overdue.get(outcome, 0) + int(actual)
+    overall = {outcome: outcome_status(found, overdue.get(outcome, 0)) for outcome, found in measures.items()}
+    scored = frame.copy()
     scored["expected_share"] = pd.array(shares, dtype="Float64")
     scored["expected_by_now"] = scored["target"].astype("Float64") * scored["expected_share"]
     scored["status"] = statuses
-    overall = {}
-    for (cycle, code), part in scored.groupby(["cycle", "outcome_code"], sort=False):
-        overdue = int(part.loc[part["kpi_code"] == "milestones_overdue", "actual"].sum())
-        overall[(cycle, code)] = outcome_status(part["status"], overdue)
-    scored["outcome_status"] = [overall[(c, o)] for c, o in zip(scored["cycle"], scored["outcome_code"])]
+    scored["outcome_status"] = [overall[outcome] for outcome in outcomes]
     return scored
 
 

@@ -6,7 +6,7 @@ from alliance import words
 from alliance.scorecard import score
 from components import auth, data
 from components.layout import page_start
-from components.milestones import render_milestone_table, render_milestone_timeline
+from components.milestones import render_milestones
 from components.outcomes import render_cycle_picker, render_scorecard, render_target_progress
 
 view = page_start(
@@ -25,5 +25,4 @@ render_target_progress(scored, scope, analyst=auth.may("analyst"))
 
 st.subheader("Milestones")
 milestones = data.frame(view, "milestones_status", as_of=f.as_of, limit=150)
-render_milestone_timeline(milestones, f.as_of)
-render_milestone_table(milestones, f.as_of)
+render_milestones(milestones, f.as_of)

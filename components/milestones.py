@@ -1,13 +1,13 @@
 """Milestones: the Overview's lists of overdue and upcoming ones; the Milestones page's time line and table."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from alliance import words
 from alliance.figures.milestones import milestone_timeline_as_of
-from components.charts import date_columns, figure, render_chart, render_downloads, render_empty, render_table
+from components.charts import figure, render_chart, render_downloads, render_empty, render_table
 
 COLUMNS = {
     "milestone_id": "Milestone",
@@ -74,24 +74,37 @@ def render_milestone_lists(
         render_table(undated, _CONFIG)
 
 
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value  # DuckDB's dates arrive as timestamps
+
+
 def _due(due_on: pd.Series, precision: pd.Series) -> list[str]:
     """Due dates as exact as their source; a due date the source does not state (or none given) is "not stated"."""
-    return ["not stated" if p == "not_stated" or pd.isna(d) else words.dated(d, p) for d, p in zip(due_on, precision)]
+    return [
+        "not stated" if p == "not_stated" or pd.isna(d) else words.dated(_day(d), p)
+        for d, p in zip(due_on.tolist(), precision.tolist())
+    ]
 
 
 def _milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Milestones as a reader sees them: dates as exact as their source, headers in words."""
-    table = date_columns(frame, "due_on", "completed_on")
-    table["due_on"] = _due(table["due_on"], frame["date_precision"])
-    table["completed_on"] = [
+    completed = [
         # Done on a date its source does not give: said so, not left blank (blank reads as not done).
-        ("date not stated" if p == "not_stated" else "") if pd.isna(d) else words.dated(d, p)
-        for d, p in zip(table["completed_on"], frame["completed_precision"])
+        ("date not stated" if p == "not_stated" else "") if pd.isna(d) else words.dated(_day(d), p)
+        for d, p in zip(frame["completed_on"].tolist(), frame["completed_precision"].tolist())
     ]
-    return table.rename(columns=MILESTONE_COLUMNS)[list(MILESTONE_COLUMNS.values())]
+    due = _due(frame["due_on"], frame["date_precision"])
+    return frame[list(MILESTONE_COLUMNS)].assign(due_on=due, completed_on=completed).rename(columns=MILESTONE_COLUMNS)
 
 
-def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
+def render_milestones(frame: pd.DataFrame, as_of: date) -> None:
+    """The milestones on a time line, then in a table with downloads; both from one table of rows as read."""
+    table = _milestone_rows(frame)
+    _render_timeline(frame, table, as_of)
+    _render_table(table, frame.empty, as_of)
+
+
+def _render_timeline(frame: pd.DataFrame, table: pd.DataFrame, as_of: date) -> None:
     """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
     title = f"Milestones by due date: done, due, overdue or open, {words.as_at(as_of)}"
     if frame.empty:
@@ -113,7 +126,6 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
             f"Showing the {words.count(len(frame))} most pressing of {words.count_of(total, 'milestone')} (overdue oldest first, then the next due, "
             "then the latest done): " + caption
         )
-    table = _milestone_rows(frame)
     render_chart(
         figure(milestone_timeline_as_of, frame, as_of),
         table,
@@ -125,14 +137,13 @@ def render_milestone_timeline(frame: pd.DataFrame, as_of: date) -> None:
     )
 
 
-def render_milestone_table(frame: pd.DataFrame, as_of: date) -> None:
+def _render_table(table: pd.DataFrame, empty: bool, as_of: date) -> None:
     """Every milestone with its status at the as-of date, with downloads."""
     title = f"Milestones and their status {words.as_at(as_of)} (the whole Alliance)"
     st.markdown(f"##### {title}")
-    if frame.empty:
+    if empty:
         render_empty("milestones", filters_hint=False)
         return
-    table = _milestone_rows(frame)
     # Owner, source and days past due are in the downloads: nine columns left the titles a few words wide.
     render_table(table, shown=["Milestone", "Title", "KAP outcome", "Due", "Completed", "Status"])
     render_downloads(table, title, "milestones")

@@ -48,6 +48,27 @@ TARGET_COLUMNS = {
 }
 
 
+# What an outcome's card shows, read from the scored rows.
+CARD_COLUMNS = (
+    "cycle",
+    "outcome_code",
+    "outcome_status",
+    "priority_code",
+    "priority_title",
+    "outcome_title",
+    "res90_resolves",
+    "measure_order",
+    "measure",
+    "actual",
+    "target",
+)
+
+
+def _records(frame: pd.DataFrame, columns) -> list[dict]:
+    """Rows as dicts of some columns (DataFrame.to_dict costs several times more for a few dozen rows)."""
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
+
+
 def _number(value) -> str:
     if pd.isna(value):  # a measure none of the linked rows states (beneficiaries, say) is unknown, not 0
         return words.NOT_RECORDED
@@ -63,12 +84,14 @@ def default_cycle(cycles: pd.DataFrame, as_of: date) -> str:
 
     When none has, the as-of date's cycle (its scorecard says how to add outcomes), else the first cycle.
     """
-    started = cycles[pd.to_datetime(cycles["starts_on"]) <= pd.Timestamp(as_of)]
-    scored = started[started["outcomes"] > 0]
+    # Plain rows: there are three cycles, fewer than a pandas filter costs.
+    rows = cycles.to_dict("records")
+    started = [r for r in rows if pd.Timestamp(r["starts_on"]) <= pd.Timestamp(as_of)]
+    scored = [r for r in started if r["outcomes"] > 0]
     for found in (scored, started):
-        if not found.empty:
-            return found["cycle"].iloc[-1]
-    return cycles["cycle"].iloc[0]
+        if found:
+            return found[-1]["cycle"]
+    return rows[0]["cycle"]
 
 
 def render_cycle_picker(cycles: pd.DataFrame, as_of: date) -> dict:
@@ -141,8 +164,16 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycl
                 "Activities count when linked to the outcome and started by the as-of date, in the region chosen. Milestones "
                 "belong to the whole Alliance. Targets set for the Alliance as a whole are on the Overview."
             )
-    for (cycle, code), part in scored.groupby(["cycle", "outcome_code"], sort=False):
-        first = part.iloc[0]
+    # Each outcome's rows and Resolution 90 items gathered once, as plain rows: a cycle has a few outcomes, and a
+    # pandas filter for each costs more than drawing it.
+    outcomes: dict[tuple, list[dict]] = {}
+    for row in _records(scored, CARD_COLUMNS):
+        outcomes.setdefault((row["cycle"], row["outcome_code"]), []).append(row)
+    serves: dict[tuple, list[dict]] = {}
+    for item in _records(res90, ("cycle", "outcome_code", "res90_number", "res90_text")):
+        serves.setdefault((item["cycle"], item["outcome_code"]), []).append(item)
+    for (cycle, code), part in outcomes.items():
+        first = part[0]
         color, icon = BADGES[first["outcome_status"]]
         with st.container(border=True):
             st.badge(first["outcome_status"], color=color, icon=icon)
@@ -152,17 +183,17 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycl
             st.text(first["outcome_title"])
             # A wrapping row: six metrics across on a desktop, two or three a line on a phone.
             with st.container(horizontal=True, gap="small"):
-                for row in part.itertuples(index=False):
+                for row in part:
                     st.metric(
-                        METRIC_LABELS.get(row.measure_order, row.measure),
-                        _number(row.actual),
+                        METRIC_LABELS.get(row["measure_order"], row["measure"]),
+                        _number(row["actual"]),
                         border=True,
                         # "not recorded" is wider than any count: its card takes two places, so it is read whole.
-                        width=135 if pd.notna(row.actual) else 278,
-                        help=f"{row.measure} linked to {plain(code)}",
+                        width=135 if pd.notna(row["actual"]) else 278,
+                        help=f"{row['measure']} linked to {plain(code)}",
                     )
-            targets = part[part["target"].notna()]
-            if not targets.empty:
+            if any(pd.notna(row["target"]) for row in part):
+                targets = scored[scored["target"].notna() & (scored["cycle"] == cycle) & (scored["outcome_code"] == code)]
                 st.dataframe(
                     date_columns(targets, "target_period_end")[list(TARGET_COLUMNS)].rename(columns=TARGET_COLUMNS),
                     hide_index=True,
@@ -172,16 +203,19 @@ def render_scorecard(scored: pd.DataFrame, res90: pd.DataFrame, scope: str, cycl
                         "Expected by now": st.column_config.NumberColumn(format="%.1f"),
                     },
                 )
-            items = res90[(res90["cycle"] == cycle) & (res90["outcome_code"] == code)]
-            if not items.empty:
+            items = serves.get((cycle, code))
+            if items:
                 with st.expander(f"Serves Resolution 90, resolves {plain(first['res90_resolves'])}"):
-                    for item in items.itertuples(index=False):
-                        st.text(f"{item.res90_number}. {item.res90_text}")
-    table = date_columns(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)
-    table = table[list(SCORECARD_COLUMNS.values())]
-    with st.expander("The scorecard as a table, with downloads"):
-        render_table(table)
-        render_downloads(table, f"Outcome scorecard, {scope}", "outcome_scorecard")
+                    for item in items:
+                        st.text(f"{item['res90_number']}. {item['res90_text']}")
+    # A closed expander's table is not sent (as the tables behind the charts): opening it reruns the page with it.
+    box = st.expander("The scorecard as a table, with downloads", key="table_outcome_scorecard", on_change="rerun")
+    with box:
+        if box.open:
+            table = date_columns(scored, "target_period_end", "target_cycle_starts_on").rename(columns=SCORECARD_COLUMNS)
+            table = table[list(SCORECARD_COLUMNS.values())]
+            render_table(table)
+            render_downloads(table, f"Outcome scorecard, {scope}", "outcome_scorecard")
 
 
 def render_target_progress(scored: pd.DataFrame, scope: str, analyst: bool = False) -> None:

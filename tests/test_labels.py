@@ -8,7 +8,7 @@ from conftest import ROOT
 
 from alliance import DATA_DIR, report
 from alliance.editions import label
-from alliance.figures.theme import REGION_COLORS
+from alliance.figures.theme import region_colors
 from alliance.kpis import KPI_COLUMNS, REGIONS, TILES, by_figure, definitions, region_names
 from alliance.schema import KPI_PATHS
 
@@ -22,7 +22,7 @@ def test_region_names_are_those_of_regions_csv_in_its_order():
     rows = sorted(_csv("regions.csv"), key=lambda r: int(r["sort_order"]))
     assert region_names() == {r["region_code"]: r["region_name"] for r in rows}
     assert REGIONS == tuple(r["region_code"] for r in rows if r["region_code"] != "GLB")
-    assert list(REGION_COLORS) == list(region_names().values())
+    assert list(region_colors()) == list(region_names().values())
 
 
 def test_every_kpi_names_its_figure_and_says_whether_it_is_a_flow_or_a_stock():

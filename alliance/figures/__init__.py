@@ -80,31 +80,51 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
     return mark_cycle_breaks(fig, start, end)
 
 
-def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
-    """Milestones on a time line by the date in due_on, coloured done, due, overdue or open."""
-    fig = go.Figure()
-    for status in ("done", "due", "overdue", "open"):
-        part = frame[frame["status"] == status]
-        if part.empty:
+MILESTONE_SYMBOLS = {"done": "circle", "due": "diamond-open", "overdue": "x", "open": "circle-open"}
+
+
+def milestone_traces(
+    frame: pd.DataFrame, hovertemplate: str, titles=None, hovertext=None, named_in_hover: bool = False
+) -> list[dict]:
+    """One trace a status (done, due, overdue, open), each milestone at the date in due_on, labelled by its title
+    (or titles) cut at 60 characters; hovertext, if given, is one text a milestone. The hover box's side label is
+    the status, or with named_in_hover the trace's name in the legend."""
+    # Whole columns once, sliced per status: Plotly takes arrays as they are, where a frame's slices each cost it
+    # a conversion; and traces as dicts, which a figure checks once (a go.Scatter it copies and checks again).
+    statuses = frame["status"].to_numpy()
+    x = frame["due_on"].to_numpy()
+    y = (frame["title"] if titles is None else titles).str.slice(0, 60).map(plain_label).to_numpy()
+    customdata = frame[["milestone_id", "completed_on"]].astype(str).map(plain_label).to_numpy()
+    traces = []
+    for status, symbol in MILESTONE_SYMBOLS.items():
+        rows = statuses == status
+        if not rows.any():
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=part["due_on"],
-                y=part["title"].str.slice(0, 60).map(plain_label),
+        name = "open, due date not stated" if status == "open" else status
+        traces.append(
+            dict(
+                type="scatter",
+                x=x[rows],
+                y=y[rows],
                 mode="markers",
-                marker=dict(
-                    size=12,
-                    color=STATUS_COLORS[status],
-                    symbol={"done": "circle", "due": "diamond-open", "overdue": "x", "open": "circle-open"}[status],
-                ),
-                name="open, due date not stated" if status == "open" else status,
-                customdata=part[["milestone_id", "completed_on"]].astype(str).map(plain_label),
-                hovertemplate="%{y}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}<extra>" + status + "</extra>",
+                marker=dict(size=12, color=STATUS_COLORS[status], symbol=symbol),
+                name=name,
+                customdata=customdata[rows],
+                hovertext=None if hovertext is None else hovertext[rows],
+                hovertemplate=f"{hovertemplate}<extra>{name if named_in_hover else status}</extra>",
             )
         )
-    fig.update_layout(
-        xaxis_title="Due date (done with none stated: completion date)",
-        yaxis_title=None,
+    return traces
+
+
+def milestone_axes() -> dict:
+    """The time line's axes: due dates across, milestones down in the order given."""
+    return dict(
+        xaxis=dict(title=dict(text="Due date (done with none stated: completion date)")),
         yaxis=dict(autorange="reversed", gridcolor="#f3f4f6"),
     )
-    return fig
+
+
+def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
+    """Milestones on a time line by the date in due_on, coloured done, due, overdue or open."""
+    return go.Figure(milestone_traces(frame, "%{y}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}"), layout=milestone_axes())

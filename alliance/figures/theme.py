@@ -8,21 +8,21 @@ from alliance.kpis import region_names
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 # Each region's colour by its code, in the regions' order.
-_REGION_COLOURS = {
-    "AFR": "#0072B2",
-    "AMS": "#E69F00",
-    "ARB": "#009E73",
-    "ASP": "#CC79A7",
-    "CIS": "#56B4E9",
-    "EUR": "#D55E00",
-    "GLB": "#7F7F7F",
-}
+_REGION_COLOURS = (
+    ("AFR", "#0072B2"),
+    ("AMS", "#E69F00"),
+    ("ARB", "#009E73"),
+    ("ASP", "#CC79A7"),
+    ("CIS", "#56B4E9"),
+    ("EUR", "#D55E00"),
+    ("GLB", "#7F7F7F"),
+)
 
 
 def region_colors() -> dict[str, str]:
     """Each region's colour by its name as the charts show it, in the language spoken, in the regions' order."""
     names = region_names()
-    return {names[code]: colour for code, colour in _REGION_COLOURS.items()}
+    return {names[code]: colour for code, colour in _REGION_COLOURS}
 
 
 STATUS_COLORS = {
