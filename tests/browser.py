@@ -122,6 +122,8 @@ def page_urls() -> list[tuple[str, str]]:
     sections = next(
         node.value for node in tree.body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "SECTIONS"
     )
+    # The titles are marked for the catalogues, N_("Overview"): read the marked literal.
+    sections = ast.parse(ast.unparse(sections).replace("N_(", "(")).body[0].value
     pages = ast.literal_eval(sections)
     return [
         (("" if file == "overview.py" else file.removesuffix(".py")), title)
