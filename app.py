@@ -48,9 +48,10 @@ def serve_only(page, title: str, icon: str) -> None:
     st.stop()
 
 
-st.set_page_config(page_title="Alliance Dashboard", page_icon=":material/hub:", layout="wide")
-throttle.admit()
+# The language first (it writes no element): the tab's title and the throttle's notice speak it.
 sidebar.speak()
+st.set_page_config(page_title=_("Alliance Dashboard"), page_icon=":material/hub:", layout="wide")
+throttle.admit()
 # A configuration that is broken, half there or a placeholder serves its error and nothing else.
 if auth.refused():
     serve_only(auth.configuration_error_page, N_("Configuration error"), ":material/error:")
@@ -61,7 +62,9 @@ sidebar.render_language()
 edition = edition_picker.choose()
 if edition is edition_picker.NO_EDITION:
     upload_guard.guard(False)
-    st.navigation([st.Page(edition_picker.no_edition_page, title="Alliance Dashboard", icon=":material/hourglass_empty:")]).run()
+    st.navigation(
+        [st.Page(edition_picker.no_edition_page, title=_("Alliance Dashboard"), icon=":material/hourglass_empty:")]
+    ).run()
     st.stop()
 # The page frame (components/layout.py) takes the sidebar's choice from here.
 sidebar.hand_over(sidebar_filters(edition), edition)

@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from alliance import AllianceError, editions, integrity, words
+from alliance import AllianceError, editions, i18n, integrity, words
 from alliance.history import ROLLBACK_KINDS, can_roll_back, history, remove_demo, rollback
 from alliance.ingest.apply import NOTHING_CHANGED
 from alliance.ingest.load import load_file
@@ -116,6 +116,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the .docx to write")
     p.add_argument("--annex", help="the .xlsx annex (default: OUT-annex.xlsx)")
     p.add_argument("--no-images", action="store_true", help="leave the charts out (no Chromium needed)")
+    p.add_argument(
+        "--lang", choices=["ar", "zh", "en", "fr", "ru", "es"], default="en", help="the language of the report (default: en)"
+    )
 
     p = command("remove-demo", "Delete every demo row.", _remove_demo)
     p.add_argument("--user", type=_text)
@@ -352,16 +355,18 @@ def _report(args, store: Store) -> int:
             return 2
         con = store.ensure().connect()
     try:
-        build(
-            con,
-            Path(args.out),
-            as_of,
-            period_start,
-            args.region,
-            Path(args.annex) if args.annex else None,
-            images=not args.no_images,
-            edition=edition,
-        )
+        with i18n.speaking(args.lang):
+            build(
+                con,
+                Path(args.out),
+                as_of,
+                period_start,
+                args.region,
+                Path(args.annex) if args.annex else None,
+                images=not args.no_images,
+                edition=edition,
+                language=args.lang,
+            )
     finally:
         con.close()
     print(f"wrote {escaped(args.out)}" + (f" (edition {escaped(edition['name'])}, {edition['status']})" if edition else ""))

@@ -183,14 +183,17 @@ def _names(language: str) -> dict[tuple[str, str], str]:
     return found
 
 
-def name(kind: str, key: str) -> str:
-    """A region's, capability's, center type's, cycle's, plan's or country's name (by code or English name) in the
-    language spoken; as given when English, pseudo or not known."""
-    if not isinstance(key, str) or current() == ENGLISH:
-        return _names(ENGLISH).get((kind, key), key) if isinstance(key, str) and kind != "country" else key
+def name(kind: str, key: str, default: str | None = None) -> str:
+    """A region's, capability's, center type's, cycle's, plan's, country's or KPI's name (by code or English name) in
+    the language spoken; `default` (else the key itself) when English, or not known in that language."""
+    fallback = key if default is None else default
+    if not isinstance(key, str):
+        return key
+    if current() == ENGLISH:
+        return fallback if default is not None or kind == "country" else _names(ENGLISH).get((kind, key), key)
     if current() == PSEUDO:
-        return pseudo(_names(ENGLISH).get((kind, key), key) if kind != "country" else key)
-    return _names(current()).get((kind, key), key)
+        return pseudo(fallback if default is not None or kind == "country" else _names(ENGLISH).get((kind, key), key))
+    return _names(current()).get((kind, key), fallback)
 
 
 def localized(frame):

@@ -23,13 +23,32 @@ def region_names() -> dict[str, str]:
 
 
 @cache
-def definitions() -> dict[str, dict]:
-    """Each KPI of data/kpis.csv by code, in its order: name, short_name (tiles, table columns), definition, unit,
-    query, figure (its dotted path in the summary, as `kpis --json` and the Reported sheet name it) and stock
-    (True: a state at the as-of date, as its definition says; else a flow over the period)."""
+def _definitions() -> dict[str, dict]:
     with open(DATA_DIR / "kpis.csv", newline="", encoding="utf-8") as handle:
         found = list(csv.DictReader(handle))
     return {row["kpi_code"]: {**row, "stock": row["definition"].startswith("A stock:")} for row in found}
+
+
+def definitions() -> dict[str, dict]:
+    """Each KPI of data/kpis.csv by code, in its order: name, short_name (tiles, table columns), definition, unit,
+    query, figure (its dotted path in the summary, as `kpis --json` and the Reported sheet name it) and stock
+    (True: a state at the as-of date, as its definition says; else a flow over the period). Name, short name,
+    definition and unit in the language spoken (data/names.csv); English as kpis.csv writes them."""
+    if i18n.current() == i18n.ENGLISH:
+        return _definitions()
+    return _spoken_definitions(i18n.current())
+
+
+@cache
+def _spoken_definitions(language: str) -> dict[str, dict]:
+    with i18n.speaking(language):
+        return {
+            code: {
+                **kpi,
+                **{field: i18n.name(f"kpi_{field}", code, kpi[field]) for field in ("name", "short_name", "definition", "unit")},
+            }
+            for code, kpi in _definitions().items()
+        }
 
 
 def by_figure() -> dict[str, dict]:

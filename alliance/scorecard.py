@@ -6,16 +6,45 @@ from datetime import date
 
 import pandas as pd
 
+from alliance.i18n import N_, _
+
 AT_RISK = 0.75
 STATUS_ORDER = ("off track", "at risk", "on track", "no target")
+# Each status as a reader sees it. The codes stay English: colours, the report and the tests look them up by them.
+STATUS_WORDS = {
+    "on track": N_("on track"),
+    "at risk": N_("at risk"),
+    "off track": N_("off track"),
+    "no target": N_("no target"),
+}
+# The measures outcome_scorecard.sql names (in English, as its rows carry them), as a reader sees them.
+MEASURE_WORDS = {
+    "Activities": N_("Activities"),
+    "Activities completed": N_("Activities completed"),
+    "Beneficiaries": N_("Beneficiaries"),
+    "Milestones": N_("Milestones"),
+    "Milestones done": N_("Milestones done"),
+    "Milestones overdue": N_("Milestones overdue"),
+}
 
-RULE = (
+# Shown through _(): _(RULE).
+RULE = N_(
     "**How the status is decided.** Each measure with a target is expected to advance steadily over the plan cycle "
     "(a quarter of the way through the cycle, a quarter of the target): it is **on track** when it has reached at least "
     "that share, **at risk** when it has reached at least three quarters of it, and **off track** below that. An outcome "
     "takes the worst status of its measures, is at least **at risk** while one of its milestones is overdue, and shows "
     "**no target** when none of its measures has one (targets come from the Targets sheet)."
 )
+
+
+def status_word(status: str) -> str:
+    """A status as shown, in the language spoken (an unknown one as it is)."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def measure_word(measure: str) -> str:
+    """A measure's name as shown, in the language spoken (an unknown one as it is)."""
+    return _(MEASURE_WORDS[measure]) if measure in MEASURE_WORDS else measure
 
 
 def _missing(value) -> bool:

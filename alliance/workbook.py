@@ -150,8 +150,8 @@ def frame_to_csv(frame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
-def frames_to_xlsx(frames: dict) -> bytes:
-    """Tables as an .xlsx workbook, one sheet each, formula-escaped."""
+def frames_to_xlsx(frames: dict, right_to_left: bool = False) -> bytes:
+    """Tables as an .xlsx workbook, one sheet each, formula-escaped (right_to_left: sheets laid out right to left)."""
     import io
 
     buffer = io.BytesIO()
@@ -161,6 +161,8 @@ def frames_to_xlsx(frames: dict) -> bytes:
     try:
         for name, frame in frames.items():
             worksheet = workbook.add_worksheet(_sheet_name(name))
+            if right_to_left:
+                worksheet.right_to_left()
             worksheet.write_row(0, 0, [escape_formula(str(c)) for c in frame.columns], bold)
             for r, row in enumerate(frame.itertuples(index=False), start=1):
                 for c, value in enumerate(row):

@@ -1,13 +1,16 @@
 """About: what the Alliance is, how each KPI is defined, and where the data comes from."""
 
+from alliance.i18n import _
 from components import data
 from components.about import render_alliance, render_framework, render_initiatives, render_kpi_definitions, render_sources
 from components.layout import page_start
 
 view = page_start(
-    "About",
-    "The Innovation and Entrepreneurship Alliance for Digital Development, the figures this dashboard reports "
-    "on it, and the sources behind them.",
+    _("About"),
+    _(
+        "The Innovation and Entrepreneurship Alliance for Digital Development, the figures this dashboard reports "
+        "on it, and the sources behind them."
+    ),
     needs_data=False,
 )
 f = view.filters

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from alliance.i18n import _
 from components import data
 from components.centers import (
     DIRECTORY_LIMIT,
@@ -16,9 +17,11 @@ from components.charts import render_empty
 from components.layout import page_start
 
 view = page_start(
-    "Centers and EoIs",
-    "Where expressions of interest stand, what the network of acceleration centers looks like, "
-    "and a directory to find any EoI or center.",
+    _("Centers and EoIs"),
+    _(
+        "Where expressions of interest stand, what the network of acceleration centers looks like, "
+        "and a directory to find any EoI or center."
+    ),
 )
 f = view.filters
 filters = {"as_of": f.as_of, "region": f.region, "capability": f.capability}
@@ -27,13 +30,13 @@ left, right = st.columns(2, gap="medium")
 with left:
     pipeline = data.frame(view, "eois_by_status", period_start=f.period_start, **filters)
     if nothing_counted(pipeline, "eois"):
-        render_empty("EoIs received")
+        render_empty(_("EoIs received"))
     else:
         render_pipeline(pipeline, f.scope_label)
 with right:
     by_type = data.frame(view, "centers_by_type", **filters)
     if nothing_counted(by_type, "centers"):
-        render_empty("centers")
+        render_empty(_("centers"))
     else:
         render_centers_by_type(by_type, f.stock_scope_label)
 
@@ -42,7 +45,9 @@ by_scope = data.frame(view, "centers_by_scope_status", **filters)
 if not nothing_counted(by_scope, "centers"):
     render_scope_status(by_scope, f.stock_scope_label)
 
-st.subheader("Directory")
+st.subheader(_("Directory"))
 search = render_directory_search()
 directory = data.frame(view, "directory", period_start=f.period_start, search=search, limit=DIRECTORY_LIMIT, **filters)
-render_directory(directory, f"EoIs received {f.period_label}; centers {f.stock_label}", search)
+render_directory(
+    directory, _("EoIs received {period}; centers {as_at}").format(period=f.period_label, as_at=f.stock_label), search
+)

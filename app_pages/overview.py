@@ -2,6 +2,7 @@
 
 from alliance import words
 from alliance.figures import eois_over_time
+from alliance.i18n import _
 from alliance.kpis import region_names, tiles
 from alliance.scorecard import cycle_of, cycle_start, overview_status
 from components import auth, data
@@ -12,9 +13,11 @@ from components.milestones import render_milestone_lists
 from components.tiles import render_on_track, render_tiles
 
 view = page_start(
-    "Overview",
-    "Where the Alliance stands on its key figures, what changed since the last approved edition (or a date you choose), "
-    "and which milestones are late.",
+    _("Overview"),
+    _(
+        "Where the Alliance stands on its key figures, what changed since the last approved edition (or a date you "
+        "choose), and which milestones are late."
+    ),
 )
 f = view.filters
 current = data.summary(view, f.as_of, f.region, f.capability, f.period_start)
@@ -45,10 +48,13 @@ render_tiles(
 
 eois = data.frame(view, "eois_cumulative", **f.params)
 if eois.empty:
-    render_empty("EoIs received in this period")
+    render_empty(_("EoIs received in this period"))
 else:
     render_chart(
-        figure(eois_over_time, eois), eois, f"EoIs received, {f.scope_label} (running total from the first EoI)", "eois_over_time"
+        figure(eois_over_time, eois),
+        eois,
+        _("EoIs received, {scope} (running total from the first EoI)").format(scope=f.scope_label),
+        "eois_over_time",
     )
 
 render_milestone_lists(

@@ -5,10 +5,13 @@ from dataclasses import replace
 import streamlit as st
 
 from alliance.figures.regions import world_map
+from alliance.i18n import _
 from components import data
 from components.charts import figure, render_empty
 from components.layout import page_start
 from components.regions import (
+    MAP_EMPTY,
+    MAP_TITLES,
     MEASURES,
     PROFILE,
     render_country_picker,
@@ -20,14 +23,16 @@ from components.regions import (
 )
 
 view = page_start(
-    "Regions",
-    "Where expressions of interest and centers are, how the six ITU-D regions compare on each key figure, "
-    "and everything one country has done with the Alliance. Click a country on the map to open its profile.",
+    _("Regions"),
+    _(
+        "Where expressions of interest and centers are, how the six ITU-D regions compare on each key figure, "
+        "and everything one country has done with the Alliance. Click a country on the map to open its profile."
+    ),
 )
 f = view.filters
 
 measure = render_measure_picker()
-label, counted = MEASURES[measure]
+label, counted = (_(text) for text in MEASURES[measure])
 counts = data.frame(view, f"{measure}_by_country", **f.params)
 countries = data.frame(view, "country_row_counts")
 # The map goes above the country picker but outlines the country it picks, so it is drawn second.
@@ -35,7 +40,7 @@ above = st.container()
 country = render_country_picker(countries)
 with above:
     if counts.empty:
-        render_empty(f"{label} by country")
+        render_empty(_(MAP_EMPTY[measure]))
     else:
         when = f.stock_scope_label if measure == "centers" else f.scope_label
         # The Member States frame only draws a region's uncounted countries: with no region it would only
@@ -49,7 +54,7 @@ with above:
             region=f.region,
             selected=country and country["iso3"],
         )
-        render_map(fig, counts, f"{label} per country, {when}", f"map_{measure}", counted)
+        render_map(fig, counts, _(MAP_TITLES[measure]).format(when=when), f"map_{measure}", counted)
 # The comparison always shows all six regions, whatever region the sidebar selects.
 compared = replace(f, region=None)
 kpis = data.frame(view, "kpis_by_region", as_of=f.as_of, period_start=f.period_start, capability=f.capability)
@@ -59,7 +64,9 @@ if country:
     render_country_profile(
         country,
         tables,
-        f"EoIs, events and activities {f.period_label}; centers {f.stock_label}, every status",
+        _("EoIs, events and activities {period}; centers {as_at}, every status").format(
+            period=f.period_label, as_at=f.stock_label
+        ),
         f.capability,
         region[0] if region else None,
     )
@@ -68,7 +75,9 @@ definitions = data.frame(view, "kpi_definitions")
 render_region_table(
     kpis,
     definitions,
-    f"The six regions on each key figure, {compared.scope_label} (centers {compared.stock_label})",
+    _("The six regions on each key figure, {scope} (centers {as_at})").format(
+        scope=compared.scope_label, as_at=compared.stock_label
+    ),
     "kpis_by_region",
     data.reported_by_region(view, f.as_of, f.period_start),
 )

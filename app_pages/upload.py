@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from alliance.i18n import _
 from alliance.schema import SHEETS
 from components import data
 from components.layout import page_start
@@ -17,9 +18,11 @@ from components.upload import (
 )
 
 page_start(
-    "Upload",
-    "Load the register kept in Excel. The file is checked first and nothing is written until you "
-    "press the load button below the preview. Every load is recorded and can be undone on the History page.",
+    _("Upload"),
+    _(
+        "Load the register kept in Excel. The file is checked first and nothing is written until you "
+        "press the load button below the preview. Every load is recorded and can be undone on the History page."
+    ),
     needs_data=False,
     live=True,
 )
@@ -28,10 +31,12 @@ render_done()
 render_template_download(store)
 file, replace = render_uploader()
 if file is None:
+    # The sheets by the names the register gives them (as in the template), in every language.
     st.caption(
-        "Any subset of the sheets "
-        + ", ".join(s.label for s in SHEETS.values())
-        + "; other sheets and columns are ignored and reported. A row whose id exists updates it."
+        _(
+            "Any subset of the sheets {sheets}; other sheets and columns are ignored and reported. "
+            "A row whose id exists updates it."
+        ).format(sheets=", ".join(s.label for s in SHEETS.values()))
     )
 else:
     checked = check_upload(store, file, replace)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from alliance import AllianceError
+from alliance import AllianceError, i18n, words
 from alliance.access import Access, check, record_sign_out, sign_in_ended, signed_out_at, unreadable
+from alliance.i18n import N_, _, n_
 from alliance.roles import allows, published_only, read_only, role_of
 from alliance.store import Store, default_path
 from alliance.who import current_user
@@ -24,6 +25,12 @@ if not _LOG.handlers:  # the server's log (its standard error), dated as Streaml
     _LOG.addHandler(_handler)
     _LOG.setLevel(logging.INFO)
 _logged: set[str] = set()
+# The roles as a reader is told them (the role map and the settings name them in English).
+ROLE_NAMES = {"viewer": N_("viewer"), "analyst": N_("analyst"), "admin": N_("admin")}
+
+
+def _role_name(code: str) -> str:
+    return _(ROLE_NAMES[code]) if code in ROLE_NAMES else code
 
 
 def access() -> Access:
@@ -110,8 +117,11 @@ def may(needed: str) -> bool:
 def require(needed: str) -> None:
     """Refuse a write on the server when the session's role does not allow it."""
     if not may(needed):
-        reason = "the app runs read-only" if read_only() else f"your role is {role()}"
-        raise AllianceError(f"Not allowed: this needs the {needed} role, and {reason}.")
+        if read_only():
+            message = _("Not allowed: this needs the {needed} role, and the app runs read-only.")
+        else:
+            message = _("Not allowed: this needs the {needed} role, and your role is {role}.")
+        raise AllianceError(message.format(needed=_role_name(needed), role=_role_name(role())))
 
 
 def who() -> str:
@@ -125,35 +135,51 @@ def render_identity() -> None:
     """Say in the sidebar who is signed in, with what role, and offer to sign out."""
     with st.sidebar:
         if published_only():
-            st.caption(":material/verified: Approved editions only: figures reviewed and approved for TDAG.")
+            st.caption(":material/verified: " + _("Approved editions only: figures reviewed and approved for TDAG."))
         elif read_only():
-            st.caption(":material/lock: Read-only: nobody can upload or roll back.")
+            st.caption(":material/lock: " + _("Read-only: nobody can upload or roll back."))
         if signed_in():
-            st.caption(f"Signed in as {plain(st.user.get('email'))} ({role()})")
-            st.button("Sign out", on_click=_sign_out, icon=":material/logout:")
+            st.caption(_("Signed in as {email} ({role})").format(email=plain(st.user.get("email")), role=_role_name(role())))
+            st.button(_("Sign out"), on_click=_sign_out, icon=":material/logout:")
 
 
 def sign_in_page() -> None:
     """The only page before sign-in."""
-    st.title("Alliance Dashboard")
-    st.markdown("Results reporting for ITU-D's Innovation and Entrepreneurship Alliance for Digital Development.")
+    st.title(_("Alliance Dashboard"))
+    st.markdown(_("Results reporting for ITU-D's {alliance}.").format(alliance=i18n.name("alliance", "IEA")))
     if st.user.get("is_logged_in"):  # Streamlit still knows the browser, but its sign-in is over
-        hours = f"{access().sign_in_hours:g}"
-        st.info(f"Your sign-in has ended (it lasts {hours} hours, and signing out ends it everywhere): sign in again.")
+        hours = float(access().sign_in_hours)
+        st.info(
+            n_(
+                "Your sign-in has ended (it lasts {hours} hour, and signing out ends it everywhere): sign in again.",
+                "Your sign-in has ended (it lasts {hours} hours, and signing out ends it everywhere): sign in again.",
+                # A fraction of an hour takes the form of 2 (plural in English, 'часа' in Russian).
+                int(hours) if hours.is_integer() else 2,
+            ).format(hours=words.decimal(hours))
+        )
     providers = access().providers
     if not providers:
-        st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
+        st.button(_("Sign in"), type="primary", on_click=st.login, icon=":material/login:")
     for provider in providers:
-        st.button(f"Sign in with {provider}", type="primary", on_click=st.login, args=(provider,), icon=":material/login:")
+        st.button(
+            _("Sign in with {provider}").format(provider=provider),
+            type="primary",
+            on_click=st.login,
+            args=(provider,),
+            icon=":material/login:",
+        )
 
 
 def configuration_error_page() -> None:
     """The only page of an app whose access configuration is refused: what is wrong and what to do, no data."""
-    st.title("Configuration error")
+    st.title(_("Configuration error"))
     st.markdown(
-        "The dashboard's access configuration is not coherent, so it shows no data to anyone until it is "
-        "corrected. Whoever runs this server: correct what follows (in `.streamlit/secrets.toml` or the "
-        "environment), then restart the server. The server's log says the same."
+        _(
+            "The dashboard's access configuration is not coherent, so it shows no data to anyone until it is "
+            "corrected. Whoever runs this server: correct what follows (in `.streamlit/secrets.toml` or the "
+            "environment), then restart the server. The server's log says the same."
+        )
     )
+    # The problems themselves stay in English: the server's log says them so, and whoever runs it reads them there.
     for problem in access().problems:
         st.error(plain(problem), icon=":material/error:")

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from alliance import i18n
+from alliance.i18n import _
 from alliance.workbook import frame_to_csv, frames_to_xlsx
 
 # Plotly's own camera button saves a PNG in the browser: no server, works offline.
@@ -153,7 +154,16 @@ def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: 
     st.dataframe(drawn, hide_index=True, width="stretch", column_config=config or None, **{"placeholder": "", **options})
     if shown and len(shown) < len(frame.columns):
         others = [str(c) for c in frame.columns if c not in shown]
-        st.caption(f"The downloads also give {', '.join(others[:-1]) + ' and ' + others[-1] if len(others) > 1 else others[0]}.")
+        st.caption(_("The downloads also give {columns}.").format(columns=listed(others)))
+
+
+def listed(items: list[str]) -> str:
+    """Items in a sentence, as the language lists them: 'a, b and c', 'a, b et c', 'a、b和c'."""
+    if i18n.current() in (i18n.ENGLISH, i18n.PSEUDO):
+        return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+    from babel.lists import format_list  # Babel only for a language other than English
+
+    return format_list(items, locale=i18n.locale())
 
 
 def render_table_downloads(
@@ -167,7 +177,7 @@ def render_table_downloads(
     box = (
         st.expander(title, expanded=True)
         if expanded
-        else st.expander("Table behind this chart", key=f"table_{key}", on_change="rerun")
+        else st.expander(_("Table behind this chart"), key=f"table_{key}", on_change="rerun")
     )
     with box:
         if expanded or box.open:
@@ -180,7 +190,7 @@ def render_downloads(table: pd.DataFrame, title: str, key: str) -> None:
     stem = f"{key}_{date.today():%Y%m%d}"
     left, right = st.columns(2)
     left.download_button(
-        "CSV",
+        _("CSV"),
         data=lambda: frame_to_csv(table),
         file_name=f"{stem}.csv",
         mime="text/csv",
@@ -189,9 +199,10 @@ def render_downloads(table: pd.DataFrame, title: str, key: str) -> None:
         width="stretch",
     )
     right.download_button(
-        "Excel",
+        _("Excel"),
         # The title says what the table counts and for which period; a sheet name holds only 31 characters.
-        data=lambda: frames_to_xlsx({"Data": table, "About": pd.DataFrame({"About this table": [title]})}),
+        # The sheets keep their English names, which the workbook's readers know them by; the About sheet's header speaks.
+        data=lambda about=_("About this table"): frames_to_xlsx({"Data": table, "About": pd.DataFrame({about: [title]})}),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",
@@ -204,9 +215,15 @@ def render_empty(what: str, filters_hint: bool = True) -> None:
     """Say that there is nothing to show, and what the reader can do about it (uploading only to those who may)."""
     from components import auth
 
-    upload = "Upload a register on the Upload page, or widen" if auth.may("analyst") else "Widen"
-    hint = f" {upload} the period or region in the sidebar." if filters_hint else ""
-    st.info(f"No {what} for this selection yet.{hint}", icon=":material/info:")
+    text = _("No {what} for this selection yet.").format(what=what)
+    if filters_hint:
+        hint = (
+            _("Upload a register on the Upload page, or widen the period or region in the sidebar.")
+            if auth.may("analyst")
+            else _("Widen the period or region in the sidebar.")
+        )
+        text += " " + hint
+    st.info(text, icon=":material/info:")
 
 
 def date_columns(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:

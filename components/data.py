@@ -21,6 +21,7 @@ import streamlit as st
 import alliance.editions
 from alliance import i18n, integrity, kpis, queries
 from alliance.history import can_roll_back, history
+from alliance.i18n import _
 from alliance.store import Store, default_path, readable
 from alliance.words import cite_sources
 from components.escape import plain
@@ -48,9 +49,11 @@ def _say_read_only() -> None:
         return
     ctx._alliance_read_only_said = ctx.cursors
     st.warning(
-        "Read only: this dashboard's data were kept by an earlier version and could not be brought up to date "
-        "where they are stored. The figures are shown as they are; nothing can be loaded, rolled back or "
-        "published until the dashboard's administrator upgrades them.",
+        _(
+            "Read only: this dashboard's data were kept by an earlier version and could not be brought up to date "
+            "where they are stored. The figures are shown as they are; nothing can be loaded, rolled back or "
+            "published until the dashboard's administrator upgrades them."
+        ),
         icon=":material/lock:",
     )
 
@@ -87,12 +90,19 @@ def refusal(edition: dict) -> str | None:
     try:
         integrity.ensure_edition(store().snapshots, edition)
     except integrity.Tampered:
-        what = "approved" if edition.get("status") == "published" else "prepared"
-        return (
-            f"The edition {plain(edition['name'])} cannot be shown: its stored data have changed since it was {what}, "
-            "so its figures can no longer be vouched for, and none are shown under its name. Please tell the "
-            "dashboard's administrator, who can restore it from a backup."
-        )
+        if edition.get("status") == "published":
+            message = _(
+                "The edition {name} cannot be shown: its stored data have changed since it was approved, so its figures "
+                "can no longer be vouched for, and none are shown under its name. Please tell the dashboard's "
+                "administrator, who can restore it from a backup."
+            )
+        else:
+            message = _(
+                "The edition {name} cannot be shown: its stored data have changed since it was prepared, so its figures "
+                "can no longer be vouched for, and none are shown under its name. Please tell the dashboard's "
+                "administrator, who can restore it from a backup."
+            )
+        return message.format(name=plain(edition["name"]))
     return None
 
 
@@ -203,7 +213,7 @@ def edition_figures(name: str, region: str | None = None) -> dict:
     return _edition_figures(live_version(), name, region)
 
 
-@st.cache_data(max_entries=50, show_spinner="Comparing the edition with the data as it is now...")
+@st.cache_data(max_entries=50, show_spinner=False)
 def _revisions(data_version: str, name: str, region: str | None) -> list[dict]:
     return alliance.editions.revisions(store(), name, region)
 
@@ -211,7 +221,10 @@ def _revisions(data_version: str, name: str, region: str | None) -> list[dict]:
 def revisions(name: str, region: str | None = None) -> list[dict]:
     """The edition's figures that the live data gives differently (alliance.editions.revisions)."""
     _refuse_named(name)
-    return _revisions(live_version(), name, region)
+    # The spinner here, not on the cached function, to speak the session's language (it shows after half a second:
+    # not on a cached result).
+    with st.spinner(_("Comparing the edition with the data as it is now...")):
+        return _revisions(live_version(), name, region)
 
 
 @st.cache_data(max_entries=20, show_spinner=False)

@@ -12,21 +12,24 @@ import streamlit as st
 
 from alliance import words
 from alliance.history import ROLLBACK_KINDS
+from alliance.i18n import N_, _
 from alliance.roles import published_only
-from alliance.words import count_of
 from components import auth, data, sidebar
 from components.escape import plain
+from components.filters import keep_choice
 
-LIVE = "Live data"
+LIVE = N_("Live data")  # the Figures box's first option; shown through _()
 NO_EDITION = {"name": None}  # published-only mode, and nothing approved yet
 
 
 def no_edition_page() -> None:
     """The only page of a published-only app before the first edition is approved."""
-    st.title("Alliance Dashboard")
+    st.title(_("Alliance Dashboard"))
     st.info(
-        "No edition of the Alliance's figures has been approved yet. This dashboard shows approved figures only: "
-        "come back once BDT has approved the first edition.",
+        _(
+            "No edition of the Alliance's figures has been approved yet. This dashboard shows approved figures only: "
+            "come back once BDT has approved the first edition."
+        ),
         icon=":material/hourglass_empty:",
     )
 
@@ -64,18 +67,25 @@ def choose() -> dict | None:
     _follow_url(options, only)
     with st.sidebar:
         choice = st.selectbox(
-            "Figures",
+            _("Figures"),
             options,
+            # Edition names are as their makers wrote them, in every language.
+            format_func=lambda option, live=_(LIVE): live if option == LIVE else option,
             key="edition",
-            help="Live data: every load as it is now. An edition: the figures approved for TDAG, frozen, "
-            "with a link that always gives the same figures.",
+            help=_(
+                "Live data: every load as it is now. An edition: the figures approved for TDAG, frozen, "
+                "with a link that always gives the same figures."
+            ),
         )
         edition = by_name.get(choice)
         if edition and data.refusal(edition):  # the page says why (components/data.py)
-            st.caption(f"Edition {plain(edition['name'])}: refused, its stored data have changed.")
+            st.caption(_("Edition {name}: refused, its stored data have changed.").format(name=plain(edition["name"])))
+        elif edition and edition["status"] == "published":
+            st.caption(_("Edition {name} (approved): {period}.").format(name=plain(edition["name"]), period=_period(edition)))
         elif edition:
-            status = "approved" if edition["status"] == "published" else "DRAFT, not approved"
-            st.caption(f"Edition {plain(edition['name'])} ({status}): {_period(edition)}.")
+            st.caption(
+                _("Edition {name} (DRAFT, not approved): {period}.").format(name=plain(edition["name"]), period=_period(edition))
+            )
     _name_in_url(edition)
     return edition
 
@@ -101,10 +111,13 @@ def _follow_url(options: list[str], only: bool) -> None:
         canonical = {name.casefold(): name for name in options if name != LIVE}
         choice = canonical.get(asked.strip().casefold())
         if choice is None:
-            kind = "approved edition" if only or not auth.may("analyst") else "edition"
-            st.session_state["_edition_notice"] = f"The link's edition '{plain(asked[:80])}' is not an {kind} here; showing " + (
-                "the latest approved edition." if only else "the live data."
-            )
+            if only:
+                notice = _("The link's edition '{name}' is not an approved edition here; showing the latest approved edition.")
+            elif not auth.may("analyst"):
+                notice = _("The link's edition '{name}' is not an approved edition here; showing the live data.")
+            else:
+                notice = _("The link's edition '{name}' is not an edition here; showing the live data.")
+            st.session_state["_edition_notice"] = notice.format(name=plain(asked[:80]))
             choice = options[0]
     elif kept in options:
         choice = kept
@@ -138,22 +151,28 @@ def render_banner(edition: dict) -> None:
     name = plain(edition["name"])
     if edition["status"] == "published":
         # Who approved an edition is part of what it says, for every reader.
-        head = f"**Edition {name}**, approved by {plain(edition['approved_by'])} on {_when(edition['approved_at'])}"
-        frozen = "frozen as approved: this link always gives the same figures"
+        said = _(
+            "**Edition {name}**, approved by {who} on {day}. Figures {period}, frozen as approved: this link always "
+            "gives the same figures."
+        ).format(name=name, who=plain(edition["approved_by"]), day=_when(edition["approved_at"]), period=_period(edition))
     else:
-        head = (
-            f"**Draft edition {name}**, prepared by {plain(edition['prepared_by'])} on {_when(edition['prepared_at'])}: "
-            "not approved, not for quoting"
-        )
-        frozen = "kept as prepared, for review before approval"
+        said = _(
+            "**Draft edition {name}**, prepared by {who} on {day}: not approved, not for quoting. Figures {period}, kept "
+            "as prepared, for review before approval."
+        ).format(name=name, who=plain(edition["prepared_by"]), day=_when(edition["prepared_at"]), period=_period(edition))
     changed = _loads_since(edition)
     if not changed:
-        since = "The data have not changed since it was prepared."
-    else:
+        since = _("The data have not changed since it was prepared.")
+    elif published_only():
         # A delegate is told that the data moved on (not how): the edition's figures are what was approved.
-        count = "" if published_only() else f" ({count_of(changed, 'update')})"
-        since = f"The data have changed since it was prepared{count}; these figures do not."
-    text = f"{head}. Figures {_period(edition)}, {frozen}. {since}".strip()
+        since = _("The data have changed since it was prepared; these figures do not.")
+    else:
+        since = words.counted(
+            changed,
+            "The data have changed since it was prepared ({count} update); these figures do not.",
+            "The data have changed since it was prepared ({count} updates); these figures do not.",
+        )
+    text = f"{said} {since}"
     if edition["status"] == "published":
         st.info(text, icon=":material/verified:")
     else:
@@ -175,7 +194,7 @@ def _loads_since(edition: dict) -> int:
     return len(later)
 
 
-A_DATE = "A date"
+A_DATE = N_("A date")  # the Compare with box's last option; shown through _()
 
 
 def choose_comparison(view: data.View) -> tuple[dict, str, bool]:
@@ -195,28 +214,32 @@ def choose_comparison(view: data.View) -> tuple[dict, str, bool]:
         # No change is counted against figures that can no longer be vouched for.
         names = ", ".join(plain(e["name"]) for e in refused)
         st.warning(
-            f"Not offered for comparison: {names}, whose stored data have changed since approval.", icon=":material/gpp_bad:"
+            _("Not offered for comparison: {names}, whose stored data have changed since approval.").format(names=names),
+            icon=":material/gpp_bad:",
         )
         editions = [e for e in editions if e not in refused]
     by_name = {e["name"]: e for e in editions}
     left, right = st.columns([1, 1], width=460)
+    keep_choice("compare_with")
     choice = left.selectbox(
-        "Compare with",
+        _("Compare with"),
         [*by_name, A_DATE],
+        format_func=lambda option, a_date=_(A_DATE): a_date if option == A_DATE else option,
         key="compare_with",
         bind="query-params",
-        help="An approved edition: the change since its figures were prepared. A date: the change since that date.",
+        help=_("An approved edition: the change since its figures were prepared. A date: the change since that date."),
     )
     if choice in by_name:
         edition = by_name[choice]
         return data.summary_in(edition, f.as_of, f.region, f.capability, f.period_start), edition["name"], True
     default = f.as_of - timedelta(days=365)
-    compare = right.date_input("Date", value=default, key="compare", bind="query-params", format="DD/MM/YYYY")
+    compare = right.date_input(_("Date"), value=default, key="compare", bind="query-params", format="DD/MM/YYYY")
     if compare > f.as_of:
         # A change "since" a later date would subtract figures the as-of date does not know yet.
         st.warning(
-            f"The comparison date {words.day(compare)} is after the as-of date {words.day(f.as_of)}; comparing with "
-            f"{words.day(default)} instead.",
+            _("The comparison date {compare} is after the as-of date {as_of}; comparing with {default} instead.").format(
+                compare=words.day(compare), as_of=words.day(f.as_of), default=words.day(default)
+            ),
             icon=":material/event_busy:",
         )
         compare = default

@@ -4,6 +4,7 @@ import streamlit as st
 
 from alliance import AllianceError
 from alliance.builtin import builtin_sheets, demo_raw
+from alliance.i18n import _
 from alliance.ingest.load import load_raw
 from components import auth, data
 from components.escape import plain
@@ -11,25 +12,27 @@ from components.escape import plain
 
 def render_first_start() -> None:
     """Tell a viewer the data is not loaded yet; offer an analyst the two loads, each on its own."""
-    st.info("This dashboard holds no records yet: its data has not been loaded.", icon=":material/inventory_2:")
+    st.info(_("This dashboard holds no records yet: its data has not been loaded."), icon=":material/inventory_2:")
     if not auth.may("analyst"):
-        st.caption("An analyst of the Alliance team loads it; the figures appear here as soon as they do.")
+        st.caption(_("An analyst of the Alliance team loads it; the figures appear here as soon as they do."))
         return
     st.markdown(
-        "Load the built-in records (the dated facts of the ITU documents the dashboard was specified from), "
-        "then your own register on the Upload page. The demo set adds generated EoIs, centers, activities and KPI targets "
-        "to try the dashboard with; it is marked as demo everywhere and can be removed."
+        _(
+            "Load the built-in records (the dated facts of the ITU documents the dashboard was specified from), "
+            "then your own register on the Upload page. The demo set adds generated EoIs, centers, activities and KPI "
+            "targets to try the dashboard with; it is marked as demo everywhere and can be removed."
+        )
     )
     left, right = st.columns(2)
     with left:
-        builtin = st.button("Load the built-in records", type="primary", key="first_builtin", icon=":material/description:")
+        builtin = st.button(_("Load the built-in records"), type="primary", key="first_builtin", icon=":material/description:")
     with right:
-        demo = st.button("Load the demo set", key="first_demo", icon=":material/science:")
+        demo = st.button(_("Load the demo set"), key="first_demo", icon=":material/science:")
     if not (builtin or demo):
         return
     try:
         auth.require("analyst")
-        with st.spinner("Loading..."):
+        with st.spinner(_("Loading...")):
             if builtin:
                 load_raw(data.store(), builtin_sheets(), "built-in data (seed documents)", kind="builtin", user=auth.who())
             else:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from alliance.history import ROLLBACK_KINDS
+from alliance.i18n import _
 from alliance.roles import published_only
 from components import auth, data, sidebar
 from components.edition_picker import render_banner, render_notice
@@ -35,7 +36,11 @@ def page_start(title: str, intro: str | None = None, needs_data: bool = True, li
     render_provenance(
         loads[0] if loads else None,
         # A live page (it changes the store or compares with it) follows no filter: no "Showing ..." scope.
-        None if live else f"{filters.where_label}, {filters.period_label} (centers and milestones {filters.stock_label})",
+        None
+        if live
+        else _("{where}, {period} (centers and milestones {as_at})").format(
+            where=filters.where_label, period=filters.period_label, as_at=filters.stock_label
+        ),
         demo,
         identities=auth.may("analyst"),
     )

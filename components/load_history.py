@@ -5,24 +5,44 @@ import re
 import pandas as pd
 import streamlit as st
 
-from alliance import AllianceError
+from alliance import AllianceError, i18n
 from alliance.history import ROLLBACK_KINDS, remove_demo, rollback
+from alliance.i18n import N_, _, n_
 from alliance.schema import SHEETS
 from alliance.store import Store
-from alliance.words import NOT_RECORDED, agree, count, count_of, stamp
+from alliance.words import NOT_RECORDED, count, stamp
 from components import auth, data
 from components.charts import render_downloads
 from components.escape import plain
 
+# What each kind of load reads as (shown through _(): kind_label); the keys are the codes the store keeps.
 KINDS = {
-    "load": "upload",
-    "rollback": "rollback",
-    "remove_demo": "demo removal",
-    "builtin": "built-in data",
-    "demo": "demo data",
-    "publish": "edition prepared",
-    "approve": "edition approved",
-    "prune": "old states deleted",
+    "load": N_("upload"),
+    "rollback": N_("rollback"),
+    "remove_demo": N_("demo removal"),
+    "builtin": N_("built-in data"),
+    "demo": N_("demo data"),
+    "publish": N_("edition prepared"),
+    "approve": N_("edition approved"),
+    "prune": N_("old states deleted"),
+}
+# A table's headers as shown (the frames keep these names: the pages pick columns by them).
+_HEADERS = {
+    "load": N_("load"),
+    "kind": N_("kind"),
+    "rollback": N_("rollback"),
+    "by": N_("by"),
+    "OS account": N_("OS account"),
+    "when": N_("when"),
+    "file": N_("file"),
+    "sheet": N_("sheet"),
+    "new": N_("new"),
+    "updated": N_("updated"),
+    "removed": N_("removed"),
+    "unchanged": N_("unchanged"),
+    "per sheet (+new ~updated -removed =unchanged)": N_("per sheet (+new ~updated -removed =unchanged)"),
+    "replace": N_("replace"),
+    "note": N_("note"),
 }
 # history() writes each sheet as "eois: +1 ~2 -0 =3"; table names hold no ':' or ';'.
 _SHEET = re.compile(r"^(\w+): \+(\d+) ~(\d+) -(\d+) =(\d+)$")
@@ -30,11 +50,22 @@ _DONE = "history_done"
 _NONCE = "history_nonce"
 
 
+def kind_label(kind: str) -> str:
+    """A kind of load in words, in the language spoken (a code not known: as stored)."""
+    return _(KINDS[kind]) if kind in KINDS else kind
+
+
 def _kind(load: dict) -> str:
-    kind = KINDS.get(load["kind"], load["kind"])
     if load["kind"] == "rollback" and load["rolled_back_load_id"]:
-        kind += f" of load {load['rolled_back_load_id']}"
-    return kind
+        return _("rollback of load {load}").format(load=load["rolled_back_load_id"])
+    return kind_label(load["kind"])
+
+
+def _headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its headers in the language spoken."""
+    if i18n.current() == i18n.ENGLISH:
+        return frame
+    return frame.rename(columns={c: _(label) for c, label in _HEADERS.items() if c in frame.columns})
 
 
 def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
@@ -51,7 +82,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
                 "kind": _kind(load),
                 "rollback": _rollback_word(load),
                 "by": load["loaded_by"],
-                "OS account": load.get("loaded_by_account") or NOT_RECORDED,
+                "OS account": load.get("loaded_by_account") or _(NOT_RECORDED),
                 "when": load["loaded_at"],
                 "file": load["file_name"],
                 "new": int(load["inserted"]),
@@ -72,7 +103,7 @@ def history_table(loads: list[dict], identities: bool = True) -> pd.DataFrame:
 def _rollback_word(load: dict) -> str:
     if load["kind"] not in ROLLBACK_KINDS:
         return ""
-    return "possible" if load["can_roll_back"] else "no longer (state deleted)"
+    return _("possible") if load["can_roll_back"] else _("no longer (state deleted)")
 
 
 def sheets_table(load: dict) -> pd.DataFrame:
@@ -89,19 +120,19 @@ def sheets_table(load: dict) -> pd.DataFrame:
 
 def render_history(loads: list[dict], identities: bool = True) -> None:
     """Draw every load as a table with CSV and Excel downloads (who and which file only with identities)."""
-    table = history_table(loads, identities)
-    st.markdown(f"##### Loads, rollbacks, editions and prunes ({count(len(table))})")
+    table = _headed(history_table(loads, identities))
+    st.markdown("##### " + _("Loads, rollbacks, editions and prunes ({count})").format(count=count(len(table))))
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
-            "kind": st.column_config.TextColumn("kind", width="medium"),
-            "when": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm"),
-            "sha256": st.column_config.TextColumn("SHA-256 (start)", help="First 12 hex digits of the file's SHA-256"),
+            _("kind"): st.column_config.TextColumn(_("kind"), width="medium"),
+            _("when"): st.column_config.DatetimeColumn(_("when"), format="YYYY-MM-DD HH:mm"),
+            "sha256": st.column_config.TextColumn(_("SHA-256 (start)"), help=_("First 12 hex digits of the file's SHA-256")),
         },
     )
-    render_downloads(table, "Load history", "load_history")
+    render_downloads(table, _("Load history"), "load_history")
 
 
 def _confirm(label: str, key: str) -> bool:
@@ -132,53 +163,66 @@ def render_done() -> None:
 
 def render_rollback(store: Store, loads: list[dict]) -> None:
     """Pick a load, see what it changed, confirm, and return the store to its state before it."""
-    st.markdown("##### Roll back a load")
+    st.markdown("##### " + _("Roll back a load"))
     # Preparing, approving an edition or deleting old states changed no records: nothing to undo.
     by_id = {load["load_id"]: load for load in loads if load["kind"] in ROLLBACK_KINDS}
     if not by_id:
-        st.caption("No load changed records yet.")
+        st.caption(_("No load changed records yet."))
         return
     # A fresh key after each rollback, so the newest load is offered again.
     load_id = st.selectbox(
-        "Load to roll back",
+        _("Load to roll back"),
         list(by_id),
         format_func=lambda i: (
-            f"Load {i}: {_kind(by_id[i])}, {by_id[i]['file_name']}, {stamp(by_id[i]['loaded_at'])}"
-            + ("" if by_id[i]["can_roll_back"] else " (can no longer be rolled back)")
-        ),
+            _("Load {load}: {kind}, {file}, {when}")
+            if by_id[i]["can_roll_back"]
+            else _("Load {load}: {kind}, {file}, {when} (can no longer be rolled back)")
+        ).format(load=i, kind=_kind(by_id[i]), file=by_id[i]["file_name"], when=stamp(by_id[i]["loaded_at"])),
         key=f"rollback_load_{st.session_state.get(_NONCE, 0)}",
     )
     load = by_id[load_id]
     if not load["can_roll_back"]:
         st.caption(
-            f"Load {load_id} can no longer be rolled back: the stored state before it was deleted when old states "
-            "were pruned (editions keep theirs)."
+            _(
+                "Load {load} can no longer be rolled back: the stored state before it was deleted when old states "
+                "were pruned (editions keep theirs)."
+            ).format(load=load_id)
         )
-        st.button("Roll back", type="primary", key="rollback", disabled=True, icon=":material/undo:")
+        st.button(_("Roll back"), type="primary", key="rollback", disabled=True, icon=":material/undo:")
         return
     changes = sheets_table(load)
     if changes.empty:
-        st.caption("This load changed no sheet.")
+        st.caption(_("This load changed no sheet."))
     else:
-        st.dataframe(changes, hide_index=True, width="stretch")
+        st.dataframe(_headed(changes), hide_index=True, width="stretch")
     later = [by_id[i] for i in sorted(by_id) if i > load_id]
-    st.warning(
-        f"Rolling back returns the whole store to its state just before load {load_id}."
-        + (f" The {count_of(len(later), 'later load')} below {agree(len(later), 'is', 'are')} undone too." if later else "")
-        + " The rollback is itself recorded here, and can be rolled back in turn.",
-        icon=":material/warning:",
-    )
+    if later:
+        warning = n_(
+            "Rolling back returns the whole store to its state just before load {load}. The {count} later load below "
+            "is undone too. The rollback is itself recorded here, and can be rolled back in turn.",
+            "Rolling back returns the whole store to its state just before load {load}. The {count} later loads below "
+            "are undone too. The rollback is itself recorded here, and can be rolled back in turn.",
+            len(later),
+        ).format(load=load_id, count=count(len(later)))
+    else:
+        warning = _(
+            "Rolling back returns the whole store to its state just before load {load}. The rollback is itself "
+            "recorded here, and can be rolled back in turn."
+        ).format(load=load_id)
+    st.warning(warning, icon=":material/warning:")
     if later:
         st.dataframe(
-            history_table(later)[["load", "kind", "by", "OS account", "when", "file"]],
+            _headed(history_table(later)[["load", "kind", "by", "OS account", "when", "file"]]),
             hide_index=True,
             width="stretch",
-            column_config={"when": st.column_config.DatetimeColumn("when", format="YYYY-MM-DD HH:mm")},
+            column_config={_("when"): st.column_config.DatetimeColumn(_("when"), format="YYYY-MM-DD HH:mm")},
         )
-    confirmed = _confirm(f"I understand: return the store to its state before load {load_id}", "rollback_confirm")
-    if st.button("Roll back", type="primary", key="rollback", disabled=not confirmed, icon=":material/undo:"):
+    confirmed = _confirm(
+        _("I understand: return the store to its state before load {load}").format(load=load_id), "rollback_confirm"
+    )
+    if st.button(_("Roll back"), type="primary", key="rollback", disabled=not confirmed, icon=":material/undo:"):
         if not confirmed:
-            st.error("Tick the confirmation first.")
+            st.error(_("Tick the confirmation first."))
             return
         try:
             auth.require("analyst")
@@ -187,7 +231,7 @@ def render_rollback(store: Store, loads: list[dict]) -> None:
         except AllianceError as error:
             st.error(plain(str(error)), icon=":material/error:")
             return
-        _finish(f"Rolled back to the state before load {load_id}; recorded as load {new_id}.")
+        _finish(_("Rolled back to the state before load {load}; recorded as load {new}.").format(load=load_id, new=new_id))
 
 
 def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
@@ -195,16 +239,23 @@ def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
     counts = demo.iloc[0]
     if not counts["demo_rows"]:
         return
-    st.markdown("##### Remove the demo rows")
+    st.markdown("##### " + _("Remove the demo rows"))
+    # Each sheet by the name the register gives it (as in the template), in every language.
     parts = [f"{count(int(counts[t]))} {SHEETS[t].label}" for t in SHEETS if t in counts and counts[t]]
+    rows = int(counts["demo_rows"])
     st.caption(
-        f"The store holds {count_of(int(counts['demo_rows']), 'generated demo row')} ({', '.join(parts)}), not real data. "
-        "Removing them is recorded here and can be rolled back."
+        n_(
+            "The store holds {count} generated demo row ({sheets}), not real data. "
+            "Removing them is recorded here and can be rolled back.",
+            "The store holds {count} generated demo rows ({sheets}), not real data. "
+            "Removing them is recorded here and can be rolled back.",
+            rows,
+        ).format(count=count(rows), sheets=", ".join(parts))
     )
-    confirmed = _confirm("I understand: delete every demo row", "demo_confirm")
-    if st.button("Remove demo rows", key="remove_demo", disabled=not confirmed, icon=":material/delete:"):
+    confirmed = _confirm(_("I understand: delete every demo row"), "demo_confirm")
+    if st.button(_("Remove demo rows"), key="remove_demo", disabled=not confirmed, icon=":material/delete:"):
         if not confirmed:
-            st.error("Tick the confirmation first.")
+            st.error(_("Tick the confirmation first."))
             return
         try:
             auth.require("admin")
@@ -212,4 +263,8 @@ def render_remove_demo(store: Store, demo: pd.DataFrame) -> None:
         except AllianceError as error:
             st.error(plain(str(error)), icon=":material/error:")
             return
-        _finish(f"Removed {count_of(int(counts['demo_rows']), 'demo row')}; recorded as load {new_id}.")
+        _finish(
+            n_(
+                "Removed {count} demo row; recorded as load {load}.", "Removed {count} demo rows; recorded as load {load}.", rows
+            ).format(count=count(rows), load=new_id)
+        )

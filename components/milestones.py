@@ -6,29 +6,41 @@ import pandas as pd
 import streamlit as st
 
 from alliance import words
+from alliance.figures import milestone_status
 from alliance.figures.milestones import milestone_timeline_as_of
+from alliance.i18n import N_, _, n_
 from components.charts import figure, render_chart, render_downloads, render_empty, render_table
 
+# Headers as shown, through _().
 COLUMNS = {
-    "milestone_id": "Milestone",
-    "title": "Title",
-    "due_on": "Due",
-    "days_past_due": "Days past due",
-    "kap_outcome_label": "KAP outcome",
-    "owner": "Owner",
+    "milestone_id": N_("Milestone"),
+    "title": N_("Title"),
+    "due_on": N_("Due"),
+    "days_past_due": N_("Days past due"),
+    "kap_outcome_label": N_("KAP outcome"),
+    "owner": N_("Owner"),
 }
 MILESTONE_COLUMNS = {
-    "milestone_id": "Milestone",
-    "title": "Title",
-    "kap_outcome_label": "KAP outcome",
-    "due_on": "Due",
-    "completed_on": "Completed",
-    "status": "Status",
-    "days_past_due": "Days past due",
-    "owner": "Owner",
-    "source": "Source",
+    "milestone_id": N_("Milestone"),
+    "title": N_("Title"),
+    "kap_outcome_label": N_("KAP outcome"),
+    "due_on": N_("Due"),
+    "completed_on": N_("Completed"),
+    "status": N_("Status"),
+    "days_past_due": N_("Days past due"),
+    "owner": N_("Owner"),
+    "source": N_("Source"),
 }
-_CONFIG = {"Title": st.column_config.TextColumn(width="large"), "Due": st.column_config.DateColumn(format="D MMMM YYYY")}
+
+
+def _headers(columns: dict[str, str]) -> dict[str, str]:
+    """Column -> its header in the language spoken."""
+    return {column: _(header) for column, header in columns.items()}
+
+
+def _config() -> dict:
+    """The lists' title and due columns, by their headers in the language spoken."""
+    return {_("Title"): st.column_config.TextColumn(width="large"), _("Due"): st.column_config.DateColumn(format="D MMMM YYYY")}
 
 
 def render_milestone_lists(
@@ -42,36 +54,47 @@ def render_milestone_lists(
     """Overdue milestones (most overdue first), then the next ones due; frame holds the most pressing.
 
     regional: a region is shown; milestones are the whole Alliance's, and the headings say so."""
-    whole = ", Alliance-wide" if regional else ""
-    overdue = frame[frame["status"] == "overdue"].sort_values("due_on")[list(COLUMNS)].rename(columns=COLUMNS)
+    headers, config = _headers(COLUMNS), _config()
+    overdue = frame[frame["status"] == "overdue"].sort_values("due_on")[list(COLUMNS)].rename(columns=headers)
     due = (
         frame[frame["status"] == "due"]
         .sort_values("due_on")
         .head(upcoming)[list(COLUMNS)]
-        .rename(columns=COLUMNS)
-        .drop(columns="Days past due")
+        .rename(columns=headers)
+        .drop(columns=headers["days_past_due"])
     )
-    st.markdown(f"##### Overdue milestones at {as_of_label}{whole} ({words.count(overdue_total)})")
+    heading = _("Overdue milestones at {at}, Alliance-wide ({count})") if regional else _("Overdue milestones at {at} ({count})")
+    st.markdown("##### " + heading.format(at=as_of_label, count=words.count(overdue_total)))
     if overdue_total > len(overdue):
-        st.caption(f"Showing the {words.count(len(overdue))} most overdue; the whole list is on the Milestones page's download.")
+        st.caption(
+            _("Showing the {count} most overdue; the whole list is on the Milestones page's download.").format(
+                count=words.count(len(overdue))
+            )
+        )
     if overdue.empty:
-        st.success("No milestone is overdue.", icon=":material/check_circle:")
+        st.success(_("No milestone is overdue."), icon=":material/check_circle:")
     else:
-        render_table(overdue, _CONFIG)
-        render_downloads(overdue, "Overdue milestones", "overdue_milestones")
-    st.markdown(f"##### Next milestones due after {as_of_label}{whole}")
+        render_table(overdue, config)
+        render_downloads(overdue, _("Overdue milestones"), "overdue_milestones")
+    heading = _("Next milestones due after {at}, Alliance-wide") if regional else _("Next milestones due after {at}")
+    st.markdown("##### " + heading.format(at=as_of_label))
     if due.empty:
         st.info(
-            "No open milestone is due later." + (" Add milestones on the Upload page." if analyst else ""),
+            _("No open milestone is due later.") + (" " + _("Add milestones on the Upload page.") if analyst else ""),
             icon=":material/info:",
         )
     else:
-        render_table(due, _CONFIG)
-    undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome_label", "owner"]].rename(columns=COLUMNS)
+        render_table(due, config)
+    undated = frame[frame["status"] == "open"][["milestone_id", "title", "kap_outcome_label", "owner"]].rename(columns=headers)
     if not undated.empty:
-        st.markdown(f"##### Open milestones with no due date stated{whole} ({words.count(len(undated))})")
-        st.caption("Their source gives no due date, so they are never counted overdue.")
-        render_table(undated, _CONFIG)
+        heading = (
+            _("Open milestones with no due date stated, Alliance-wide ({count})")
+            if regional
+            else _("Open milestones with no due date stated ({count})")
+        )
+        st.markdown("##### " + heading.format(count=words.count(len(undated))))
+        st.caption(_("Their source gives no due date, so they are never counted overdue."))
+        render_table(undated, config)
 
 
 def _day(value) -> date:
@@ -81,20 +104,25 @@ def _day(value) -> date:
 def _due(due_on: pd.Series, precision: pd.Series) -> list[str]:
     """Due dates as exact as their source; a due date the source does not state (or none given) is "not stated"."""
     return [
-        "not stated" if p == "not_stated" or pd.isna(d) else words.dated(_day(d), p)
+        _("not stated") if p == "not_stated" or pd.isna(d) else words.dated(_day(d), p)
         for d, p in zip(due_on.tolist(), precision.tolist())
     ]
 
 
 def _milestone_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Milestones as a reader sees them: dates as exact as their source, headers in words."""
+    """Milestones as a reader sees them: dates as exact as their source, statuses and headers in words."""
     completed = [
         # Done on a date its source does not give: said so, not left blank (blank reads as not done).
-        ("date not stated" if p == "not_stated" else "") if pd.isna(d) else words.dated(_day(d), p)
+        (_("date not stated") if p == "not_stated" else "") if pd.isna(d) else words.dated(_day(d), p)
         for d, p in zip(frame["completed_on"].tolist(), frame["completed_precision"].tolist())
     ]
     due = _due(frame["due_on"], frame["date_precision"])
-    return frame[list(MILESTONE_COLUMNS)].assign(due_on=due, completed_on=completed).rename(columns=MILESTONE_COLUMNS)
+    status = [milestone_status(s) for s in frame["status"].tolist()]
+    return (
+        frame[list(MILESTONE_COLUMNS)]
+        .assign(due_on=due, completed_on=completed, status=status)
+        .rename(columns=_headers(MILESTONE_COLUMNS))
+    )
 
 
 def render_milestones(frame: pd.DataFrame, as_of: date) -> None:
@@ -106,26 +134,35 @@ def render_milestones(frame: pd.DataFrame, as_of: date) -> None:
 
 def _render_timeline(frame: pd.DataFrame, table: pd.DataFrame, as_of: date) -> None:
     """The milestones on a time line (done, due, overdue) with the as-of date marked, and their table."""
-    title = f"Milestones by due date: done, due, overdue or open, {words.as_at(as_of)}"
+    title = _("Milestones by due date: done, due, overdue or open, {as_at}").format(as_at=words.as_at(as_of))
     if frame.empty:
         st.markdown(f"##### {title}")
-        render_empty("milestones", filters_hint=False)
+        render_empty(_("milestones"), filters_hint=False)
         return
     counts = frame["status"].value_counts()
-    caption = (
-        f"{words.count(counts.get('done', 0))} done, {words.count(counts.get('due', 0))} due, "
-        f"{words.count(counts.get('overdue', 0))} overdue, {words.count(counts.get('open', 0))} open with no due date stated "
-        "(listed in the table, not on the time line). "
-        "A milestone done with no due date stated stands at its completion date; one done on a date its source does "
-        "not give is in the table only. "
-        "Milestones belong to the whole Alliance: the region and capability filters do not apply."
+    caption = " ".join(
+        (
+            _(
+                "{done} done, {due} due, {overdue} overdue, {open} open with no due date stated (listed in the table, "
+                "not on the time line)."
+            ).format(**{status: words.count(counts.get(status, 0)) for status in ("done", "due", "overdue", "open")}),
+            _(
+                "A milestone done with no due date stated stands at its completion date; one done on a date its source "
+                "does not give is in the table only."
+            ),
+            _("Milestones belong to the whole Alliance: the region and capability filters do not apply."),
+        )
     )
     total = int(frame["milestones_all"].iloc[0]) if "milestones_all" in frame else len(frame)
     if total > len(frame):
-        caption = (
-            f"Showing the {words.count(len(frame))} most pressing of {words.count_of(total, 'milestone')} (overdue oldest first, then the next due, "
-            "then the latest done): " + caption
-        )
+        showing = n_(
+            "Showing the {shown} most pressing of {count} milestone (overdue oldest first, then the next due, then the "
+            "latest done):",
+            "Showing the {shown} most pressing of {count} milestones (overdue oldest first, then the next due, then the "
+            "latest done):",
+            total,
+        ).format(shown=words.count(len(frame)), count=words.count(total))
+        caption = showing + " " + caption
     render_chart(
         figure(milestone_timeline_as_of, frame, as_of),
         table,
@@ -139,11 +176,13 @@ def _render_timeline(frame: pd.DataFrame, table: pd.DataFrame, as_of: date) -> N
 
 def _render_table(table: pd.DataFrame, empty: bool, as_of: date) -> None:
     """Every milestone with its status at the as-of date, with downloads."""
-    title = f"Milestones and their status {words.as_at(as_of)} (the whole Alliance)"
+    title = _("Milestones and their status {as_at} (the whole Alliance)").format(as_at=words.as_at(as_of))
     st.markdown(f"##### {title}")
     if empty:
-        render_empty("milestones", filters_hint=False)
+        render_empty(_("milestones"), filters_hint=False)
         return
     # Owner, source and days past due are in the downloads: nine columns left the titles a few words wide.
-    render_table(table, shown=["Milestone", "Title", "KAP outcome", "Due", "Completed", "Status"])
+    headers = _headers(MILESTONE_COLUMNS)
+    shown = ("milestone_id", "title", "kap_outcome_label", "due_on", "completed_on", "status")
+    render_table(table, shown=[headers[column] for column in shown])
     render_downloads(table, title, "milestones")

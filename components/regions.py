@@ -6,15 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from alliance import words
+from alliance import i18n, words
 from alliance.editions import label
 from alliance.figures.regions import kpi_by_region
-from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS
+from alliance.i18n import N_, _
+from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS, capability_names
 from alliance.schema import CHOICES, SHEETS
 from components import auth
 from components.charts import (
     CHART_CONFIG,
     figure,
+    listed,
     render_chart,
     render_downloads,
     render_empty,
@@ -22,75 +24,94 @@ from components.charts import (
     render_table_downloads,
 )
 from components.escape import plain
-from components.filters import CAPABILITY_NAMES
 
 COUNTRY_KEY = "country"
 # What the map can show, keyed by query stem (<key>_by_country.sql): label, and how the contract counts it.
 MEASURES = {
-    "eois": ("EoIs", "EoIs received in the period."),
-    "centers": ("Centers", "Every center existing at the as-of date, whatever its status (as the contract counts centers)."),
+    "eois": (N_("EoIs"), N_("EoIs received in the period.")),
+    "centers": (
+        N_("Centers"),
+        N_("Every center existing at the as-of date, whatever its status (as the contract counts centers)."),
+    ),
 }
+# The map's title (with when it counts) and what its empty state says is missing, by measure.
+MAP_TITLES = {"eois": N_("EoIs per country, {when}"), "centers": N_("Centers per country, {when}")}
+MAP_EMPTY = {"eois": N_("EoIs by country"), "centers": N_("Centers by country")}
 # The region table uses alliance.kpis.KPI_COLUMNS, short enough for a laptop screen; each header's
 # KPI name and definition from data/kpis.csv show on hover.
-# The profile's tables (queries country_<part>), each named in the plural and singular.
-PROFILE = {
-    "eois": ("EoIs", "EoI"),
-    "centers": ("centers", "center"),
-    "events": ("events", "event"),
-    "activities": ("activities", "activity"),
+# The profile's tables (queries country_<part>), in the order their tabs show.
+PROFILE = ("eois", "centers", "events", "activities")
+# Each profile table's tab ({count}: its rows), download title and empty state ({country}: the country's name).
+PROFILE_TABS = {
+    "eois": N_("EoIs ({count})"),
+    "centers": N_("Centers ({count})"),
+    "events": N_("Events ({count})"),
+    "activities": N_("Activities ({count})"),
+}
+PROFILE_DOWNLOADS = {
+    "eois": N_("{country} EoIs"),
+    "centers": N_("{country} centers"),
+    "events": N_("{country} events"),
+    "activities": N_("{country} activities"),
+}
+PROFILE_EMPTY = {
+    "eois": N_("No EoIs in {country} for this selection: the period and capability in the sidebar."),
+    "centers": N_("No centers in {country} for this selection: the period and capability in the sidebar."),
+    "events": N_("No events in {country} for this selection: the period and capability in the sidebar."),
+    "activities": N_("No activities in {country} for this selection: the period and capability in the sidebar."),
 }
 # Each profile table's headers in words, in the queries' column order. Coded columns are labelled from
 # alliance.schema.CHOICES (the labels the upload accepts); center types and capabilities come named from SQL.
 PROFILE_HEADERS = {
     "eois": {
-        "eoi_id": "EoI",
-        "received_on": "Received",
-        "organization": "Organization",
-        "organization_type": "Organization type",
-        "request": "Request",
-        "center_type": "Center type",
-        "capabilities": "Capabilities",
-        "status": "Status",
-        "call_round": "Call round",
+        "eoi_id": N_("EoI"),
+        "received_on": N_("Received"),
+        "organization": N_("Organization"),
+        "organization_type": N_("Organization type"),
+        "request": N_("Request"),
+        "center_type": N_("Center type"),
+        "capabilities": N_("Capabilities"),
+        "status": N_("Status"),
+        "call_round": N_("Call round"),
     },
     "centers": {
-        "center_id": "Center",
-        "name": "Name",
-        "city": "City",
-        "center_type": "Center type",
-        "scope": "Scope",
-        "ownership": "Ownership",
-        "host_organization": "Host organization",
-        "status": "Status",
-        "first_known_on": "First known",
-        "selected_on": "Selected",
-        "launched_on": "Launched",
-        "eoi_id": "EoI",
-        "capabilities": "Capabilities",
+        "center_id": N_("Center"),
+        "name": N_("Name"),
+        "city": N_("City"),
+        "center_type": N_("Center type"),
+        "scope": N_("Scope"),
+        "ownership": N_("Ownership"),
+        "host_organization": N_("Host organization"),
+        "status": N_("Status"),
+        "first_known_on": N_("First known"),
+        "selected_on": N_("Selected"),
+        "launched_on": N_("Launched"),
+        "eoi_id": N_("EoI"),
+        "capabilities": N_("Capabilities"),
     },
     "events": {
-        "event_id": "Event",
-        "title": "Title",
-        "start_date": "Starts",
-        "end_date": "Ends",
-        "event_type": "Event type",
-        "format": "Format",
-        "city": "City",
-        "participants": "Participants",
-        "trained_certified": "Trained or certified",
-        "partners": "Partners",
-        "capabilities": "Capabilities",
-        "regional_initiatives": "Regional initiatives",
+        "event_id": N_("Event"),
+        "title": N_("Title"),
+        "start_date": N_("Starts"),
+        "end_date": N_("Ends"),
+        "event_type": N_("Event type"),
+        "format": N_("Format"),
+        "city": N_("City"),
+        "participants": N_("Participants"),
+        "trained_certified": N_("Trained or certified"),
+        "partners": N_("Partners"),
+        "capabilities": N_("Capabilities"),
+        "regional_initiatives": N_("Regional initiatives"),
     },
     "activities": {
-        "activity_id": "Activity",
-        "regional_initiative": "Regional initiative",
-        "title": "Title",
-        "product": "Product line",
-        "start_date": "Starts",
-        "status": "Status",
-        "kap_outcome": "Outcome",
-        "beneficiaries": "Beneficiaries",
+        "activity_id": N_("Activity"),
+        "regional_initiative": N_("Regional initiative"),
+        "title": N_("Title"),
+        "product": N_("Product line"),
+        "start_date": N_("Starts"),
+        "status": N_("Status"),
+        "kap_outcome": N_("Outcome"),
+        "beneficiaries": N_("Beneficiaries"),
     },
 }
 
@@ -98,11 +119,11 @@ PROFILE_HEADERS = {
 def render_measure_picker() -> str:
     """Choose what the map counts (EoIs by default); kept in the URL as `map`."""
     return st.segmented_control(
-        "Show on the map",
+        _("Show on the map"),
         list(MEASURES),
         default="eois",
         required=True,
-        format_func=lambda m: MEASURES[m][0],
+        format_func=lambda m: _(MEASURES[m][0]),
         key="map",
         bind="query-params",
     )
@@ -145,10 +166,12 @@ def render_region_table(
     helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
     st.markdown(f"##### {title}")
     st.caption(
-        "Every region is shown whatever region the sidebar selects. Events with no country (global or virtual) "
-        "belong to no region, nor do resources for the whole Alliance. Participants and trained are summed over the "
-        "events that record them ('not recorded': no event of the region recorded the figure; a dash: nothing to count). "
-        "Activities and resources have no strategic capability: a capability filter leaves them as they are."
+        _(
+            "Every region is shown whatever region the sidebar selects. Events with no country (global or virtual) "
+            "belong to no region, nor do resources for the whole Alliance. Participants and trained are summed over the "
+            "events that record them ('not recorded': no event of the region recorded the figure; a dash: nothing to "
+            "count). Activities and resources have no strategic capability: a capability filter leaves them as they are."
+        )
     )
     shown = frame.assign(
         event_participants=[
@@ -166,7 +189,7 @@ def render_region_table(
     )
     # Pinned so it stays in view when a phone scrolls; "Commonwealth of Independent States" is cut a little
     # (whole on hover) so that every figure fits a desktop page.
-    config = {"region_name": st.column_config.TextColumn("Region", pinned=True, width=200)}
+    config = {"region_name": st.column_config.TextColumn(_("Region"), pinned=True, width=200)}
     for code, header in KPI_COLUMNS.items():
         help_text = f"{names.get(code, header)}: {helps.get(code, '')}"
         # Counts summed over what states them are words where unknown ('not recorded'), so text; the header says USD.
@@ -177,15 +200,20 @@ def render_region_table(
         )
     st.dataframe(shown, column_order=list(config), column_config=config, hide_index=True, width="stretch")
     download = shown[["region_name", *KPI_COLUMNS]]
-    render_downloads(download.rename(columns={"region_name": "Region", **names}), title, key)
+    render_downloads(download.rename(columns={"region_name": _("Region"), **names}), title, key)
     if reported:
-        st.caption("As published for a region in this period, beside what the records count over the same dates:")
+        st.caption(_("As published for a region in this period, beside what the records count over the same dates:"))
         for r in reported:
             short = words.lower_bound_missed(r["counted"], r)
             line = (
-                f"{r['region_name']}, {label(r['kpi'])}: {words.reported(r)}; the records count "
-                + (words.money(r["counted"]) if r["kpi"] == "resources_usd" else words.count(r["counted"]))
-                + (": they are incomplete." if short else ".")
+                _("{region}, {figure}: {published}; the records count {counted}: they are incomplete.")
+                if short
+                else _("{region}, {figure}: {published}; the records count {counted}.")
+            ).format(
+                region=r["region_name"],
+                figure=label(r["kpi"]),
+                published=words.reported(r),
+                counted=words.money(r["counted"]) if r["kpi"] == "resources_usd" else words.count(r["counted"]),
             )
             st.caption((":orange[" + plain(line) + "]") if short else plain(line))
 
@@ -195,32 +223,35 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
     names = dict(zip(definitions["kpi_code"], definitions["name"]))
     helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
     kpi = st.selectbox(
-        "KPI to compare", list(KPI_COLUMNS), format_func=lambda c: names.get(c, KPI_COLUMNS[c]), key="kpi", bind="query-params"
+        _("KPI to compare"), list(KPI_COLUMNS), format_func=lambda c: names.get(c, KPI_COLUMNS[c]), key="kpi", bind="query-params"
     )
     name = names.get(kpi, KPI_COLUMNS[kpi])
     usd = kpi == "resources_usd"
     if not frame[kpi].any():
-        render_empty(f"regional figures for {name}")
+        render_empty(_("regional figures for {figure}").format(figure=name))
         return
-    table = frame[["region_name", kpi]].rename(columns={"region_name": "Region", kpi: name})
+    table = frame[["region_name", kpi]].rename(columns={"region_name": _("Region"), kpi: name})
     fig = figure(kpi_by_region, frame, kpi, name, usd=usd)
     # Centers are a stock (as at the as-of date); every other figure here is a flow over the period.
     when = stock_scope if kpi == "centers_total" else scope
-    render_chart(fig, table, f"{name} by region, {when}", f"regions_{kpi}", caption=helps.get(kpi), height=320)
+    title = _("{figure} by region, {when}").format(figure=name, when=when)
+    render_chart(fig, table, title, f"regions_{kpi}", caption=helps.get(kpi), height=320)
 
 
 def render_country_picker(countries: pd.DataFrame) -> dict | None:
     """Choose any ITU Member State; kept in the URL by its ITU name (a link may give the ISO code). Return its row."""
     names = dict(zip(countries["iso3"], countries["country_name"]))
     in_url = st.query_params.get(COUNTRY_KEY)
-    st.markdown("##### Country profile")
+    st.markdown("##### " + _("Country profile"))
     if in_url:
         lookup = {**{n.casefold(): c for c, n in names.items()}, **{c.casefold(): c for c in names}}
         code = lookup.get(in_url.strip().casefold())
         if code is None:
             # The select box drops a value it does not know; say so rather than silently show nothing.
             st.warning(
-                f"The link's country '{plain(in_url[:200])}' is not an ITU Member State; choose one below.",
+                _("The link's country '{country}' is not an ITU Member State; choose one below.").format(
+                    country=plain(in_url[:200])
+                ),
                 icon=":material/link_off:",
             )
         elif in_url != names[code] and st.session_state.get("_country_link") != in_url:
@@ -229,17 +260,20 @@ def render_country_picker(countries: pd.DataFrame) -> dict | None:
             st.session_state["_country_link"] = in_url
             st.session_state[COUNTRY_KEY] = code
     iso3 = st.selectbox(
-        "Country",
+        _("Country"),
         list(names),
         index=None,
         format_func=names.get,
-        placeholder="Choose a country, or click one on the map",
+        placeholder=_("Choose a country, or click one on the map"),
         key=COUNTRY_KEY,
         bind="query-params",
     )
     if iso3 is None:
         st.caption(
-            "Choose any ITU Member State above, or click a country on the map, to see its EoIs, centers, events and activities."
+            _(
+                "Choose any ITU Member State above, or click a country on the map, to see its EoIs, centers, events and "
+                "activities."
+            )
         )
         return None
     return countries[countries["iso3"] == iso3].iloc[0].to_dict()
@@ -273,22 +307,40 @@ def profile_table(part: str, frame: pd.DataFrame) -> pd.DataFrame:
             table[name] = table[name].map(lambda v: _shown(v, "number"))
         elif not pd.api.types.is_numeric_dtype(table[name]):
             table[name] = table[name].map(lambda v: _shown(v, "text"))
-    return table.rename(columns=PROFILE_HEADERS[part])
+    return table.rename(columns={column: _(header) for column, header in PROFILE_HEADERS[part].items()})
 
 
 def _count(n: int, part: str) -> str:
-    plural, singular = PROFILE[part]
-    return words.count_of(n, singular, plural)
+    if part == "eois":
+        return words.counted(n, "{count} EoI", "{count} EoIs")
+    if part == "centers":
+        return words.counted(n, "{count} center", "{count} centers")
+    if part == "events":
+        return words.counted(n, "{count} event", "{count} events")
+    return words.counted(n, "{count} activity", "{count} activities")
 
 
 def _region_line(region: dict) -> str:
     """What the country's region did in the same selection, for a profile to be read against."""
-    return (
-        f"Across {words.in_region(region['region_name']).removeprefix('in ')}, in the same selection: "
-        f"{words.count_of(int(region['eois_total']), 'EoI')} from {words.count_of(int(region['eois_countries']), 'country', 'countries')}, "
-        f"{words.count_of(int(region['centers_total']), 'center')}, {words.count_of(int(region['events_total']), 'event')} and "
-        f"{words.count_of(int(region['activities_total']), 'regional-initiative activity', 'regional-initiative activities')}; "
-        "the six regions are compared below."
+    if i18n.current() == i18n.ENGLISH:
+        # "Across the Americas", "Across Africa": English's article, as words.in_region writes it.
+        across = "Across " + words.in_region(region["region_name"]).removeprefix("in ")
+    else:
+        across = _("Across {region}").format(region=region["region_name"])
+    return _(
+        "{across}, in the same selection: {eois} from {countries}, {centers}, {events} and {activities}; the six "
+        "regions are compared below."
+    ).format(
+        across=across,
+        eois=words.counted(int(region["eois_total"]), "{count} EoI", "{count} EoIs"),
+        countries=words.counted(int(region["eois_countries"]), "{count} country", "{count} countries"),
+        centers=words.counted(int(region["centers_total"]), "{count} center", "{count} centers"),
+        events=words.counted(int(region["events_total"]), "{count} event", "{count} events"),
+        activities=words.counted(
+            int(region["activities_total"]),
+            "{count} regional-initiative activity",
+            "{count} regional-initiative activities",
+        ),
     )
 
 
@@ -298,29 +350,31 @@ def render_country_profile(
     """A country's EoIs, centers, events and activities: one-line counts, then a tab per table with downloads;
     with `region` (its region's row of kpis_by_region), a line on what the whole region did."""
     name = country["country_name"]
-    st.markdown(f"**{plain(name)}, {plain(country['region_name'])}**")
+    st.markdown(_("**{country}, {region}**").format(country=plain(name), region=plain(country["region_name"])))
     if region:
         st.caption(plain(_region_line(region)))
     if not country["rows_total"]:
-        st.info(f"No Alliance records for {plain(name)} yet.", icon=":material/info:")
+        st.info(_("No Alliance records for {country} yet.").format(country=plain(name)), icon=":material/info:")
         if auth.may("analyst"):
-            st.page_link("app_pages/upload.py", label="Upload a register that names it", icon=":material/upload_file:")
+            st.page_link("app_pages/upload.py", label=_("Upload a register that names it"), icon=":material/upload_file:")
         return
-    counts = ", ".join(_count(len(tables[part]), part) for part in PROFILE)
+    counts = _listed_counts([_count(len(tables[part]), part) for part in PROFILE])
     if capability:
-        scope += f"; only rows listing {CAPABILITY_NAMES[capability]} (activities carry no capability)"
-    st.caption(f"{counts}. {scope}.")
-    tabs = st.tabs(
-        [f"{PROFILE[part][0][0].upper()}{PROFILE[part][0][1:]} ({words.count(len(tables[part]))})" for part in PROFILE]
-    )
+        scope = _("{scope}; only rows listing {capability} (activities carry no capability)").format(
+            scope=scope, capability=capability_names()[capability]
+        )
+    st.caption(_("{counts}. {scope}.").format(counts=counts, scope=scope))
+    tabs = st.tabs([_(PROFILE_TABS[part]).format(count=words.count(len(tables[part]))) for part in PROFILE])
     for tab, part in zip(tabs, PROFILE):
         with tab:
             if tables[part].empty:
-                st.info(
-                    f"No {PROFILE[part][0]} in {plain(name)} for this selection: the period and capability in the sidebar.",
-                    icon=":material/info:",
-                )
+                st.info(_(PROFILE_EMPTY[part]).format(country=plain(name)), icon=":material/info:")
                 continue
             table = profile_table(part, tables[part])
             render_table(table)
-            render_downloads(table, f"{name} {PROFILE[part][0]}", f"{country['iso3']}_{part}")
+            render_downloads(table, _(PROFILE_DOWNLOADS[part]).format(country=name), f"{country['iso3']}_{part}")
+
+
+def _listed_counts(counts: list[str]) -> str:
+    """'2 EoIs, 1 center, 0 events, 0 activities' (English has always written them with commas only)."""
+    return ", ".join(counts) if i18n.current() in (i18n.ENGLISH, i18n.PSEUDO) else listed(counts)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from alliance import AllianceError
 from alliance.editions import permalink
+from alliance.i18n import _
 from alliance.report import figures, gather, render_images, write_docx
 from alliance.workbook import frames_to_xlsx
 from components.data import View
@@ -35,15 +36,15 @@ def render_build(con, view: View, stem: str) -> None:
     f, edition = view.filters, view.edition
     as_of, period_start, region = f.as_of, f.period_start, f.region
     key = (stem, as_of, period_start, region, view.version)
-    if st.button("Build the report", type="primary", icon=":material/description:"):
+    if st.button(_("Build the report"), type="primary", icon=":material/description:"):
         try:
-            with st.status("Building the report...", expanded=True) as status:
-                st.write("Reading the figures and tables from the store...")
+            with st.status(_("Building the report..."), expanded=True) as status:
+                st.write(_("Reading the figures and tables from the store..."))
                 named = {**edition, "permalink": edition_link(edition["name"])} if edition else None
                 report = gather(con, as_of, period_start, region, named)
-                st.write("Drawing the charts...")
+                st.write(_("Drawing the charts..."))
                 images = render_images(figures(report))
-                st.write("Writing the Word document and the annex...")
+                st.write(_("Writing the Word document and the annex..."))
                 with tempfile.TemporaryDirectory() as folder:
                     out = Path(folder) / f"{stem}.docx"
                     write_docx(report, images, out)
@@ -53,17 +54,17 @@ def render_build(con, view: View, stem: str) -> None:
                         "xlsx": frames_to_xlsx(report.tables),
                         "demo": report.demo_rows,
                     }
-                status.update(label="The report is ready.", state="complete", expanded=False)
+                status.update(label=_("The report is ready."), state="complete", expanded=False)
         except (AllianceError, OSError, RuntimeError) as error:
-            st.error(f"The report could not be built: {plain(str(error))}")
+            st.error(_("The report could not be built: {error}").format(error=plain(str(error))))
             return
     built = st.session_state.get("report")
     if built and built["key"] == key:
         if built["demo"]:
-            st.warning("The report includes demo rows; its header says so.", icon=":material/science:")
+            st.warning(_("The report includes demo rows; its header says so."), icon=":material/science:")
         left, right = st.columns(2)
         left.download_button(
-            "Download the report (.docx)",
+            _("Download the report (.docx)"),
             built["docx"],
             file_name=f"{stem}.docx",
             mime=DOCX,
@@ -71,7 +72,7 @@ def render_build(con, view: View, stem: str) -> None:
             width="stretch",
         )
         right.download_button(
-            "Download the annex of tables (.xlsx)",
+            _("Download the annex of tables (.xlsx)"),
             built["xlsx"],
             file_name=f"{stem}-annex.xlsx",
             mime=XLSX,
@@ -79,4 +80,4 @@ def render_build(con, view: View, stem: str) -> None:
             width="stretch",
         )
     elif built:
-        st.info("The filters or the data changed since the last build: build the report again.", icon=":material/info:")
+        st.info(_("The filters or the data changed since the last build: build the report again."), icon=":material/info:")

@@ -22,9 +22,11 @@ import time
 
 import streamlit as st
 
+from alliance.i18n import N_, _
+
 RATE_ENV, BURST_ENV = "ALLIANCE_RERUNS_PER_SECOND", "ALLIANCE_RERUN_BURST"
 RATE, BURST = 2.0, 30.0
-NOTICE = "This tab asks for updates faster than anyone could click: the dashboard waits a moment."
+NOTICE = N_("This tab asks for updates faster than anyone could click: the dashboard waits a moment.")
 _KEY = "_rerun_tokens"  # (tokens, at, waited): tokens left at monotonic time `at` (a token promised then, if later)
 
 # Tests replace these to play a person's clicks without waiting.
@@ -79,5 +81,5 @@ def admit() -> None:
     if wait > 0:
         if not (previous and previous[2]):
             # Once for a stretch of waits: a tab that keeps asking is not told again and again.
-            st.toast(NOTICE, icon=":material/hourglass_top:")
+            st.toast(_(NOTICE), icon=":material/hourglass_top:")
         _sleep(wait)

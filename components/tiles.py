@@ -1,12 +1,21 @@
 """KPI tiles: value, change since the comparison date, progress to a target."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
-from alliance.words import DASH, NOT_RECORDED, count, count_of, money, month, reported, signed
+from alliance import i18n
+from alliance.i18n import N_, _, n_
+from alliance.words import DASH, NOT_RECORDED, count, counted, money, month, reported, signed
+from components.charts import listed
 from components.escape import plain
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
+# The Overview's verdict as its line begins, by scorecard.overview_status's verdict.
+VERDICTS = {"on track": N_("On track"), "at risk": N_("At risk"), "behind": N_("Behind")}
+# The currency code, where the language writes it: a tile's label already says USD.
+_USD = re.compile(r"^USD\s+|\s*USD$")
 
 
 def render_tiles(
@@ -26,19 +35,28 @@ def render_tiles(
     progress_since says from when a target's progress counts ("since 1 January 2026, the start of WTDC-25").
     """
     definitions = dict(zip(kpi_definitions["kpi_code"], kpi_definitions["definition"]))
-    flows = ", ".join(t["label"] for t in tiles if not t["stock"])
-    stocks = ", ".join(t["label"] for t in tiles if t["stock"])
-    scope = (
-        f" Counted for {region_name}, except the tiles marked Alliance-wide (milestones belong to the whole Alliance)."
-        if region_name
-        else ""
-    )
-    st.caption(
-        f"{flows}: {period_label}. {stocks}: {stock_label}.{scope} "
-        f"Under each figure: the change since {compare_label}"
-        + (" (the same figure counted on the data that edition holds)" if edition else "")
-        + ". Hover on (?) for the definition."
-    )
+    flows = _listed([t["label"] for t in tiles if not t["stock"]])
+    stocks = _listed([t["label"] for t in tiles if t["stock"]])
+    sentences = [
+        _("{figures}: {when}.").format(figures=flows, when=period_label),
+        _("{figures}: {when}.").format(figures=stocks, when=stock_label),
+    ]
+    if region_name:
+        sentences.append(
+            _("Counted for {region}, except the tiles marked Alliance-wide (milestones belong to the whole Alliance).").format(
+                region=region_name
+            )
+        )
+    if edition:
+        sentences.append(
+            _(
+                "Under each figure: the change since {comparison} (the same figure counted on the data that edition holds)."
+            ).format(comparison=compare_label)
+        )
+    else:
+        sentences.append(_("Under each figure: the change since {comparison}.").format(comparison=compare_label))
+    sentences.append(_("Hover on (?) for the definition."))
+    st.caption(" ".join(sentences))
     # Tiles of a fixed width in a wrapping row: five to a row on a desktop, two on a phone (not ten
     # full-width tiles before the first chart).
     with st.container(horizontal=True, gap="small"):
@@ -49,9 +67,9 @@ def render_tiles(
             if tile.get("nothing"):
                 shown = DASH  # nothing to count (no event in the period), not an unknown
             elif value is None:
-                shown = NOT_RECORDED
+                shown = _(NOT_RECORDED)
             elif tile["kpi"] == "resources_usd":
-                shown = money(value).removeprefix("USD ")  # the label says USD; cents where there are some
+                shown = _USD.sub("", money(value))  # the label says USD; cents where there are some
             else:
                 shown = count(value, tile["over"])
             # "not recorded" or a long amount is wider than a tile: it takes two places, so it is read whole.
@@ -59,33 +77,65 @@ def render_tiles(
                 st.metric(
                     tile["label"],
                     shown,
-                    delta=None if change is None else signed(change) + (f" since {compare_label}" if edition else ""),
+                    delta=None if change is None else _delta(change, compare_label if edition else None),
                     delta_color=("inverse" if worse_when_up else "normal") if change else "off",
                     delta_arrow="auto" if change else "off",
                     help=definitions.get(tile["kpi"]),
                     border=True,
                 )
                 if tile.get("alliance_wide"):
-                    st.caption("Alliance-wide: milestones belong to the whole Alliance, not to one region.")
+                    st.caption(_("Alliance-wide: milestones belong to the whole Alliance, not to one region."))
                 if tile.get("note"):
                     st.caption(plain(tile["note"][0].upper() + tile["note"][1:] + "."))
                 for item in tile.get("reported", ()):
                     # The published figure's own dates may differ from the tile's: say what the records count over them.
-                    counted = item.get("counted", value)
-                    over_same = "" if counted == value else f" (the records count {count(counted)} over those dates)"
-                    st.caption(plain(reported(item)[0].upper() + reported(item)[1:] + over_same + "."))
+                    recorded = item.get("counted", value)
+                    published = reported(item)
+                    published = published[0].upper() + published[1:]
+                    if recorded == value:
+                        line = published + "."
+                    else:
+                        line = _("{published} (the records count {count} over those dates).").format(
+                            published=published, count=count(recorded)
+                        )
+                    st.caption(plain(line))
                 if tile.get("incomplete"):
-                    st.caption(":orange[The records count less than was published: they are incomplete.]")
+                    st.caption(":orange[" + _("The records count less than was published: they are incomplete.") + "]")
                 if tile["target"] is not None:
                     progress = min(max(tile["progress"] or 0, 0), 1)
-                    counted = count(tile["in_cycle"])  # None: not recorded
-                    st.progress(
-                        progress,
-                        text=plain(
-                            f"{counted} of {count(tile['target'])}{' ' + progress_since if progress_since else ''}; "
-                            f"target for {month(tile['target_period_end'])}"
-                        ),
+                    values = {
+                        "count": count(tile["in_cycle"]),  # None: not recorded
+                        "target": count(tile["target"]),
+                        "month": month(tile["target_period_end"]),
+                        "since": progress_since,
+                    }
+                    text = (
+                        _("{count} of {target} {since}; target for {month}")
+                        if progress_since
+                        else _("{count} of {target}; target for {month}")
                     )
+                    st.progress(progress, text=plain(text.format(**values)))
+
+
+# Targets judged, by their state in scorecard.overview_status: '3 on track'.
+_JUDGED = {
+    "on track": lambda n: counted(n, "{count} on track", "{count} on track"),
+    "at risk": lambda n: counted(n, "{count} at risk", "{count} at risk"),
+    "off track": lambda n: counted(n, "{count} off track", "{count} off track"),
+}
+
+
+def _listed(items: list[str]) -> str:
+    """Tiles' labels or judged targets in a row: 'EoIs received, Countries' (English has always written them with
+    commas only); as the language lists them in another."""
+    return ", ".join(items) if i18n.current() in (i18n.ENGLISH, i18n.PSEUDO) or len(items) < 2 else listed(items)
+
+
+def _delta(change: float, edition: str | None) -> str:
+    """A tile's change: '+3', or '+3 since TDAG-26' against an edition."""
+    if edition is None:
+        return signed(change)
+    return _("{change} since {edition}").format(change=signed(change), edition=edition)
 
 
 def render_on_track(status: dict, as_at: str, analyst: bool, regional: bool = False) -> None:
@@ -93,22 +143,36 @@ def render_on_track(status: dict, as_at: str, analyst: bool, regional: bool = Fa
 
     regional: a region is shown, whose view still counts the whole Alliance's milestones: the line says so.
     """
-    parts = []
     total, overdue = status["total"], status["overdue"]
-    whole = " (Alliance-wide)" if regional else ""
-    parts.append(
-        f"{count_of(overdue, 'milestone')} of {count(total)} overdue {as_at}{whole}"
-        if overdue
-        else f"no milestone overdue {as_at}{whole}"
-    )
+    values = {"count": count(overdue), "total": count(total), "as_at": as_at}
+    if overdue and regional:
+        milestones = n_(
+            "{count} milestone of {total} overdue {as_at} (Alliance-wide)",
+            "{count} milestones of {total} overdue {as_at} (Alliance-wide)",
+            overdue,
+        )
+    elif overdue:
+        milestones = n_("{count} milestone of {total} overdue {as_at}", "{count} milestones of {total} overdue {as_at}", overdue)
+    else:
+        milestones = _("no milestone overdue {as_at} (Alliance-wide)") if regional else _("no milestone overdue {as_at}")
+    milestones = milestones.format(**values)
     targets = status["targets"]
     cycle = status["cycle"]
+    verdict = VERDICTS[status["verdict"]]
+    verdict = _(verdict)
     if cycle and any(targets.values()):
-        judged = [f"{count(n)} {state}" for state, n in targets.items() if n]
-        parts.append(f"KPI targets for {cycle}: " + ", ".join(judged))
+        judged = _listed([_JUDGED[state](n) for state, n in targets.items() if n])
+        text = _("**{verdict}**: {milestones}; KPI targets for {cycle}: {judged}.").format(
+            verdict=verdict, milestones=milestones, cycle=cycle, judged=judged
+        )
     elif cycle:
-        parts.append(f"no KPI targets are set for {cycle}" + (": add them with a Targets sheet" if analyst else ""))
-    text = f"**{status['verdict'].capitalize()}**: " + "; ".join(parts) + "."
+        text = (
+            _("**{verdict}**: {milestones}; no KPI targets are set for {cycle}: add them with a Targets sheet.")
+            if analyst
+            else _("**{verdict}**: {milestones}; no KPI targets are set for {cycle}.")
+        ).format(verdict=verdict, milestones=milestones, cycle=cycle)
+    else:
+        text = _("**{verdict}**: {milestones}.").format(verdict=verdict, milestones=milestones)
     draw = {"on track": st.success, "at risk": st.warning, "behind": st.error}[status["verdict"]]
     draw(
         text,

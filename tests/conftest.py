@@ -105,3 +105,31 @@ def markdown_tables(at) -> list[pd.DataFrame]:
         rows = [[re.sub(r"\\(.)", r"\1", cell.strip()) for cell in _CELL_SPLIT.split(line.strip())[1:-1]] for line in lines]
         found.append(pd.DataFrame(rows[2:], columns=rows[0]))
     return found
+
+
+# The pseudo-language (lang=qps) marks every message ⟦...⟧: what a page shows outside the marks must be data.
+PSEUDO_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
+# Codes (AFR4, WTDC-22, TRR, ITU), Plotly's fields (%{x}) and markup (<extra>), and dates as the pseudo-language
+# writes them (as English does): data, not words of the interface.
+NOT_WORDS = re.compile(
+    r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b|%\{[^}]*\}|<[^>]*>|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+)
+
+
+def chart_texts(spec: dict) -> list[str]:
+    """A Plotly figure's words (its JSON as sent): title, axis titles, annotations, legend names, hover templates
+    and a horizontal bar's category labels."""
+    layout = spec.get("layout", {})
+    texts = [
+        (layout.get(axis, {}).get("title") or {}).get("text") or ""
+        for axis in ("title", "xaxis", "yaxis")
+        if isinstance(layout.get(axis), dict)
+    ]
+    texts += [a.get("text", "") for a in layout.get("annotations", [])]
+    for trace in spec.get("data", []):
+        texts += [trace.get("name", ""), trace.get("hovertemplate", "")]
+        if trace.get("orientation") == "h":
+            texts += [str(label) for label in trace.get("y", []) if isinstance(label, str)]
+    return texts

@@ -55,7 +55,7 @@ def test_published_only_mode_shows_the_latest_approved_edition_and_no_unreviewed
     at = app("overview")
     assert not at.exception
     assert _metric(at, "EoIs").value == "6"
-    assert at.sidebar.selectbox[0].options == ["TDAG-23"]  # drafts are not offered
+    assert at.selectbox(key="edition").options == ["TDAG-23"]  # drafts are not offered
     draft = app("overview", edition="TDAG-24-draft")
     assert _metric(draft, "EoIs").value == "6"
     assert "not an approved edition" in " ".join(w.value for w in draft.warning)
@@ -111,7 +111,7 @@ def test_a_viewer_has_no_publish_page_and_sees_no_drafts(store, app, monkeypatch
     monkeypatch.setenv("ALLIANCE_ROLE", "viewer")
     assert "Publish" not in [t.value for t in app("publish").title]
     at = app("overview", edition="TDAG-23")
-    assert at.sidebar.selectbox[0].options == ["Live data"]
+    assert at.selectbox(key="edition").options == ["Live data"]
     assert "not an approved edition" in " ".join(w.value for w in at.warning)
 
 

@@ -8,8 +8,10 @@ from functools import cache
 import pandas as pd
 import plotly.graph_objects as go
 
-from alliance import DATA_DIR
+from alliance import DATA_DIR, i18n
 from alliance.figures.theme import STATUS_COLORS
+from alliance.i18n import N_, _
+from alliance.words import day as in_words
 
 FIRST_DEADLINE = date(2023, 4, 15)
 
@@ -43,7 +45,7 @@ def mark_cycle_breaks(fig: go.Figure, start, end) -> go.Figure:
                 y=0.02,
                 yref="paper",
                 yanchor="bottom",
-                text=f"{plain_label(cycle)} begins",
+                text=_("{cycle} begins").format(cycle=plain_label(i18n.name("cycle", cycle))),
                 showarrow=False,
                 xanchor="left",
                 font=dict(color="#555555"),
@@ -59,8 +61,8 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
             y=frame["eois_total"],
             mode="lines+markers",
             line_shape="hv",
-            name="EoIs received (running total)",
-            hovertemplate="%{x|%-d %B %Y}: %{y} EoIs<extra></extra>",
+            name=_("EoIs received (running total)"),
+            hovertemplate=_("%{x|%-d %B %Y}: %{y} EoIs") + "<extra></extra>",
         )
     )
     start, end = frame["received_on"].min(), frame["received_on"].max()
@@ -70,17 +72,26 @@ def eois_over_time(frame: pd.DataFrame) -> go.Figure:
             x=pd.Timestamp(FIRST_DEADLINE),
             y=1,
             yref="paper",
-            text="First deadline, 15 April 2023",
+            text=_("First deadline, {day}").format(day=in_words(FIRST_DEADLINE)),
             showarrow=False,
             xanchor="left",
             yanchor="top",
             font=dict(color="#D55E00"),
         )
-    fig.update_layout(xaxis_title=None, yaxis_title="EoIs received", showlegend=False)
+    fig.update_layout(xaxis_title=None, yaxis_title=_("EoIs received"), showlegend=False)
     return mark_cycle_breaks(fig, start, end)
 
 
 MILESTONE_SYMBOLS = {"done": "circle", "due": "diamond-open", "overdue": "x", "open": "circle-open"}
+# Each milestone status as a reader sees it (the codes stay English: colours are looked up by them); the legend
+# says of the open ones why they are not on the time line.
+MILESTONE_STATUSES = {"done": N_("done"), "due": N_("due"), "overdue": N_("overdue"), "open": N_("open")}
+_LEGEND = {**MILESTONE_STATUSES, "open": N_("open, due date not stated")}
+
+
+def milestone_status(status: str) -> str:
+    """A milestone's status as shown, in the language spoken (an unknown one as it is)."""
+    return _(MILESTONE_STATUSES[status]) if status in MILESTONE_STATUSES else status
 
 
 def milestone_traces(
@@ -100,7 +111,7 @@ def milestone_traces(
         rows = statuses == status
         if not rows.any():
             continue
-        name = "open, due date not stated" if status == "open" else status
+        name = _(_LEGEND[status])
         traces.append(
             dict(
                 type="scatter",
@@ -111,7 +122,7 @@ def milestone_traces(
                 name=name,
                 customdata=customdata[rows],
                 hovertext=None if hovertext is None else hovertext[rows],
-                hovertemplate=f"{hovertemplate}<extra>{name if named_in_hover else status}</extra>",
+                hovertemplate=f"{hovertemplate}<extra>{name if named_in_hover else milestone_status(status)}</extra>",
             )
         )
     return traces
@@ -120,11 +131,12 @@ def milestone_traces(
 def milestone_axes() -> dict:
     """The time line's axes: due dates across, milestones down in the order given."""
     return dict(
-        xaxis=dict(title=dict(text="Due date (done with none stated: completion date)")),
+        xaxis=dict(title=dict(text=_("Due date (done with none stated: completion date)"))),
         yaxis=dict(autorange="reversed", gridcolor="#f3f4f6"),
     )
 
 
 def milestone_timeline(frame: pd.DataFrame) -> go.Figure:
     """Milestones on a time line by the date in due_on, coloured done, due, overdue or open."""
-    return go.Figure(milestone_traces(frame, "%{y}<br>due %{x|%-d %B %Y}<br>%{customdata[0]}"), layout=milestone_axes())
+    hover = _("{title}<br>due {day}<br>{milestone}").format(title="%{y}", day="%{x|%-d %B %Y}", milestone="%{customdata[0]}")
+    return go.Figure(milestone_traces(frame, hover), layout=milestone_axes())

@@ -7,12 +7,14 @@ import plotly.graph_objects as go
 
 from alliance.figures import plain_label
 from alliance.figures.theme import PALETTE
+from alliance.i18n import N_, _
 
 DEMAND_COLOR, SUPPLY_COLOR, GAP_COLOR = PALETTE[0], PALETTE[2], PALETTE[5]
+# What each measure counts, by its column; shown through _().
 MEASURES = {
-    "eois": "Demand: EoIs listing the capability",
-    "centers": "Supply: centers (not closed) listing it",
-    "gap": "Gap: demand minus supply",
+    "eois": N_("Demand: EoIs listing the capability"),
+    "centers": N_("Supply: centers (not closed) listing it"),
+    "gap": N_("Gap: demand minus supply"),
 }
 
 
@@ -46,15 +48,21 @@ def demand_supply_bars(frame: pd.DataFrame) -> go.Figure:
                 hovertemplate=template + "<extra></extra>",
             )
             for label, values, text, color, template in (
-                ("Demand (EoIs)", demand, [str(v) for v in demand], DEMAND_COLOR, "%{x} EoIs list %{customdata}"),
+                (_("Demand (EoIs)"), demand, [str(v) for v in demand], DEMAND_COLOR, _("%{x} EoIs list %{customdata}")),
                 (
-                    "Supply (centers)",
+                    _("Supply (centers)"),
                     supply,
                     [str(v) for v in supply],
                     SUPPLY_COLOR,
-                    "%{x} centers (not closed) list %{customdata}",
+                    _("%{x} centers (not closed) list %{customdata}"),
                 ),
-                ("Gap (demand minus supply)", gap, [f"{v:+d}" for v in gap], GAP_COLOR, "gap %{x:+d} for %{customdata}"),
+                (
+                    _("Gap (demand minus supply)"),
+                    gap,
+                    [f"{v:+d}" for v in gap],
+                    GAP_COLOR,
+                    _("gap %{x:+d} for %{customdata}"),
+                ),
             )
         ],
         layout=dict(
@@ -62,7 +70,7 @@ def demand_supply_bars(frame: pd.DataFrame) -> go.Figure:
             bargap=0.25,
             # Room on the right for the labels outside the longest bar.
             xaxis=dict(
-                title=dict(text="EoIs or centers"),
+                title=dict(text=_("EoIs or centers")),
                 range=[min(0, *gap) * 1.2, max(1, *demand, *supply, *gap) * 1.15],
                 showgrid=True,
                 gridcolor="#e5e7eb",
@@ -108,7 +116,7 @@ def region_capability_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
                 ygap=2,
                 # Every cell is labelled with its number, so a colour bar would only take room.
                 showscale=False,
-                hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z}<extra>" + MEASURES[measure] + "</extra>",
+                hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z}<extra>" + _(MEASURES[measure]) + "</extra>",
                 **scale,
             )
         ],

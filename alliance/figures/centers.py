@@ -7,15 +7,25 @@ import plotly.graph_objects as go
 
 from alliance.figures import plain_label
 from alliance.figures.theme import PALETTE
+from alliance.i18n import N_, _
 
-PIPELINE = {"received": "Received", "under_review": "Under review", "validated": "Validated", "onboarded": "Onboarded"}
-LEFT = {"declined": "Declined", "withdrawn": "Withdrawn"}
+# EoI statuses by code, in the pipeline and out of it; shown through _().
+PIPELINE = {
+    "received": N_("Received"),
+    "under_review": N_("Under review"),
+    "validated": N_("Validated"),
+    "onboarded": N_("Onboarded"),
+}
+LEFT = {"declined": N_("Declined"), "withdrawn": N_("Withdrawn")}
+# Center scopes and statuses as centers_by_scope_status.sql labels them (in English, shown through _()), and each
+# status's colour by that label.
+SCOPES = (N_("Global"), N_("Regional"), N_("National"))
 STATUS_COLORS = {
-    "Prospective": PALETTE[4],
-    "Selected": PALETTE[0],
-    "Launched": PALETTE[2],
-    "Suspended": PALETTE[1],
-    "Closed": PALETTE[7],
+    N_("Prospective"): PALETTE[4],
+    N_("Selected"): PALETTE[0],
+    N_("Launched"): PALETTE[2],
+    N_("Suspended"): PALETTE[1],
+    N_("Closed"): PALETTE[7],
 }
 
 
@@ -31,12 +41,12 @@ def eoi_pipeline(frame: pd.DataFrame) -> go.Figure:
     top = max(1, *counts.values())
     # One figure built at once: each add_trace and update_layout would validate the whole figure again.
     traces = []
-    for name, labels, color in (("In the pipeline", PIPELINE, PALETTE[0]), ("Left the pipeline", LEFT, PALETTE[5])):
+    for name, labels, color in ((_("In the pipeline"), PIPELINE, PALETTE[0]), (_("Left the pipeline"), LEFT, PALETTE[5])):
         values = [counts.get(code, 0) for code in labels]
         traces.append(
             dict(
                 type="bar",
-                y=list(labels.values()),
+                y=[_(label) for label in labels.values()],
                 x=values,
                 name=name,
                 orientation="h",
@@ -44,18 +54,18 @@ def eoi_pipeline(frame: pd.DataFrame) -> go.Figure:
                 text=[f"{v} ({v / total:.0%})" for v in values],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}: %{x} EoIs<extra></extra>",
+                hovertemplate=_("%{y}: %{x} EoIs") + "<extra></extra>",
             )
         )
     return go.Figure(
         data=traces,
         layout=dict(
             # Room on the right for the labels outside the longest bar.
-            xaxis=dict(title=dict(text="EoIs at this status"), showgrid=True, gridcolor="#e5e7eb", range=[0, top * 1.3]),
+            xaxis=dict(title=dict(text=_("EoIs at this status")), showgrid=True, gridcolor="#e5e7eb", range=[0, top * 1.3]),
             yaxis=dict(
                 autorange="reversed",
                 categoryorder="array",
-                categoryarray=[*PIPELINE.values(), *LEFT.values()],
+                categoryarray=[_(label) for label in (*PIPELINE.values(), *LEFT.values())],
                 showgrid=False,
                 automargin=True,
             ),
@@ -80,12 +90,12 @@ def centers_by_type_bars(frame: pd.DataFrame) -> go.Figure:
                 textposition="outside",
                 cliponaxis=False,
                 customdata=[plain_label(name) for name in frame["center_type_name"]],
-                hovertemplate="%{customdata}: %{x} centers<extra></extra>",
+                hovertemplate=_("%{customdata}: %{x} centers") + "<extra></extra>",
             )
         ],
         layout=dict(
             xaxis=dict(
-                title=dict(text="Centers"),
+                title=dict(text=_("Centers")),
                 showgrid=True,
                 gridcolor="#e5e7eb",
                 dtick=1 if top <= 10 else None,
@@ -105,7 +115,7 @@ def centers_scope_status_bars(frame: pd.DataFrame) -> go.Figure:
     tallest: dict[str, int] = {}
     for scope, status, centers in zip(frame["scope_label"], frame["status_label"], frame["centers"].astype(int).tolist()):
         scopes, values = parts.setdefault(status, ([], []))
-        scopes.append(plain_label(scope))
+        scopes.append(plain_label(_(scope)))
         values.append(centers)
         tallest[scope] = tallest.get(scope, 0) + centers
     traces = [
@@ -113,11 +123,13 @@ def centers_scope_status_bars(frame: pd.DataFrame) -> go.Figure:
             type="bar",
             x=scopes,
             y=values,
-            name=plain_label(status),
+            name=plain_label(_(status)),
             marker=dict(color=STATUS_COLORS.get(status, PALETTE[3])),
             text=[str(v) if v else "" for v in values],
             textposition="inside",
-            hovertemplate="%{x}, " + plain_label(status.lower()) + ": %{y} centers<extra></extra>",
+            # Replaced, not formatted: Plotly's %{x} is a field to str.format.
+            hovertemplate=_("%{x}, {status}: %{y} centers").replace("{status}", plain_label(_(status).lower()))
+            + "<extra></extra>",
         )
         for status, (scopes, values) in parts.items()
         if sum(values)
@@ -126,5 +138,5 @@ def centers_scope_status_bars(frame: pd.DataFrame) -> go.Figure:
     # Whole centers only: Plotly would tick 0.5 steps on a short axis.
     return go.Figure(
         data=traces,
-        layout=dict(barmode="stack", yaxis=dict(title=dict(text="Centers"), dtick=1 if top <= 10 else None), bargap=0.4),
+        layout=dict(barmode="stack", yaxis=dict(title=dict(text=_("Centers")), dtick=1 if top <= 10 else None), bargap=0.4),
     )

@@ -9,16 +9,35 @@ import plotly.graph_objects as go
 
 from alliance.figures import mark_cycle_breaks, plain_label
 from alliance.figures.theme import PALETTE, region_colors
+from alliance.i18n import N_, _
 
-MEASURES = {"participants": "Participants", "trained_certified": "Trained or certified", "events": "Events"}
+# Labels by code, in English; each is shown through _() in the language spoken.
+MEASURES = {"participants": N_("Participants"), "trained_certified": N_("Trained or certified"), "events": N_("Events")}
+# A bar's hover text by measure: the month, the count and the events behind it (Plotly's own %{...} fields).
+MEASURE_HOVERS = {
+    "participants": N_("%{x|%B %Y}: %{y:,} participants (%{customdata[0]} events)"),
+    "trained_certified": N_("%{x|%B %Y}: %{y:,} trained or certified (%{customdata[0]} events)"),
+    "events": N_("%{x|%B %Y}: %{y:,} events (%{customdata[0]} events)"),
+}
 PRODUCT_LABELS = {
-    "knowledge_sharing": "Knowledge sharing",
-    "capacity_building": "Capacity building",
-    "innovation_assessment": "Innovation assessment",
-    "project_cocreation": "Project co-creation",
+    "knowledge_sharing": N_("Knowledge sharing"),
+    "capacity_building": N_("Capacity building"),
+    "innovation_assessment": N_("Innovation assessment"),
+    "project_cocreation": N_("Project co-creation"),
+}
+PRODUCT_HOVERS = {
+    "knowledge_sharing": N_("%{x} knowledge sharing"),
+    "capacity_building": N_("%{x} capacity building"),
+    "innovation_assessment": N_("%{x} innovation assessment"),
+    "project_cocreation": N_("%{x} project co-creation"),
 }
 PRODUCT_COLORS = dict(zip(PRODUCT_LABELS, PALETTE))
-STATUS_LABELS = {"planned": "Planned", "ongoing": "Ongoing", "completed": "Completed", "cancelled": "Cancelled"}
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "ongoing": N_("Ongoing"),
+    "completed": N_("Completed"),
+    "cancelled": N_("Cancelled"),
+}
 
 
 def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Figure:
@@ -29,6 +48,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
     # count with blanks stays a nullable array, so that a region without blanks is still sent as whole numbers.
     names, months, values = frame["region_name"].to_numpy(), frame["month"].to_numpy(), frame[measure].array
     events = frame[["events"]].to_numpy()
+    hover = _(MEASURE_HOVERS[measure])
     traces = []
     for region in regions:
         rows = names == region
@@ -41,11 +61,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
                 xperiod="M1",
                 xperiodalignment="middle",
                 customdata=events[rows],
-                hovertemplate="%{x|%B %Y}: %{y:,} "
-                + MEASURES[measure].lower()
-                + " (%{customdata[0]} events)<extra>"
-                + plain_label(region)
-                + "</extra>",
+                hovertemplate=hover + "<extra>" + plain_label(region) + "</extra>",
             )
         )
     totals = frame.groupby("month")[measure].sum()
@@ -55,7 +71,7 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
         layout=dict(
             barmode="stack",
             xaxis=dict(tickformat="%b %Y", ticklabelmode="period", dtick="M1" if frame["month"].nunique() <= 12 else None),
-            yaxis=_count_axis(MEASURES[measure], totals.max()),
+            yaxis=_count_axis(_(MEASURES[measure]), totals.max()),
             showlegend=True,
             legend=dict(traceorder="normal"),
         ),
@@ -80,7 +96,9 @@ def _initiative_name(title, region, code: str, cycle: str | None = None) -> str:
     if _known(title):
         return f"{title} ({cycle})" if cycle else title
     inside = f"{code}, {cycle}" if cycle else code
-    return f"{region} regional initiative ({inside})" if _known(region) else f"Regional initiative ({inside})"
+    if _known(region):
+        return _("{region} regional initiative ({code})").format(region=region, code=inside)
+    return _("Regional initiative ({code})").format(code=inside)
 
 
 def initiative_names(frame: pd.DataFrame) -> pd.Series:
@@ -90,10 +108,11 @@ def initiative_names(frame: pd.DataFrame) -> pd.Series:
     """
     # Plain lists: a page has a few dozen rows, for which each pandas step costs more than the names themselves.
     rows = list(zip(frame["initiative_title"].tolist(), frame["region_name"].tolist(), frame["regional_initiative"].tolist()))
-    cycles = ["no plan cycle" if _missing(c) else c for c in frame["cycle"].tolist()]
+    no_cycle = _("no plan cycle")
+    cycles = [no_cycle if _missing(c) else c for c in frame["cycle"].tolist()]
     names = [_initiative_name(*row) for row in rows]
     initiatives: dict[str, set] = {}
-    for name, (_, _, code), cycle in zip(names, rows, cycles):
+    for name, (_title, _region, code), cycle in zip(names, rows, cycles):
         initiatives.setdefault(name, set()).update([f"{code}|{cycle}"] if isinstance(code, str) else [])
     named = [
         _initiative_name(*row, cycle) if len(initiatives[name]) > 1 else name for name, row, cycle in zip(names, rows, cycles)
@@ -133,8 +152,9 @@ def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> 
     # The axis shows a cut name; two names cut alike keep their code and cycle so that their bars stay apart.
     full = list(dict.fromkeys(names))
     first = {}
+    no_cycle = _("no plan cycle")
     for name, code, cycle in zip(names, rows["regional_initiative"].tolist(), rows["cycle"].tolist()):
-        first.setdefault(name, f"{code}, {'no plan cycle' if _missing(cycle) else cycle}")
+        first.setdefault(name, f"{code}, {no_cycle if _missing(cycle) else cycle}")
     cut = {n: short_name(n) for n in full}
     times = Counter(cut.values())
     label = {n: plain_label(f"{cut[n]} ({first[n]})" if times[cut[n]] > 1 else cut[n]) for n in full}
@@ -142,28 +162,29 @@ def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> 
         (name, code, cycle, region): "<br>".join(
             plain_label(t) for t in (name, ", ".join(p for p in (code, cycle, region) if _known(p)))
         )
-        for (name, _), (_, code, cycle, region) in counted.items()
+        for (name, _product), (_count, code, cycle, region) in counted.items()
     }
     traces = []
-    for product, product_label in PRODUCT_LABELS.items():
+    for product, english in PRODUCT_LABELS.items():
+        product_label = _(english)
         bars = [(name, found) for (name, p), found in counted.items() if p == product]
         if not bars:
             continue
         traces.append(
             go.Bar(
-                y=np.array([label[name] for name, _ in bars], dtype=object),
-                x=np.array([found[0] for _, found in bars], dtype=np.int64),
+                y=np.array([label[name] for name, _found in bars], dtype=object),
+                x=np.array([found[0] for _name, found in bars], dtype=np.int64),
                 orientation="h",
                 name=product_label,
                 marker_color=PRODUCT_COLORS[product],
                 customdata=np.array([[hover[(name, *found[1:])]] for name, found in bars], dtype=object),
-                hovertemplate="%{customdata[0]}<br>%{x} " + product_label.lower() + "<extra></extra>",
+                hovertemplate="%{customdata[0]}<br>" + _(PRODUCT_HOVERS[product]) + "<extra></extra>",
                 # A lone initiative would otherwise fill the whole height with one bar.
                 width=0.5 if len(full) < 4 else None,
             )
         )
     totals: dict[str, int] = {}
-    for (name, _), found in counted.items():
+    for (name, _product), found in counted.items():
         totals[name] = totals.get(name, 0) + found[0]
     return go.Figure(
         traces,
@@ -171,7 +192,7 @@ def activities_by_initiative(frame: pd.DataFrame, status: str | None = None) -> 
             barmode="stack",
             # The first initiative (in the regions' order) at the top, as a table reads.
             yaxis=dict(categoryorder="array", categoryarray=[label[n] for n in full], type="category", autorange="reversed"),
-            xaxis=_count_axis("Activities", max(totals.values(), default=float("nan"))),
+            xaxis=_count_axis(_("Activities"), max(totals.values(), default=float("nan"))),
             legend=dict(traceorder="normal", orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
             margin=dict(t=40),
         ),

@@ -8,6 +8,8 @@ import plotly.graph_objects as go
 
 from alliance.figures import mark_cycle_breaks, milestone_axes, milestone_traces, plain_label
 from alliance.figures.theme import STATUS_COLORS
+from alliance.i18n import _
+from alliance.scorecard import measure_word, status_word
 from alliance.words import day
 
 
@@ -61,7 +63,7 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
                     x=at,
                     y=1,
                     yref="paper",
-                    text=f"As at {day(as_of)}",
+                    text=_("As at {day}").format(day=day(as_of)),
                     showarrow=False,
                     xanchor="left",
                     yanchor="bottom",
@@ -80,10 +82,14 @@ def outcome_progress(scored: pd.DataFrame) -> go.Figure:
     """Actual as a share of target per outcome measure with a target, coloured by status, the share expected by now marked."""
     rows = scored[scored["target"].notna()]
     # Whole columns once, sliced per status (as milestone_traces does).
-    labels = (rows["outcome_code"] + " · " + rows["measure"]).map(plain_label).to_numpy()
+    labels = (rows["outcome_code"] + " · " + rows["measure"].map(measure_word)).map(plain_label).to_numpy()
     progress = (rows["actual"] / rows["target"].where(rows["target"] > 0)).fillna(0).to_numpy(dtype=float)
     customdata = rows[["actual", "target", "target_period_end"]].astype(str).map(plain_label).to_numpy()
     statuses = rows["status"].to_numpy()
+    # Plotly's own fields, put in the sentence as the language words it.
+    hover = _("{measure}: {actual} of {target} by {end}").format(
+        measure="%{y}", actual="%{customdata[0]}", target="%{customdata[1]}", end="%{customdata[2]}"
+    )
     traces = []
     for status in ("on track", "at risk", "off track"):
         part = statuses == status
@@ -95,10 +101,10 @@ def outcome_progress(scored: pd.DataFrame) -> go.Figure:
                 x=progress[part],
                 y=labels[part],
                 orientation="h",
-                name=status,
+                name=status_word(status),
                 marker=dict(color=STATUS_COLORS[status]),
                 customdata=customdata[part],
-                hovertemplate="%{y}: %{customdata[0]} of %{customdata[1]} by %{customdata[2]}<extra>" + status + "</extra>",
+                hovertemplate=hover + "<extra>" + status_word(status) + "</extra>",
             )
         )
     traces.append(
@@ -107,16 +113,17 @@ def outcome_progress(scored: pd.DataFrame) -> go.Figure:
             x=rows["expected_share"].astype(float),
             y=labels,
             mode="markers",
-            name="expected by now",
+            name=_("expected by now"),
             marker=dict(symbol="line-ns-open", size=22, color="#111827", line=dict(width=3, color="#111827")),
-            hovertemplate="%{y}: %{x:.0%} of the target expected by now<extra></extra>",
+            hovertemplate=_("{measure}: {share} of the target expected by now").format(measure="%{y}", share="%{x:.0%}")
+            + "<extra></extra>",
         )
     )
     return go.Figure(
         traces,
         layout=dict(
             barmode="overlay",
-            xaxis=dict(title=dict(text="Share of the target reached"), tickformat=".0%", rangemode="tozero"),
+            xaxis=dict(title=dict(text=_("Share of the target reached")), tickformat=".0%", rangemode="tozero"),
             yaxis=dict(autorange="reversed", type="category"),
         ),
     )

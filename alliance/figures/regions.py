@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from alliance import words
 from alliance.figures import plain_label
 from alliance.figures.theme import region_colors
+from alliance.i18n import _
 
 # Single-hue blues (ColorBrewer), starting from a blue that still stands out from the grey land,
 # so a country with one EoI is visibly coloured; readable with every common colour-vision deficiency.
@@ -151,7 +152,8 @@ def kpi_by_region(frame: pd.DataFrame, value: str, label: str, usd: bool = False
         text = [words.stated_cell(v, s, e) for v, s, e in zip(values, frame[stated], frame["events_total"])]
     elif usd and "resources_counted" in frame:
         cells = [words.usd_cell(v, c, s) for v, c, s in zip(values, frame["resources_counted"], frame["resources_stated"])]
-        text = [c if c in (words.DASH, words.NOT_RECORDED) else words.money(v) for c, v in zip(cells, values)]
+        unknown = (words.DASH, _(words.NOT_RECORDED))  # cells that say why there is no amount
+        text = [c if c in unknown else words.money(v) for c, v in zip(cells, values)]
     else:
         text = [words.money(v) if usd else words.count(v) for v in values]
     return go.Figure(
