@@ -6,11 +6,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from alliance import AllianceError
+from alliance import AllianceError, i18n
 from alliance.editions import permalink
 from alliance.i18n import _
-from alliance.report import figures, gather, render_images, write_docx
-from alliance.workbook import frames_to_xlsx
+from alliance.report import annex_workbook, figures, gather, render_images, write_docx
 from components.data import View
 from components.escape import plain
 
@@ -35,7 +34,8 @@ def render_build(con, view: View, stem: str) -> None:
     .xlsx annex (of an edition: naming it). con reads the view's data."""
     f, edition = view.filters, view.edition
     as_of, period_start, region = f.as_of, f.period_start, f.region
-    key = (stem, as_of, period_start, region, view.version)
+    # The report is written in the page's language: a built one in another language is not offered.
+    key = (stem, as_of, period_start, region, view.version, i18n.current())
     if st.button(_("Build the report"), type="primary", icon=":material/description:"):
         try:
             with st.status(_("Building the report..."), expanded=True) as status:
@@ -51,7 +51,7 @@ def render_build(con, view: View, stem: str) -> None:
                     st.session_state["report"] = {
                         "key": key,
                         "docx": out.read_bytes(),
-                        "xlsx": frames_to_xlsx(report.tables),
+                        "xlsx": annex_workbook(report),
                         "demo": report.demo_rows,
                     }
                 status.update(label=_("The report is ready."), state="complete", expanded=False)

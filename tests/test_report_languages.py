@@ -121,3 +121,24 @@ def test_report_refuses_a_language_it_does_not_speak(tmp_path):
     done = cli("report", "--db", tmp_path / "s.duckdb", "--as-of", "2023-06-30", "--lang", "xx", "--out", tmp_path / "r.docx")
     assert done.returncode == 2
     assert "--lang" in done.stderr and not (tmp_path / "r.docx").exists()
+
+
+def test_the_report_page_writes_the_report_and_its_annex_in_the_pages_language(app):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    at = app("report", as_of="2023-06-30", lang="fr")
+    assert not at.exception
+    at.button[0].click().run(timeout=180)
+    assert not at.exception
+    built = at.session_state["report"]
+    with zipfile.ZipFile(io.BytesIO(built["docx"])) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert "Résumé" in body and ">Summary<" not in body
+    annex = openpyxl.load_workbook(io.BytesIO(built["xlsx"]), read_only=True)
+    assert "Résultats par région" in annex.sheetnames
+    # Another language: the French build is not offered as its report.
+    at = at.selectbox(key="lang").set_value("en").run()
+    assert "Download the report (.docx)" not in [b.label for b in at.get("download_button")]
