@@ -73,6 +73,16 @@ def figure(builder, *args, **kwargs) -> go.Figure:
     return built
 
 
+def mirrored(fig: go.Figure) -> go.Figure:
+    """A copy of the figure read right to left (Arabic): the horizontal axes run leftwards, the vertical axes and the
+    legend stand on the right. The figure itself is shared with other sessions and stays as it is."""
+    copy = go.Figure(fig)
+    copy.update_xaxes(autorange="reversed")
+    copy.update_yaxes(side="right")
+    copy.update_layout(legend=dict(x=1, xanchor="right"))
+    return copy
+
+
 def render_chart(
     fig: go.Figure, table: pd.DataFrame, title: str, key: str, caption: str | None = None, height: int = 380
 ) -> None:
@@ -82,7 +92,7 @@ def render_chart(
         st.caption(caption)
     # The height goes to the element, not the figure: the figure may be shared with other sessions.
     st.plotly_chart(
-        fig,
+        mirrored(fig) if i18n.right_to_left() else fig,
         height=height,
         config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
         key=f"chart_{key}",

@@ -43,3 +43,20 @@ def test_arabic_mirrors_the_page_and_no_other_language_does(app):
     assert _mirrored(at)
     at = at.selectbox(key="lang").set_value("zh").run()
     assert not _mirrored(at)
+
+
+def test_arabic_charts_read_right_to_left_and_the_shared_figure_is_left_as_it_is(app):
+    import json
+
+    from alliance import i18n
+
+    at = app("capabilities", lang="ar")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"]["autorange"] == "reversed"
+    assert spec["layout"]["yaxis"]["side"] == "right"
+    assert spec["layout"]["legend"]["xanchor"] == "right"
+    with i18n.speaking("ar"):  # AppTest formats the radio options, drawn in Arabic, in the test's thread
+        at = at.selectbox(key="lang").set_value("fr").run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["layout"]["xaxis"].get("autorange") != "reversed" and spec["layout"]["yaxis"].get("side") != "right"
