@@ -200,7 +200,11 @@ def localized(frame):
     """The frame with the names in its NAMED_COLUMNS in the language spoken (the same frame in English)."""
     if current() == ENGLISH:
         return frame
-    columns = {column: kind for column, kind in NAMED_COLUMNS.items() if column in getattr(frame, "columns", ())}
-    if not columns:
-        return frame
-    return frame.assign(**{column: frame[column].map(lambda v, k=kind: name(k, v)) for column, kind in columns.items()})
+    present = getattr(frame, "columns", ())
+    columns = {column: kind for column, kind in NAMED_COLUMNS.items() if column in present}
+    changed = {column: frame[column].map(lambda v, k=kind: name(k, v)) for column, kind in columns.items()}
+    if "kpi_code" in present:  # a KPI's words by its code (data/kpis.csv's, as the store keeps them)
+        for field in ("name", "short_name", "definition", "unit"):
+            if field in present:
+                changed[field] = [name(f"kpi_{field}", code, text) for code, text in zip(frame["kpi_code"], frame[field])]
+    return frame.assign(**changed) if changed else frame

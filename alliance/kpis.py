@@ -6,6 +6,7 @@ from datetime import date
 from functools import cache
 
 from alliance import DATA_DIR, i18n, words
+from alliance.i18n import N_, _, n_
 from alliance.queries import rows
 
 
@@ -219,6 +220,12 @@ KPI_COLUMNS = {
     if code not in ("activities_completed", "milestones_total", "milestones_done", "milestones_overdue")
 }
 
+
+def kpi_columns() -> dict[str, str]:
+    """KPI_COLUMNS with their short names in the language spoken."""
+    return {code: definitions()[code]["short_name"] for code in KPI_COLUMNS}
+
+
 # Columns of kpis_by_region.sql summed over the events that state them: NULL is not recorded, never 0.
 STATED_COLUMNS = ("event_participants", "trained_certified")
 
@@ -246,8 +253,8 @@ STOCK_TILES = frozenset(code for code, _, _ in TILES if definitions()[code]["sto
 ALLIANCE_WIDE_TILES = frozenset({"milestones_done", "milestones_overdue"})
 # Tiles summed over the events that state the figure: (summary key of how many state it, what they count).
 STATED_TILES = {
-    "event_participants": ("participants_stated", "participants", "attendance"),
-    "trained_certified": ("trained_stated", "people trained or certified", "them"),
+    "event_participants": ("participants_stated", N_("participants"), N_("attendance")),
+    "trained_certified": ("trained_stated", N_("people trained or certified"), N_("them")),
 }
 
 
@@ -261,7 +268,7 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
     by_kpi = {t["kpi"]: t for t in targets}
     regional = current.get("region") is not None
     result = []
-    for code, label, path in TILES:
+    for code, _label, path in TILES:
         now, before = _tile_value(current, code, path), _tile_value(previous, code, path)
         counted = _tile_value(in_cycle, code, path) if in_cycle else now
         target = by_kpi.get(code)
@@ -270,7 +277,7 @@ def tiles(current: dict, previous: dict, targets: list[dict], in_cycle: dict | N
         result.append(
             {
                 "kpi": code,
-                "label": label,
+                "label": definitions()[code]["short_name"],  # in the language spoken
                 "value": now,
                 "change": None if now is None or before is None else now - before,
                 "target": target["target"] if target else None,
@@ -305,31 +312,59 @@ def _tile_note(code: str, current: dict) -> str:
     if code in STATED_TILES:
         stated, what, recorded = STATED_TILES[code]
         if not events["total"]:
-            return "No event in this period: nothing to count"
+            return _("No event in this period: nothing to count")
         total = _pick(current, ("events", code.replace("event_", "")))
         return words.stated_sum(
             total,
             events[stated],
             events["total"],
-            what,
-            recorded,
+            _(what),
+            _(recorded),
             code == "event_participants" and events.get("participants_over", False),
         )
     if code == "events_total" and (current.get("undated") or {}).get("events") and current["as_of"] >= words.LAUNCH.isoformat():
-        return f"{words.count_of(current['undated']['events'], 'event')} with no date stated, in no period"
+        return words.counted(
+            current["undated"]["events"],
+            "{count} event with no date stated, in no period",
+            "{count} events with no date stated, in no period",
+        )
     if code == "resources_usd" and "resources" in current:
         resources, notes = current["resources"], []
         if not resources["counted"]:
-            notes.append("No resource in this period: nothing to count")
+            notes.append(_("No resource in this period: nothing to count"))
         elif resources["counted"] > resources["stated"]:
-            notes.append(f"{resources['stated']:,} of {words.count_of(resources['counted'], 'resource')} state an amount")
+            notes.append(
+                n_(
+                    "{stated} of {count} resource state an amount",
+                    "{stated} of {count} resources state an amount",
+                    resources["counted"],
+                ).format(stated=words.count(resources["stated"]), count=words.count(resources["counted"]))
+            )
         if current.get("region") and resources.get("alliance_wide_usd"):
-            notes.append(f"Alliance-wide resources ({words.money(resources['alliance_wide_usd'])}) are in no region's figure")
+            notes.append(
+                _("Alliance-wide resources ({amount}) are in no region's figure").format(
+                    amount=words.money(resources["alliance_wide_usd"])
+                )
+            )
         undated = current.get("undated") or {}
         # Undated records are the Alliance's (the built-in ones come from its 2023 report): not said of earlier periods.
         if undated.get("resources") and current["as_of"] >= words.LAUNCH.isoformat():
-            amount = f", {words.money(undated['resources_usd'])}" if undated.get("resources_usd") else ""
-            notes.append(f"{words.count_of(undated['resources'], 'resource')} with no date stated{amount}, in no period")
+            if undated.get("resources_usd"):
+                notes.append(
+                    n_(
+                        "{count} resource with no date stated, {amount}, in no period",
+                        "{count} resources with no date stated, {amount}, in no period",
+                        undated["resources"],
+                    ).format(count=words.count(undated["resources"]), amount=words.money(undated["resources_usd"]))
+                )
+            else:
+                notes.append(
+                    words.counted(
+                        undated["resources"],
+                        "{count} resource with no date stated, in no period",
+                        "{count} resources with no date stated, in no period",
+                    )
+                )
         return "; ".join(notes)
     return ""
 

@@ -10,7 +10,7 @@ from alliance import i18n, words
 from alliance.editions import label
 from alliance.figures.regions import kpi_by_region
 from alliance.i18n import N_, _
-from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS, capability_names
+from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS, capability_names, kpi_columns
 from alliance.schema import CHOICES, SHEETS
 from components import auth
 from components.charts import (
@@ -190,7 +190,7 @@ def render_region_table(
     # Pinned so it stays in view when a phone scrolls; "Commonwealth of Independent States" is cut a little
     # (whole on hover) so that every figure fits a desktop page.
     config = {"region_name": st.column_config.TextColumn(_("Region"), pinned=True, width=200)}
-    for code, header in KPI_COLUMNS.items():
+    for code, header in kpi_columns().items():
         help_text = f"{names.get(code, header)}: {helps.get(code, '')}"
         # Counts summed over what states them are words where unknown ('not recorded'), so text; the header says USD.
         config[code] = (
@@ -223,9 +223,13 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
     names = dict(zip(definitions["kpi_code"], definitions["name"]))
     helps = dict(zip(definitions["kpi_code"], definitions["definition"]))
     kpi = st.selectbox(
-        _("KPI to compare"), list(KPI_COLUMNS), format_func=lambda c: names.get(c, KPI_COLUMNS[c]), key="kpi", bind="query-params"
+        _("KPI to compare"),
+        list(KPI_COLUMNS),
+        format_func=lambda c: names.get(c, kpi_columns()[c]),
+        key="kpi",
+        bind="query-params",
     )
-    name = names.get(kpi, KPI_COLUMNS[kpi])
+    name = names.get(kpi, kpi_columns()[kpi])
     usd = kpi == "resources_usd"
     if not frame[kpi].any():
         render_empty(_("regional figures for {figure}").format(figure=name))
