@@ -58,7 +58,6 @@ if auth.refused():
 if auth.needs_sign_in():
     serve_only(auth.sign_in_page, N_("Sign in"), ":material/login:")
 sidebar.restore_url()
-sidebar.render_language()
 edition = edition_picker.choose()
 if edition is edition_picker.NO_EDITION:
     upload_guard.guard(False)
@@ -68,6 +67,8 @@ if edition is edition_picker.NO_EDITION:
     st.stop()
 # The page frame (components/layout.py) takes the sidebar's choice from here.
 sidebar.hand_over(sidebar_filters(edition), edition)
+# Under the filters, where the sidebar's boxes end: the filters keep their place for readers who know them.
+sidebar.render_language()
 sidebar.remember_url()
 auth.render_identity()
 pages = {
