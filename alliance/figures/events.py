@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from alliance.figures import mark_cycle_breaks, plain_label
+from alliance import words
+from alliance.figures import date_ticks, dates_as, mark_cycle_breaks, own_dates, plain_label, written
 from alliance.figures.theme import PALETTE, region_colors
 from alliance.i18n import N_, _
 
@@ -49,6 +50,9 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
     names, months, values = frame["region_name"].to_numpy(), frame["month"].to_numpy(), frame[measure].array
     events = frame[["events"]].to_numpy()
     hover = _(MEASURE_HOVERS[measure])
+    if not own_dates():
+        events = np.column_stack([events, written(months, words.month)]) if len(frame) else np.empty((0, 2), dtype=object)
+        hover = dates_as(hover, "%{customdata[1]}")
     traces = []
     for region in regions:
         rows = names == region
@@ -70,7 +74,10 @@ def events_by_month(frame: pd.DataFrame, measure: str = "participants") -> go.Fi
         traces,
         layout=dict(
             barmode="stack",
-            xaxis=dict(tickformat="%b %Y", ticklabelmode="period", dtick="M1" if frame["month"].nunique() <= 12 else None),
+            xaxis=dict(tickformat="%b %Y", ticklabelmode="period", dtick="M1" if frame["month"].nunique() <= 12 else None)
+            if own_dates()
+            # Ticks at the bars' middles, where a period label would stand.
+            else date_ticks(frame["month"].min(), frame["month"].max(), middle=True),
             yaxis=_count_axis(_(MEASURES[measure]), totals.max()),
             showlegend=True,
             legend=dict(traceorder="normal"),

@@ -45,7 +45,7 @@ def milestone_timeline_as_of(frame: pd.DataFrame, as_of: date) -> go.Figure:
     fig = go.Figure(
         milestone_traces(frame, "%{hovertext}<br>%{x|%-d %B %Y}<br>%{customdata[0]}", labels, hovertext, named_in_hover=True),
         layout=dict(
-            milestone_axes(),
+            milestone_axes(frame["due_on"].min(), frame["due_on"].max(), at),
             shapes=[
                 dict(
                     type="line",
