@@ -125,9 +125,12 @@ def check_upload(store: Store, file, replace: bool = False) -> dict:
     sha256 = hashlib.sha256(content).hexdigest()
     version = data.live_version()
     checked = st.session_state.get(_CHECKED, {}).get(sha256)
+    language = i18n.current()  # its problems are written in the language it was checked in
     if checked and checked["name"] == file.name and checked["version"] == version and checked.get("replace") == replace:
-        return checked
+        if checked.get("language") == language:
+            return checked
     checked = {
+        "language": language,
         "name": file.name,
         "sha256": sha256,
         "version": version,

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from alliance import AllianceError
+from alliance.i18n import _
 from alliance.ingest import merge
 from alliance.ingest.problems import Rejected, visible
 from alliance.ingest.validate import Validation, reference_problems
@@ -153,8 +154,10 @@ def _write(
     with store.write() as con:
         if expected_snapshot and store.snapshot_name() != expected_snapshot:
             raise AllianceError(
-                "The store changed since you confirmed the removals (another load was made). Nothing was loaded: "
-                "look at the preview again and confirm what it removes now."
+                _(
+                    "The store changed since you confirmed the removals (another load was made). Nothing was loaded: "
+                    "look at the preview again and confirm what it removes now."
+                )
             )
         # If the store changed since the file was checked, check references again, inside the lock.
         if validation.snapshot != str(store.current()):

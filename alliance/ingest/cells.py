@@ -4,7 +4,9 @@ import difflib
 import re
 from datetime import date, datetime, timedelta
 
-from alliance.ingest.problems import CONTROL, cut
+from alliance import i18n
+from alliance.i18n import N_, _
+from alliance.ingest.problems import CONTROL, cut, either, numeral
 from alliance.reference import Reference
 from alliance.schema import KPI_BREAKDOWNS, KPI_PATH_PATTERN, KPI_PATHS, Column
 from alliance.text import key, unescape_formula
@@ -116,7 +118,7 @@ def convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
     if isinstance(value, str):
         value = unescape_formula(value.strip())
         if value.upper() in SPREADSHEET_ERRORS:
-            raise Invalid(f"the cell holds the spreadsheet error {value}")
+            raise Invalid(_("the cell holds the spreadsheet error {error}").format(error=value))
     kind = column.kind
     if kind == "text":
         return _as_text(value)
@@ -130,7 +132,7 @@ def convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
     if kind == "country":
         iso3 = ref.country(text)
         if iso3 is None:
-            raise Invalid(f"{text!r} is not a known country", ref.suggest_country(text) or "")
+            raise Invalid(_("{value} is not a known country").format(value=repr(text)), ref.suggest_country(text) or "")
         return iso3
     if kind == "choice":
         return _as_choice(text, ref.choices[column.choices], column.choices)
@@ -142,18 +144,22 @@ def convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
         return list(dict.fromkeys(p.strip().upper().replace(" ", "") for p in _LIST_SPLIT.split(text) if p.strip()))
     if kind == "outcome":
         code = text.upper()
-        if not any(code == c for _, c in ref.outcomes):
-            known = ", ".join(sorted({c for _, c in ref.outcomes}))
-            raise Invalid(f"{text!r} is not a known Kigali Action Plan outcome code (known: {known})")
+        if not any(code == c for _cycle, c in ref.outcomes):
+            known = ", ".join(sorted({c for _cycle, c in ref.outcomes}))
+            raise Invalid(
+                _("{value} is not a known Kigali Action Plan outcome code (known: {known})").format(value=repr(text), known=known)
+            )
         return code
     if kind == "kpi":
         if text not in ref.kpis:
-            raise Invalid(f"{text!r} is not a KPI code the app lists", _closest(text, ref.kpis))
+            raise Invalid(_("{value} is not a KPI code the app lists").format(value=repr(text)), _closest(text, ref.kpis))
         return text
     if kind == "region":
         code = ref.region(text)
         if code is None:
-            raise Invalid(f"{text!r} is not an ITU-D region (a code: AFR, AMS, ARB, ASP, CIS, EUR, or its name)")
+            raise Invalid(
+                _("{value} is not an ITU-D region (a code: AFR, AMS, ARB, ASP, CIS, EUR, or its name)").format(value=repr(text))
+            )
         return code
     if kind == "kpi_path":
         path = text.replace(" ", "")
@@ -161,19 +167,22 @@ def convert(value, column: Column, ref: Reference, decimal_mark: str = ""):
             if path.lower() == known.lower():
                 return known
         if re.fullmatch(KPI_PATH_PATTERN, path, flags=re.IGNORECASE):
-            head, _, code = path.rpartition(".")
+            _head, _dot, code = path.rpartition(".")
             return f"activities.by_initiative.{code.upper()}"
         raise Invalid(
-            f"{text!r} is not a figure of the KPI summary (one of: {', '.join(KPI_PATHS)}, or a breakdown such as "
-            "eois.by_region.AFR, capabilities.TRR.eois or activities.by_initiative.AFR4)"
+            _(
+                "{value} is not a figure of the KPI summary (one of: {paths}, or a breakdown such as "
+                "eois.by_region.AFR, capabilities.TRR.eois or activities.by_initiative.AFR4)"
+            ).format(value=repr(text), paths=", ".join(KPI_PATHS))
         )
     if kind == "cycle":
         code = text.upper().replace(" ", "")
         if not re.fullmatch(r"WTDC-?\d{2}", code):
-            raise Invalid(f"{text!r} is not a plan cycle such as WTDC-22")
+            raise Invalid(_("{value} is not a plan cycle such as WTDC-22").format(value=repr(text)))
         code = code if "-" in code else code[:4] + "-" + code[4:]
-        if code not in {c for c, _, _ in ref.cycles}:
-            raise Invalid(f"{text!r} is not a plan cycle the app knows ({', '.join(c for c, _, _ in ref.cycles)})")
+        if code not in {c for c, *_dates in ref.cycles}:
+            known = ", ".join(c for c, *_rest in ref.cycles)
+            raise Invalid(_("{value} is not a plan cycle the app knows ({known})").format(value=repr(text), known=known))
         return code
     raise AssertionError(kind)
 
@@ -191,8 +200,10 @@ def _as_text(value) -> str:
     control = CONTROL.search(text)
     if control:
         raise Invalid(
-            f"{text!r} holds the control character {control.group()!r}; "
-            "expected text without control characters such as \\v (vertical tab) or \\x00"
+            _(
+                "{value} holds the control character {character}; "
+                "expected text without control characters such as \\v (vertical tab) or \\x00"
+            ).format(value=repr(text), character=repr(control.group()))
         )
     return text
 
@@ -200,7 +211,11 @@ def _as_text(value) -> str:
 def _as_date(value) -> date:
     read = _read_date(value)
     if not FIRST_DAY <= read <= LAST_DAY:
-        raise Invalid(f"{show(value)!r} is {day(read)}: dates before 1 January 2000 or after 31 December 2099 are refused")
+        raise Invalid(
+            _("{value} is {date}: dates before {first} or after {last} are refused").format(
+                value=repr(show(value)), date=day(read), first=day(FIRST_DAY), last=day(LAST_DAY)
+            )
+        )
     return read
 
 
@@ -210,26 +225,30 @@ def _read_date(value) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool) or isinstance(value, timedelta):
-        raise Invalid(f"{show(value)!r} is not a date")
+        raise Invalid(_("{value} is not a date").format(value=repr(show(value))))
     if isinstance(value, (int, float)):
         # An unformatted spreadsheet date stays a serial number.
         # Serials from 1950 to 2099 only: a bare 2023 is a year typed as a number, not a date.
         if 18264 <= value < 73051 and float(value).is_integer():
             return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise Invalid(f"{show(value)!r} is not a date")
+        raise Invalid(_("{value} is not a date").format(value=repr(show(value))))
     text = str(value).strip()
     match = _ISO.match(text)
     if match:
         try:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         except ValueError:
-            raise Invalid(f"{text!r} is not a valid date") from None
+            raise Invalid(_("{value} is not a valid date").format(value=repr(text))) from None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise Invalid(f"{text!r} is not a date; write 2023-04-15, 15/04/2023 or 15 April 2023")
+    raise Invalid(
+        _("{value} is not a date; write {iso}, {numeric} or {written}").format(
+            value=repr(text), iso="2023-04-15", numeric="15/04/2023", written="15 April 2023"
+        )
+    )
 
 
 _TRUE = frozenset({"true", "yes", "y", "1"})
@@ -244,39 +263,83 @@ def _as_bool(value) -> bool:
     text = str(value).strip().lower()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise Invalid(f"{show(value)!r} is not yes or no", "true or false")
+    raise Invalid(_("{value} is not yes or no").format(value=repr(show(value))), either(("true", "false")))
 
 
 def _as_number(value, whole: bool, decimal_mark: str = "", usd: bool = False):
     if isinstance(value, bool):
-        raise Invalid(f"{show(value)!r} is not a number")
+        raise Invalid(_("{value} is not a number").format(value=repr(show(value))))
     # A number cell is a number: it is never read again as text.
     number = value if isinstance(value, (int, float)) else _number_in_text(str(value).strip(), whole, decimal_mark)
     if number != number:
-        raise Invalid(f"{show(value)!r} is not a number")
+        raise Invalid(_("{value} is not a number").format(value=repr(show(value))))
     if number < 0:
-        raise Invalid(f"{show(value)!r} is negative; expected a number of 0 or more")
+        raise Invalid(_("{value} is negative; expected a number of 0 or more").format(value=repr(show(value))))
     if number > MAX_AMOUNT:
-        what = "counts above 100 billion" if whole else "amounts above USD 100 billion" if usd else "numbers above 100 billion"
+        kind = "count" if whole else "usd" if usd else "number"
         if number <= 1e15:
-            raise Invalid(f"{show(value)!r} is {figure(number)}: {what} are refused as implausible")
+            raise Invalid(_(_IMPLAUSIBLE[kind]).format(value=repr(show(value)), number=figure(number)))
         # Far above: a number cell says how far in few digits (1e+300), a text cell as it was written.
         said = str(value).strip() if isinstance(value, str) else f"{number:g}"
-        raise Invalid(f"{cut(said, 40)!r}: {what} are refused as implausible")
+        raise Invalid(_(_FAR_IMPLAUSIBLE[kind]).format(value=repr(cut(said, 40))))
     if whole:
         if not float(number).is_integer():
-            raise Invalid(f"{show(value)!r} is not a whole number")
+            raise Invalid(_("{value} is not a whole number").format(value=repr(show(value))))
         return int(number)
     return float(number)
 
 
+# A value not in a list of choices, by the list: one sentence each, the allowed values (codes to type) as they are.
+NOT_ALLOWED = {
+    "organization_type": N_("{value} is not an allowed organization type; expected one of {allowed}"),
+    "request": N_("{value} is not an allowed request; expected one of {allowed}"),
+    "eoi_status": N_("{value} is not an allowed eoi status; expected one of {allowed}"),
+    "scope": N_("{value} is not an allowed scope; expected one of {allowed}"),
+    "ownership": N_("{value} is not an allowed ownership; expected one of {allowed}"),
+    "center_status": N_("{value} is not an allowed center status; expected one of {allowed}"),
+    "center_type": N_("{value} is not an allowed center type; expected one of {allowed}"),
+    "event_type": N_("{value} is not an allowed event type; expected one of {allowed}"),
+    "format": N_("{value} is not an allowed format; expected one of {allowed}"),
+    "product": N_("{value} is not an allowed product; expected one of {allowed}"),
+    "activity_status": N_("{value} is not an allowed activity status; expected one of {allowed}"),
+    "date_precision": N_("{value} is not an allowed date precision; expected one of {allowed}"),
+    "qualifier": N_("{value} is not an allowed qualifier; expected one of {allowed}"),
+    "resource_kind": N_("{value} is not an allowed resource kind; expected one of {allowed}"),
+    "capability": N_("{value} is not an allowed capability; expected one of {allowed}"),
+}
+# Why a number too large is refused, by what it counts: in one sentence each, with the number read, or without it.
+_IMPLAUSIBLE = {
+    "count": N_("{value} is {number}: counts above 100 billion are refused as implausible"),
+    "usd": N_("{value} is {number}: amounts above USD 100 billion are refused as implausible"),
+    "number": N_("{value} is {number}: numbers above 100 billion are refused as implausible"),
+}
+_FAR_IMPLAUSIBLE = {
+    "count": N_("{value}: counts above 100 billion are refused as implausible"),
+    "usd": N_("{value}: amounts above USD 100 billion are refused as implausible"),
+    "number": N_("{value}: numbers above 100 billion are refused as implausible"),
+}
 # Spaces that group thousands as some locales write them: no-break, narrow no-break and thin spaces.
 _SPACES = re.compile("[\u00a0\u202f\u2009]")
 _NUMBER_LIKE = re.compile(r"[+-]?[0-9., ]*[0-9][0-9., ]*")
-# How the two conventions write 1250000.5: "1,250,000.5" and "1.250.000,5"; either may group with spaces.
-_CONVENTIONS = {
-    ".": "a file delimited by ',' writes numbers as 1,250,000.5 (',' or a space between thousands, '.' before decimals)",
-    ",": "a file delimited by ';' writes numbers as 1.250.000,5 ('.' or a space between thousands, ',' before decimals)",
+# How the two conventions write 1250000.5: "1,250,000.5" and "1.250.000,5"; either may group with spaces. A text
+# that is no number written so says which its file uses, in one sentence: (decimal mark, whole number) -> message.
+_NOT_WRITTEN_SO = {
+    (".", False): N_(
+        "{value} is not a number; a file delimited by ',' writes numbers as 1,250,000.5 (',' or a space between "
+        "thousands, '.' before decimals)"
+    ),
+    (".", True): N_(
+        "{value} is not a whole number; a file delimited by ',' writes numbers as 1,250,000.5 (',' or a space between "
+        "thousands, '.' before decimals)"
+    ),
+    (",", False): N_(
+        "{value} is not a number; a file delimited by ';' writes numbers as 1.250.000,5 ('.' or a space between "
+        "thousands, ',' before decimals)"
+    ),
+    (",", True): N_(
+        "{value} is not a whole number; a file delimited by ';' writes numbers as 1.250.000,5 ('.' or a space between "
+        "thousands, ',' before decimals)"
+    ),
 }
 
 
@@ -314,25 +377,35 @@ def _number_in_text(text: str, whole: bool, decimal_mark: str) -> float:
     if decimal_mark:
         number = _reading(text, decimal_mark)
         if number is None:
-            hint = f"; {_CONVENTIONS[decimal_mark]}" if _NUMBER_LIKE.fullmatch(text) else ""
-            raise Invalid(f"{text!r} is not a {'whole ' if whole else ''}number{hint}")
+            if _NUMBER_LIKE.fullmatch(text):
+                raise Invalid(_(_NOT_WRITTEN_SO[decimal_mark, whole]).format(value=repr(text)))
+            raise Invalid(_not_a_number(text, whole))
         return number
     readings = [n for n in (_reading(text, "."), _reading(text, ",")) if n is not None]
     if not readings:
-        raise Invalid(f"{text!r} is not a {'whole ' if whole else ''}number")
+        raise Invalid(_not_a_number(text, whole))
     if readings[0] != readings[-1]:
         raise Invalid(
-            f"{text!r} reads as {figure(readings[0])} or as {figure(readings[1])}: "
-            "write it as a number cell or without separators"
+            _("{value} reads as {one} or as {other}: write it as a number cell or without separators").format(
+                value=repr(text), one=figure(readings[0]), other=figure(readings[1])
+            )
         )
     return readings[0]
 
 
-def figure(number: float) -> str:
-    """A number as the upload report writes it: 1,250,000 or 12.5."""
-    if float(number).is_integer() and abs(number) < 1e21:
-        return f"{int(number):,}"
-    return f"{number:,}"
+def _not_a_number(text: str, whole: bool) -> str:
+    if whole:
+        return _("{value} is not a whole number").format(value=repr(text))
+    return _("{value} is not a number").format(value=repr(text))
+
+
+def figure(value: float) -> str:
+    """A number as the upload report writes it: 1,250,000 or 12.5 (1 250 000 or 12,5 in French)."""
+    if i18n.current() not in (i18n.ENGLISH, i18n.PSEUDO):
+        return numeral(value)
+    if float(value).is_integer() and abs(value) < 1e21:
+        return f"{int(value):,}"
+    return f"{value:,}"
 
 
 def _as_choice(text: str, mapping: dict[str, str], name: str) -> str:
@@ -340,7 +413,9 @@ def _as_choice(text: str, mapping: dict[str, str], name: str) -> str:
     if code is None:
         allowed = sorted(set(mapping.values()))
         raise Invalid(
-            f"{text!r} is not an allowed {name.replace('_', ' ')}; expected one of {', '.join(allowed)}",
+            _(NOT_ALLOWED[name]).format(value=repr(text), allowed=", ".join(allowed))
+            if name in NOT_ALLOWED
+            else f"{text!r} is not an allowed {name.replace('_', ' ')}; expected one of {', '.join(allowed)}",
             _closest_choices(text, mapping),
         )
     return code

@@ -1,6 +1,7 @@
 """Load a file into the store: read it (alliance.ingest.read), validate it (alliance.ingest.validate), apply it
 (alliance.ingest.apply). Also the built-in and demo data, which are held in memory and skip the reading."""
 
+import contextvars
 import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +38,8 @@ def check(
     name = visible(name or path.name)  # a file name is text from outside: no control character
     # The file is read in the reading process (alliance.ingest.read) while the store's reference data is read here.
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(read_upload, path, name, max_mb, max_rows)
+        # In the language spoken here (a thread starts with none of this one's context): its refusals are said in it.
+        reading = pool.submit(contextvars.copy_context().run, read_upload, path, name, max_mb, max_rows)
         store.ensure()
         snapshot = store.current()
         con = duckdb.connect(str(snapshot), read_only=True)

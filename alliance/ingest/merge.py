@@ -9,7 +9,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
-from alliance.ingest.problems import Problem
+from alliance.i18n import N_, _
+from alliance.ingest.problems import Problem, numeral
 from alliance.ingest.validate import SheetData, Validation
 from alliance.schema import LOAD_ORDER, SHEETS
 from alliance.who import current_user, os_account
@@ -26,7 +27,51 @@ _ARROW_TYPES = {
 }
 _NULLABLE_KEYS = {"targets"}
 # Columns the store adds, named for people.
-_COLUMN_WORDS = {"is_demo": "demo row"}
+_COLUMN_WORDS = {"is_demo": N_("demo row")}
+# What a replace of Initiatives or Outcomes would leave dangling, by (sheet, kind of row): one sentence each, for one
+# row naming the code, and for it and `count` more.
+_ORPHANED = {
+    ("Initiatives", "activity"): (
+        N_(
+            "replacing the initiatives would remove {code}, which activity {example} names; "
+            "keep it in the sheet, or change those rows first"
+        ),
+        N_(
+            "replacing the initiatives would remove {code}, which activity {example} and {count} more name; "
+            "keep it in the sheet, or change those rows first"
+        ),
+    ),
+    ("Initiatives", "event"): (
+        N_(
+            "replacing the initiatives would remove {code}, which event {example} names; "
+            "keep it in the sheet, or change those rows first"
+        ),
+        N_(
+            "replacing the initiatives would remove {code}, which event {example} and {count} more name; "
+            "keep it in the sheet, or change those rows first"
+        ),
+    ),
+    ("Outcomes", "activity"): (
+        N_(
+            "replacing the outcomes would remove {code}, which activity {example} names; "
+            "keep it in the sheet, or change those rows first"
+        ),
+        N_(
+            "replacing the outcomes would remove {code}, which activity {example} and {count} more name; "
+            "keep it in the sheet, or change those rows first"
+        ),
+    ),
+    ("Outcomes", "milestone"): (
+        N_(
+            "replacing the outcomes would remove {code}, which milestone {example} names; "
+            "keep it in the sheet, or change those rows first"
+        ),
+        N_(
+            "replacing the outcomes would remove {code}, which milestone {example} and {count} more name; "
+            "keep it in the sheet, or change those rows first"
+        ),
+    ),
+}
 
 
 def changes(counts: dict[str, dict[str, int]]) -> bool:
@@ -241,17 +286,12 @@ def orphans(con) -> list[Problem]:
     problems = []
     for sheet, column, cycle, code, what, n, example in con.execute(_ORPHANS).fetchall():
         named = f"{cycle} {code}" if cycle else code
-        others = f" and {n - 1:,} more" if n > 1 else ""
-        problems.append(
-            Problem(
-                sheet,
-                None,
-                column,
-                code,
-                f"replacing the {sheet.lower()} would remove {named}, which {what} {example!r}{others} "
-                f"name{'s' if n == 1 else ''}; keep it in the sheet, or change those rows first",
-            )
-        )
+        one, more = _ORPHANED[sheet, what]
+        if n == 1:
+            said = _(one).format(code=named, example=repr(example))
+        else:  # "and 2 more": a count without a noun, so one form serves every count
+            said = _(more).format(code=named, example=repr(example), count=numeral(n - 1))
+        problems.append(Problem(sheet, None, column, code, said))
     return problems
 
 
@@ -297,10 +337,10 @@ def changed_values(con, data: SheetData, replace: bool, limit: int) -> list[dict
                             "row": data.row_numbers[i],
                             "change": "updated",
                             "id": _ident(data, i),
-                            "column": _COLUMN_WORDS.get(c, c),
+                            "column": _(_COLUMN_WORDS[c]) if c in _COLUMN_WORDS else c,
                             # A value cleared or filled in says so: a blank cell would read as unchanged.
-                            "old": shown(old) or "(blank)",
-                            "new": as_filed(data.filed(c, i), new) or "(blank)",
+                            "old": shown(old) or _("(blank)"),
+                            "new": as_filed(data.filed(c, i), new) or _("(blank)"),
                         }
                     )
     if replace:

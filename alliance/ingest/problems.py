@@ -3,8 +3,10 @@
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 
-from alliance import AllianceError
+from alliance import AllianceError, i18n
+from alliance.i18n import _, n_
 
 # No text may hold these: C0 controls but tab, line feed and carriage return; DEL; C1 controls; lone
 # surrogates; and the two non-characters. XML (so the Word report) refuses most of them, and every view
@@ -23,6 +25,25 @@ def cut(text, limit: int):
     if isinstance(text, str) and len(text) > limit:
         return text[: limit - 3] + "..."
     return text
+
+
+def either(values) -> str:
+    """Values to type as a choice between them, in the language spoken: 'a or b or c'."""
+    values = list(values)
+    return reduce(lambda one, other: _("{one} or {other}").format(one=one, other=other), values) if values else ""
+
+
+def numeral(value: float, spec: str = ",") -> str:
+    """A number in a problem's sentence: as format(value, spec) writes it in English, as CLDR does elsewhere."""
+    if i18n.current() in (i18n.ENGLISH, i18n.PSEUDO):
+        return format(value, spec)
+    from babel.numbers import format_decimal  # Babel only for a language other than English
+
+    decimals = re.search(r"\.(\d+)f", spec)
+    pattern = "#,##0" + ("." + "0" * int(decimals.group(1)) if decimals and int(decimals.group(1)) else "")
+    if spec == "g" or (spec == "," and not float(value).is_integer()):
+        pattern = "#,##0.###"
+    return format_decimal(value, pattern, locale=i18n.locale())
 
 
 def visible(text: str) -> str:
@@ -45,9 +66,11 @@ class Problem:
     alternatives: tuple[str, ...] = ()  # the suggested values one by one, when there are several
 
     def __post_init__(self):
+        # Its sentence is written in the language it was found in, whenever it is written out.
+        self.language = i18n.current()
         if isinstance(self.suggestion, (list, tuple)):
             self.alternatives = tuple(cut(s, 100) for s in self.suggestion)
-            self.suggestion = " or ".join(self.alternatives)
+            self.suggestion = either(self.alternatives)
         # A problem quotes cells and headers: what it shows or prints never carries a control character.
         # A cell can hold 32,767 characters and a crafted file repeats it in every row: each part is
         # cut to a length a person reads, so a rejection stays small whatever the file holds.
@@ -55,11 +78,31 @@ class Problem:
         self.problem, self.suggestion = cut(self.problem, 400), cut(self.suggestion, 200)
 
     def __str__(self) -> str:
-        where = f"{self.sheet} row {self.row}" if self.row else self.sheet
-        text = f"{where}, {self.column}: {self.problem}" if self.column else f"{where}: {self.problem}"
+        with i18n.speaking(getattr(self, "language", i18n.ENGLISH)):
+            return self._sentence()
+
+    def _sentence(self) -> str:
+        # The candidates are values to type: quoted as written, only the words between them translated.
         if self.alternatives:
-            return text + f" (did you mean {' or '.join(map(repr, self.alternatives))}?)"
-        return text + (f" (did you mean {self.suggestion!r}?)" if self.suggestion else "")
+            meant = either(map(repr, self.alternatives))
+        else:
+            meant = repr(self.suggestion) if self.suggestion else ""
+        said = {"sheet": self.sheet, "row": self.row, "column": self.column, "problem": self.problem, "suggestion": meant}
+        if self.row and self.column:
+            if meant:
+                return _("{sheet} row {row}, {column}: {problem} (did you mean {suggestion}?)").format(**said)
+            return _("{sheet} row {row}, {column}: {problem}").format(**said)
+        if self.row:
+            if meant:
+                return _("{sheet} row {row}: {problem} (did you mean {suggestion}?)").format(**said)
+            return _("{sheet} row {row}: {problem}").format(**said)
+        if self.column:
+            if meant:
+                return _("{sheet}, {column}: {problem} (did you mean {suggestion}?)").format(**said)
+            return _("{sheet}, {column}: {problem}").format(**said)
+        if meant:
+            return _("{sheet}: {problem} (did you mean {suggestion}?)").format(**said)
+        return _("{sheet}: {problem}").format(**said)
 
     def as_dict(self) -> dict:
         return {
@@ -102,7 +145,19 @@ class Problems(list):
             where = (problem.sheet, "")
         self._more_count[where] += 1
         count = self._more_count[where]
-        text = f"... and {count:,} more problems in this {'column' if where[1] else 'sheet'}, not listed"
+        # English says "problems" whatever the count (as it always has); the catalogues give each count its form.
+        if where[1]:
+            text = n_(
+                "... and {count} more problems in this column, not listed",
+                "... and {count} more problems in this column, not listed",
+                count,
+            ).format(count=numeral(count))
+        else:
+            text = n_(
+                "... and {count} more problems in this sheet, not listed",
+                "... and {count} more problems in this sheet, not listed",
+                count,
+            ).format(count=numeral(count))
         if where in self._more:
             self._more[where].problem = text
         else:
@@ -133,7 +188,13 @@ class Rejected(AllianceError):
         self.problems = problems
         # Past the cap, validation lists a summary line per column; its total counts every problem.
         total = getattr(problems, "total", len(problems))
-        lines = [f"{file_name}: rejected, {total:,} problem(s) found; nothing was written."]
+        lines = [
+            n_(
+                "{file}: rejected, {count} problem(s) found; nothing was written.",
+                "{file}: rejected, {count} problem(s) found; nothing was written.",
+                total,
+            ).format(file=file_name, count=numeral(total))
+        ]
         lines += [str(p) for p in problems]
         self.lines = lines  # one a line: a name in a line may hold a line break of its own (words.escaped escapes it)
         super().__init__("\n".join(lines))

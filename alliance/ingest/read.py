@@ -14,6 +14,7 @@ reads again and again keeps the next one started (see _keep_spare).
 import atexit
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,9 +25,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.ipc
 
-from alliance import ROOT
+from alliance import ROOT, i18n
+from alliance.i18n import N_, _
 from alliance.ingest.child import MANIFEST
 from alliance.ingest.limits import MAX_FILE_MB, MAX_ROWS, FileRefused, max_mb, max_seconds
+from alliance.ingest.problems import numeral
 from alliance.ingest.sheets import RawSheet
 from alliance.schema import sheet_keys
 
@@ -50,11 +53,15 @@ def read_upload(
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise FileRefused(f"{name}: cannot be opened ({exc.strerror}).") from None
+        raise FileRefused(_("{name}: cannot be opened ({error}).").format(name=name, error=exc.strerror)) from None
     if size > max_mb * 1024 * 1024:
-        raise FileRefused(f"{name}: the file is {size / 1048576:.1f} MB; the limit is {max_mb:g} MB.")
+        raise FileRefused(
+            _("{name}: the file is {size} MB; the limit is {limit} MB.").format(
+                name=name, size=numeral(size / 1048576, ".1f"), limit=numeral(max_mb, "g")
+            )
+        )
     if size == 0:
-        raise FileRefused(f"{name}: the file is empty.")
+        raise FileRefused(_("{name}: the file is empty.").format(name=name))
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(ZIP_MAGIC):
@@ -63,8 +70,10 @@ def read_upload(
         raise FileRefused(_ole2_message(path, name))
     if Path(name).suffix.lower() not in TEXT_SUFFIXES:
         raise FileRefused(
-            f"{name}: this is not an .xlsx workbook or a .csv file (its content is neither); "
-            "upload the register as .xlsx, or one sheet as .csv."
+            _(
+                "{name}: this is not an .xlsx workbook or a .csv file (its content is neither); "
+                "upload the register as .xlsx, or one sheet as .csv."
+            ).format(name=name)
         )
     return read_in_child(path, name, "csv", max_rows)
 
@@ -78,11 +87,13 @@ def is_workbook(path: Path) -> bool:
 def _ole2_message(path: Path, name: str) -> str:
     data = path.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return f"{name}: the workbook is password protected. Remove the password in Excel and upload it again."
-    return (
-        f"{name}: this is an Excel 97-2003 (.xls) workbook, which is not accepted. "
+        return _("{name}: the workbook is password protected. Remove the password in Excel and upload it again.").format(
+            name=name
+        )
+    return _(
+        "{name}: this is an Excel 97-2003 (.xls) workbook, which is not accepted. "
         "Open it in Excel or LibreOffice and save it as .xlsx."
-    )
+    ).format(name=name)
 
 
 def read_in_child(path: Path, name: str, kind: str, max_rows: int = MAX_ROWS) -> list[RawSheet]:
@@ -105,7 +116,11 @@ def read_in_child(path: Path, name: str, kind: str, max_rows: int = MAX_ROWS) ->
         try:
             process, said = _take()
         except OSError as exc:
-            raise FileRefused(f"{name}: this file could not be read (the reading process did not start: {exc}).") from None
+            raise FileRefused(
+                _("{name}: this file could not be read (the reading process did not start: {error}).").format(
+                    name=name, error=exc
+                )
+            ) from None
         with said:
             try:
                 try:
@@ -124,7 +139,7 @@ def read_in_child(path: Path, name: str, kind: str, max_rows: int = MAX_ROWS) ->
                 said.seek(0)
                 raise _ended(name, code, said.read(65536).decode(errors="replace"), limit_mb, limit_s)
         if "refused" in manifest:
-            raise FileRefused(manifest["refused"])
+            raise FileRefused(from_child(manifest["refused"]))
         if "sheets" not in manifest:
             raise _memory_refusal(name, limit_mb)
         sheets = [_sheet(Path(folder), described, name) for described in manifest["sheets"]]
@@ -169,7 +184,7 @@ def _take() -> tuple[subprocess.Popen, object]:
         if settings == _settings() and process.poll() is None:
             return process, said
         _end(process, said)
-    process, said, _ = _spawn()
+    process, said, _settings_ = _spawn()
     return process, said
 
 
@@ -194,7 +209,7 @@ def _end(process: subprocess.Popen, said) -> None:
 def _drop_spare() -> None:
     with _spare_lock:
         while _spare:
-            process, said, _ = _spare.pop()
+            process, said, _settings_ = _spare.pop()
             _end(process, said)
 
 
@@ -213,19 +228,118 @@ def _ended(name: str, code: int | None, said: str, limit_mb: float, limit_s: flo
     if code in (-signal.SIGABRT, -signal.SIGKILL) or "memory allocation" in said or "MemoryError" in said:
         return _memory_refusal(name, limit_mb)
     last = said.strip().splitlines()[-1][:160] if said.strip() else f"exit status {code}"
-    return FileRefused(f"{name}: this file could not be read (the reader stopped: {last}).")
+    return FileRefused(_("{name}: this file could not be read (the reader stopped: {error}).").format(name=name, error=last))
 
 
 def _time_refusal(name: str, limit_s: float) -> FileRefused:
     return FileRefused(
-        f"{name}: this file could not be read: it took longer than {limit_s:g} s (the limit for reading an upload)."
+        _("{name}: this file could not be read: it took longer than {limit} s (the limit for reading an upload).").format(
+            name=name, limit=numeral(limit_s, "g")
+        )
     )
 
 
 def _memory_refusal(name: str, limit_mb: float) -> FileRefused:
     return FileRefused(
-        f"{name}: this file could not be read: it needs more memory than an upload may use (limit {limit_mb:g} MB)."
+        _("{name}: this file could not be read: it needs more memory than an upload may use (limit {limit} MB).").format(
+            name=name, limit=numeral(limit_mb, "g")
+        )
     )
+
+
+# Why the reading process refused a file, as it writes it (alliance.ingest.xlsx, alliance.ingest.csvfile,
+# alliance.ingest.child): in English always, since it knows no language and loads no catalogue (Babel would take
+# a good part of the memory it may use). Each sentence is recognised here, in the process that asked, and said in
+# the language spoken there; its names and values as the child wrote them, its numbers as the language writes them.
+# A sentence none of these matches is shown as written.
+CHILD_REFUSALS = (
+    N_("{name}: this is an OpenDocument (.ods) spreadsheet. Save it as .xlsx and upload it again."),
+    N_("{name}: this is a binary (.xlsb) workbook. Save it as .xlsx and upload it again."),
+    N_("{name}: this is a zip archive, not an Excel workbook."),
+    N_("{name}: the workbook is damaged (not a readable zip archive)."),
+    N_("{name}: the workbook could not be read (sheet {sheet}: {error})."),
+    N_("{name}: the workbook could not be read ({error})."),
+    N_("{name}: part {part} would expand {ratio}-fold when opened; the file looks like a zip bomb and was not read."),
+    N_("{name}: the workbook would expand to {size} MB when opened; the limit is {limit} MB."),
+    N_(
+        "{name}: sheet '{sheet}': its values span {span} ({cells} cells); an upload sheet may span at most {limit} "
+        "cells. Delete what lies outside the register's rows and columns."
+    ),
+    N_(
+        "{name}: sheet '{sheet}': a value in cell {cell} lies beyond the {columns} columns and {rows} rows an upload "
+        "may use ({data_rows} rows of data below a header in the first {header_rows}); delete it, or the columns after "
+        "{column}."
+    ),
+    N_(
+        "{name}: sheet '{sheet}': a value in cell {cell} lies beyond the {columns} columns and {rows} rows an upload "
+        "may use ({data_rows} rows of data below a header in the first {header_rows}); delete it, or the rows after "
+        "{after}."
+    ),
+    N_(
+        "{name}: sheet '{sheet}': a value in row {row} lies beyond the {columns} columns and {rows} rows an upload "
+        "may use ({data_rows} rows of data below a header in the first {header_rows}); delete it, or the columns after "
+        "{column}."
+    ),
+    N_(
+        "{name}: sheet '{sheet}': a value in row {row} lies beyond the {columns} columns and {rows} rows an upload "
+        "may use ({data_rows} rows of data below a header in the first {header_rows}); delete it, or the rows after "
+        "{after}."
+    ),
+    N_(
+        "{name}: sheet '{sheet}': its values reach cell {cell}, beyond the {columns} columns and {rows} rows an upload "
+        "may use ({data_rows} rows of data below a header in the first {header_rows}); delete it, or the columns after "
+        "{column}."
+    ),
+    N_(
+        "{name}: sheet '{sheet}': its values reach cell {cell}, beyond the {columns} columns and {rows} rows an upload "
+        "may use ({data_rows} rows of data below a header in the first {header_rows}); delete it, or the rows after "
+        "{after}."
+    ),
+    N_(
+        "{name}: the workbook declares {count} distinct texts (shared strings); an upload may hold at most {limit}. "
+        "Save it again from Excel or LibreOffice, or upload its sheets as .csv files."
+    ),
+    N_(
+        "{name}: the workbook holds more than {count} distinct texts (shared strings); an upload may hold at most "
+        "{limit}. Save it again from Excel or LibreOffice, or upload its sheets as .csv files."
+    ),
+    N_("{name}: this is not a CSV file or an .xlsx workbook."),
+    N_("{name}: line {line} has {count} values, beyond the {limit} columns an upload may use."),
+    N_("{name}: the file goes on past line {line}, beyond the {limit} values an upload may hold."),
+    N_("{name}: the file goes on past line {line}, beyond the {limit} rows of data an upload may hold."),
+    N_("{name}: the CSV file could not be read ({error})."),
+)
+# The placeholders that hold a number (written by the child as English writes it: 1,000,000).
+_NUMBERS = frozenset({"size", "limit", "count", "line", "rows", "cells", "columns", "ratio", "data_rows", "header_rows", "row"})
+_ENGLISH_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+def _pattern(message: str) -> re.Pattern:
+    parts = re.split(r"\{(\w+)\}", message)
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)), re.DOTALL)
+
+
+_CHILD_PATTERNS = [(message, _pattern(message)) for message in CHILD_REFUSALS]
+
+
+def _read_number(written: str) -> float:
+    number = float(written.replace(",", ""))
+    return int(number) if number.is_integer() else number
+
+
+def from_child(refusal: str) -> str:
+    """The reading process's refusal in the language spoken (as written in English, or when not recognised)."""
+    if i18n.current() == i18n.ENGLISH:
+        return refusal
+    for message, pattern in _CHILD_PATTERNS:
+        found = pattern.fullmatch(refusal)
+        if found:
+            said = {
+                name: numeral(_read_number(value)) if name in _NUMBERS and _ENGLISH_NUMBER.fullmatch(value) else value
+                for name, value in found.groupdict().items()
+            }
+            return _(message).format(**said)
+    return refusal
 
 
 def _sheet(folder: Path, described: dict, name: str) -> RawSheet:

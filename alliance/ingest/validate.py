@@ -14,9 +14,10 @@ from itertools import groupby
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from alliance.i18n import _, n_
 from alliance.ingest.cells import Conversions, Invalid, blank, convert_cells, figure, show
 from alliance.ingest.limits import HEADER_SEARCH_ROWS, MAX_ROWS
-from alliance.ingest.problems import Problem, Problems, cut, visible
+from alliance.ingest.problems import Problem, Problems, cut, numeral, visible
 from alliance.ingest.sheets import RawSheet
 from alliance.reference import Reference
 from alliance.schema import EXTRA_COLUMNS, LOAD_ORDER, SHEETS, Column, Sheet, match_sheet
@@ -153,44 +154,38 @@ def validate(
         if sheet is None:
             if csv_file:
                 names = ", ".join(f"{s.table}.csv" for s in SHEETS.values())
-                result.problems.append(
-                    Problem(
-                        raw.name, None, "", raw.name, f"the file name does not say which sheet it holds; name it one of {names}"
-                    )
-                )
+                said = _("the file name does not say which sheet it holds; name it one of {names}").format(names=names)
+                result.problems.append(Problem(raw.name, None, "", raw.name, said))
             elif key(raw.name) in _TEMPLATE_KEYS:
                 # Our own template's instructions and drop-down lists: expected, so not worth a notice.
                 result.template_sheets.append(visible(raw.name.strip()))
             else:
-                result.notices.append(f"Sheet '{visible(raw.name)}' is not part of the upload format and was ignored.")
+                result.notices.append(
+                    _("Sheet '{sheet}' is not part of the upload format and was ignored.").format(sheet=visible(raw.name))
+                )
             continue
         if sheet.table in seen:
-            result.problems.append(
-                Problem(
-                    raw.name, None, "", raw.name, f"sheet '{seen[sheet.table]}' already holds {sheet.label}; keep one of them"
-                )
-            )
+            said = _("sheet '{other}' already holds {sheet}; keep one of them").format(other=seen[sheet.table], sheet=sheet.label)
+            result.problems.append(Problem(raw.name, None, "", raw.name, said))
             continue
         seen[sheet.table] = raw.name
         _validate_sheet(raw, sheet, ref, result, keep_file_values, max_rows)
     if not seen and not result.problems:
         expected = ", ".join(s.label for s in SHEETS.values())
-        found = ", ".join(f"'{raw.name.strip()}'" for raw in raw_sheets) or "none"
-        result.problems.append(
-            Problem(
-                "(workbook)",
-                None,
-                "",
-                "",
-                f"no sheet of the upload format was found (sheets found: {found}); expected one of: {expected}",
-            )
-        )
+        found = ", ".join(f"'{raw.name.strip()}'" for raw in raw_sheets)
+        if found:
+            said = _("no sheet of the upload format was found (sheets found: {found}); expected one of: {expected}")
+        else:
+            said = _("no sheet of the upload format was found (sheets found: none); expected one of: {expected}")
+        result.problems.append(Problem(_("(workbook)"), None, "", "", said.format(found=found, expected=expected)))
     if result.empty_sheets and replace:  # without replace, the counts say they were ignored
         names = ", ".join(f"'{name}'" for name in result.empty_sheets)
-        one = len(result.empty_sheets) == 1
         result.notices.append(
-            f"Sheet{'' if one else 's'} {names} {'has' if one else 'have'} a header but no rows: "
-            f"{'it changes' if one else 'they change'} nothing, even with replace."
+            n_(
+                "Sheet {names} has a header but no rows: it changes nothing, even with replace.",
+                "Sheets {names} have a header but no rows: they change nothing, even with replace.",
+                len(result.empty_sheets),
+            ).format(names=names)
         )
     reference_problems(result, ref.existing_eois, ref.existing_center_eois, replace, into=result.problems)
     return result
@@ -206,23 +201,22 @@ def _validate_sheet(
     head = raw.rows(0, HEADER_SEARCH_ROWS)
     header_index = _header_index(head, columns, aliases)
     if header_index is None:
-        result.notices.append(f"Sheet '{label}' is empty and was ignored.")
+        result.notices.append(_("Sheet '{sheet}' is empty and was ignored.").format(sheet=label))
         return
     header, header_row = head[header_index], raw.first_row + header_index
     # The limit counts rows of data: every row below the header to the sheet's last, never the header or title rows
     # above it. Refused before any of them is converted.
     below = raw.row_numbers[-1] - header_row
     if below > max_rows:
-        result.problems.append(
-            Problem(
-                label,
-                None,
-                "",
-                "",
-                f"the sheet has {below:,} rows of data below its header (row {header_row:,}); an upload sheet may hold "
-                f"at most {max_rows:,}: load it in parts",
-            )
-        )
+        # English says "rows" whatever the count (as it always has); the catalogues give each count its form.
+        said = n_(
+            "the sheet has {count} rows of data below its header (row {row}); an upload sheet may hold at most {limit}: "
+            "load it in parts",
+            "the sheet has {count} rows of data below its header (row {row}); an upload sheet may hold at most {limit}: "
+            "load it in parts",
+            below,
+        ).format(count=numeral(below), row=numeral(header_row), limit=numeral(max_rows))
+        result.problems.append(Problem(label, None, "", "", said))
         return
     positions: dict[str, int] = {}
     ignored = []
@@ -234,15 +228,22 @@ def _validate_sheet(
         if name not in columns:
             ignored.append(visible(str(cell).strip()))
         elif name in positions:
-            result.problems.append(Problem(label, header_row, str(cell).strip(), str(cell), "this column appears twice"))
+            result.problems.append(Problem(label, header_row, str(cell).strip(), str(cell), _("this column appears twice")))
         else:
             positions[name] = position
     if ignored:
         result.ignored_columns[sheet.table] = ignored
-        result.notices.append(f"Sheet '{label}': column(s) {', '.join(ignored)} are not part of the format and were ignored.")
+        # English says "column(s) ... are" whatever the count (as it always has); the catalogues give each its form.
+        result.notices.append(
+            n_(
+                "Sheet '{sheet}': column(s) {columns} are not part of the format and were ignored.",
+                "Sheet '{sheet}': column(s) {columns} are not part of the format and were ignored.",
+                len(ignored),
+            ).format(sheet=label, columns=", ".join(ignored))
+        )
     missing = [c.name for c in sheet.columns if c.required and c.name not in positions]
     for name in missing:
-        result.problems.append(Problem(label, header_row, name, "", "this required column is missing"))
+        result.problems.append(Problem(label, header_row, name, "", _("this required column is missing")))
     if missing:
         return
 
@@ -263,7 +264,7 @@ def _validate_sheet(
         values[name], failing[name] = _convert_column(_parts(data, positions[name]), len(numbers), conversions[name])
     # Text columns hold what the file said, trimmed; the others are kept as the file held them (for the preview).
     kept = [name for name in present if columns[name].kind != "text"] if keep_file_values else []
-    file_cells = {name: [part for _, part in _parts(data, positions[name])] for name in kept}
+    file_cells = {name: [part for _kind, part in _parts(data, positions[name])] for name in kept}
     # A fact whose source gives no date (date_precision "not_stated", as the built-in records use it)
     # is kept undated, out of every period's counts, rather than given an invented date.
     undatable, undated = "date_precision" in positions, []
@@ -286,7 +287,7 @@ def _validate_sheet(
                 undated.append((row, name))  # allowed where the row says its date is not stated
                 continue
             else:
-                problem = Problem(label, row, name, "", "a value is required")
+                problem = Problem(label, row, name, "", _("a value is required"))
             bad.append((i, problem))
         if bad:
             # A row of blanks and spaces is empty too: it is dropped, with what was said about it.
@@ -314,7 +315,7 @@ def _validate_sheet(
         precision = values["date_precision"]
         for number, name in undated:
             if number in index and precision[index[number]].as_py() != "not_stated":
-                result.problems.append(Problem(label, number, name, "", "a value is required"))
+                result.problems.append(Problem(label, number, name, "", _("a value is required")))
     table = pa.table([values[name] for name in present], names=present)
     data = SheetData(sheet, label, present, table, numbers, file_cells)
     _check_rows(data, ref, result)
@@ -374,7 +375,7 @@ def _convert_column(parts: list[tuple[str, pa.Array]], count: int, converted_of:
             where = pc.indices_nonzero(pc.is_in(encoded.indices, value_set=pa.array(bad, encoded.indices.type)))
             rows += where.to_pylist()
             cells += [distinct[k] for k in encoded.indices.take(where).to_pylist()]
-    missing = _all_null_rows([part for _, part in parts], count)
+    missing = _all_null_rows([part for _kind, part in parts], count)
     if missing:
         converted_of[None]  # noqa: B018  (a blank is converted like any cell: it may be failing)
         if column.required:
@@ -426,8 +427,10 @@ def _say_decimal_comma(label: str, conversions, result: Validation) -> None:
             for cell, value in converted_of.items():
                 if isinstance(cell, str) and isinstance(value, (int, float)) and ("," in cell or "." in cell):
                     result.notices.append(
-                        f"Sheet '{label}': numbers were read as a file delimited by ';' writes them, with a decimal "
-                        f"comma: {cut(cell.strip(), 40)!r} is {figure(value)}."
+                        _(
+                            "Sheet '{sheet}': numbers were read as a file delimited by ';' writes them, with a decimal "
+                            "comma: {value} is {number}."
+                        ).format(sheet=label, value=repr(cut(cell.strip(), 40)), number=figure(value))
                     )
                     return
 
@@ -452,9 +455,8 @@ def _check_cells(raw: RawSheet, header: list, header_index: int, label: str, res
     for r0, c0, r1, c1 in raw.merged:
         if r1 >= header_row0 and (r0, c0) != (r1, c1):
             cells = f"{_cell_name(r0, c0)}:{_cell_name(r1, c1)}"
-            result.problems.append(
-                Problem(label, r0 + 1, cells, "", f"cells {cells} are merged; unmerge them and fill every cell")
-            )
+            said = _("cells {cells} are merged; unmerge them and fill every cell").format(cells=cells)
+            result.problems.append(Problem(label, r0 + 1, cells, "", said))
     for ref, error in raw.formula_cells:
         match = re.match(r"([A-Z]+)(\d+)", ref)
         if not match or int(match.group(2)) - 1 < header_row0:
@@ -463,18 +465,14 @@ def _check_cells(raw: RawSheet, header: list, header_index: int, label: str, res
         reported.add((row, position))
         column = _header_name(header, position) or ref
         if error:
-            result.problems.append(Problem(label, row, column, error, f"cell {ref} holds the spreadsheet error {error}"))
+            said = _("cell {cell} holds the spreadsheet error {error}").format(cell=ref, error=error)
+            result.problems.append(Problem(label, row, column, error, said))
         else:
-            result.problems.append(
-                Problem(
-                    label,
-                    row,
-                    column,
-                    "",
-                    f"cell {ref} holds a formula with no saved value; "
-                    "open the file in Excel or LibreOffice and save it, or paste the values",
-                )
-            )
+            said = _(
+                "cell {cell} holds a formula with no saved value; "
+                "open the file in Excel or LibreOffice and save it, or paste the values"
+            ).format(cell=ref)
+            result.problems.append(Problem(label, row, column, "", said))
     return reported
 
 
@@ -522,15 +520,10 @@ def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
                 continue
             if ident in first_seen:
                 shown = " / ".join("" if x is None else str(x) for x in ident)
-                result.problems.append(
-                    Problem(
-                        label,
-                        number,
-                        sheet.key[0],
-                        shown,
-                        f"{shown!r} is already used in row {first_seen[ident]}; ids must be unique in the sheet",
-                    )
+                said = _("{value} is already used in row {row}; ids must be unique in the sheet").format(
+                    value=repr(shown), row=first_seen[ident]
                 )
+                result.problems.append(Problem(label, number, sheet.key[0], shown, said))
             else:
                 first_seen[ident] = number
     if sheet.table == "events":
@@ -543,31 +536,25 @@ def _check_rows(data: SheetData, ref: Reference, result: Validation) -> None:
             column("regional_initiatives"),
         ):
             if start and end and end < start:
-                result.problems.append(
-                    Problem(label, number, "end_date", end.isoformat(), f"ends before it starts ({start.isoformat()})")
-                )
+                said = _("ends before it starts ({start})").format(start=start.isoformat())
+                result.problems.append(Problem(label, number, "end_date", end.isoformat(), said))
             if people is not None and trained is not None and trained > people:
-                result.problems.append(
-                    Problem(label, number, "trained_certified", str(trained), f"is more than the participants ({people})")
-                )
+                said = _("is more than the participants ({participants})").format(participants=people)
+                result.problems.append(Problem(label, number, "trained_certified", str(trained), said))
             for code in codes or []:
                 _check_initiative(label, number, "regional_initiatives", code, start, ref, result)
     elif sheet.table == "centers":
         for number, status, launched_on in zip(numbers, column("status"), column("launched_on")):
             if status == "launched" and launched_on is None:
-                result.problems.append(Problem(label, number, "launched_on", "", "is required when the status is launched"))
+                said = _("is required when the status is launched")
+                result.problems.append(Problem(label, number, "launched_on", "", said))
     elif sheet.table == "reported":
         for number, as_of, start in zip(numbers, column("as_of"), column("from_date")):
             if as_of and start and start > as_of:
-                result.problems.append(
-                    Problem(
-                        label,
-                        number,
-                        "from",
-                        start.isoformat(),
-                        f"{start.isoformat()} is after the figure's date, as_of ({as_of.isoformat()})",
-                    )
+                said = _("{date} is after the figure's date, as_of ({as_of})").format(
+                    date=start.isoformat(), as_of=as_of.isoformat()
                 )
+                result.problems.append(Problem(label, number, "from", start.isoformat(), said))
     elif sheet.table == "activities":
         for number, code, start in zip(numbers, column("regional_initiative"), column("start_date")):
             if code:
@@ -579,19 +566,16 @@ def _check_initiative(label, number, column, code, day, ref: Reference, result: 
         return
     cycle = ref.cycle_of(day)
     if cycle is None:
-        result.problems.append(Problem(label, number, column, code, f"{day.isoformat()} falls in no plan cycle the app knows"))
+        said = _("{date} falls in no plan cycle the app knows").format(date=day.isoformat())
+        result.problems.append(Problem(label, number, column, code, said))
     elif (cycle, code) not in ref.initiatives:
         same = sorted(c for (cy, c) in ref.initiatives if cy == cycle and c[:3] == code[:3])
-        hint = f" ({code[:3]} has {', '.join(same)})" if same else ""
-        result.problems.append(
-            Problem(
-                label,
-                number,
-                column,
-                code,
-                f"{code!r} is not a {cycle} regional initiative, the cycle covering {day.isoformat()}{hint}",
-            )
-        )
+        if same:
+            said = _("{code} is not a {cycle} regional initiative, the cycle covering {date} ({prefix} has {codes})")
+        else:
+            said = _("{code} is not a {cycle} regional initiative, the cycle covering {date}")
+        said = said.format(code=repr(code), cycle=cycle, date=day.isoformat(), prefix=code[:3], codes=", ".join(same))
+        result.problems.append(Problem(label, number, column, code, said))
 
 
 def reference_problems(
@@ -612,11 +596,8 @@ def reference_problems(
     if centers and "eoi_id" in centers.columns:
         for number, eoi_id in zip(centers.row_numbers, centers.values["eoi_id"]):
             if eoi_id is not None and eoi_id not in known:
-                problems.append(
-                    Problem(
-                        centers.source_name, number, "eoi_id", eoi_id, f"{eoi_id!r} names no EoI in the store or in this upload"
-                    )
-                )
+                said = _("{eoi} names no EoI in the store or in this upload").format(eoi=repr(eoi_id))
+                problems.append(Problem(centers.source_name, number, "eoi_id", eoi_id, said))
     if replace and eois:
         staying = {} if (centers and replace) else dict(stored_centers)
         if centers:
@@ -624,13 +605,8 @@ def reference_problems(
                 staying.pop(center_id, None)
         for center_id, eoi_id in sorted(staying.items()):
             if eoi_id is not None and eoi_id not in known:
-                problems.append(
-                    Problem(
-                        eois.source_name,
-                        None,
-                        "eoi_id",
-                        eoi_id,
-                        f"replacing the EoIs would remove {eoi_id!r}, which center {center_id!r} names",
-                    )
+                said = _("replacing the EoIs would remove {eoi}, which center {center} names").format(
+                    eoi=repr(eoi_id), center=repr(center_id)
                 )
+                problems.append(Problem(eois.source_name, None, "eoi_id", eoi_id, said))
     return problems
