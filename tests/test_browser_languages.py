@@ -1,10 +1,11 @@
 """The dashboard in ITU's six languages in headless Chromium: every page in the pseudo-language leaves no English
-word of the interface, each language opens on desktop and phone with its own words, and Arabic reads right to left."""
+word of the interface, every page in each language on desktop and phone with its own words, and Arabic reads right
+to left."""
 
 import shutil
 
 import pytest
-from browser import CHROMIUM, launch, open_page, page_urls, serve
+from browser import CHROMIUM, launch, open_page, page_urls, serve, wait_ready
 from conftest import ENGLISH_WORD, NOT_WORDS, PSEUDO_MARKED, copy_store
 
 from alliance import i18n
@@ -63,21 +64,34 @@ def test_every_page_in_the_pseudo_language_leaves_no_english_word_of_the_interfa
 
 
 @pytest.mark.parametrize("language", list(i18n.LANGUAGES))
-def test_each_language_opens_on_desktop_and_phone_in_its_own_words(served, language):
+def test_every_page_opens_in_each_language_on_desktop_and_phone_in_its_own_words(served, language):
+    """One tab per language, every page reached through the navigation (as a reader moves), each looked at on a
+    desktop and at a phone's width: its own title, no error, nothing wider than the screen, the language's
+    direction."""
     url, browser = served
     with i18n.speaking(language):
         titles = {path: i18n._(title) for path, title in page_urls()}
-    for viewport in ({"width": 1400, "height": 1000}, {"width": 390, "height": 844}):
-        page = browser.new_page(viewport=viewport)
-        for path in ("", "events"):
-            open_page(page, f"{url}/{path}?as_of=2023-06-30&lang={language}")
-            assert page.locator('[data-testid="stException"]').count() == 0, (language, path)
-            assert page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == titles[path]
-            # Nothing wider than the screen: a phone scrolls down, never sideways.
-            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1, (language, path, viewport)
+    desktop, phone = {"width": 1400, "height": 1000}, {"width": 390, "height": 844}
+    page = browser.new_page(viewport=desktop)
+    open_page(page, f"{url}/?as_of=2023-06-30&lang={language}")
+    for path, title in titles.items():
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+        page.wait_for_function(
+            "t => document.querySelector('[data-testid=stMain] h1')?.innerText.trim() === t", arg=title, timeout=30000
+        )
+        wait_ready(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, (language, path)
         direction = page.evaluate('getComputedStyle(document.querySelector("[data-testid=stMain]")).direction')
-        assert direction == ("rtl" if language == "ar" else "ltr")
-        page.close()
+        assert direction == ("rtl" if language == "ar" else "ltr"), (language, path)
+        page.set_viewport_size(phone)
+        page.wait_for_timeout(300)
+        # A phone scrolls down, never sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= phone["width"] + 1, (language, path)
+        assert page.locator('[data-testid="stMain"] h1').first.is_visible()
+        page.set_viewport_size(desktop)
+        page.wait_for_timeout(300)
+    assert f"lang={language}" in page.url or language == "en"  # the link still says the language
+    page.close()
 
 
 def test_arabic_puts_the_sidebar_on_the_right_and_its_charts_read_right_to_left(served):
