@@ -55,8 +55,11 @@ lint: setup-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two workers for most tests (pytest-xdist), then on their own the tests that time things or run many processes
+# (tests/conftest.py SERIAL), so that no other test's load skews them.
 test: setup-dev browser haproxy lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 -m "not serial"
+	$(PY) -m pytest -q -m serial
 
 bench: setup-dev
 	$(PY) -m bench

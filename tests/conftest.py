@@ -26,6 +26,32 @@ from alliance.ingest.load import load_file  # noqa: E402
 from alliance.store import Store  # noqa: E402
 
 
+# Tests that measure time, rates or limits, or run many processes of their own: make test runs them on their own
+# after the rest, which runs on two workers (pytest-xdist), so that another test's load cannot skew them.
+SERIAL = frozenset(
+    {
+        "test_backup.py",
+        "test_browser.py",
+        "test_cluster.py",
+        "test_corpus.py",
+        "test_crash.py",
+        "test_crowd.py",
+        "test_hostile.py",
+        "test_parse_limits.py",
+        "test_readers.py",
+        "test_sign_in.py",
+        "test_store.py",
+        "test_throttle.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in SERIAL:
+            item.add_marker(pytest.mark.serial)
+
+
 def copy_store(source: Path, target_dir: Path) -> Store:
     """Copy a store (pointer, snapshots) into another folder; the pointer is relative."""
     target_dir.mkdir(parents=True, exist_ok=True)
