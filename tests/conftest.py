@@ -25,7 +25,6 @@ import handcount  # noqa: E402
 from alliance.ingest.load import load_file  # noqa: E402
 from alliance.store import Store  # noqa: E402
 
-
 # Tests that measure time, rates or limits, or run many processes of their own: make test runs them on their own
 # after the rest, which runs on two workers (pytest-xdist), so that another test's load cannot skew them.
 SERIAL = frozenset(
