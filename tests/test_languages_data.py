@@ -6,17 +6,13 @@ import re
 from datetime import date
 
 import pytest
+from conftest import PSEUDO_MARKED
+from test_page_upload import GOOD_CSV
 
 from alliance import editions
 from alliance.schema import SHEETS
 
 AS_OF = "2023-06-30"
-GOOD_CSV = (
-    b"eoi_id,received_on,country,organization,request,status\n"
-    b"E1,2023-02-01,KOR,Ministry A,establish_center,onboarded\n"
-    b"E2,2023-03-15,KEN,University B,strengthen_center,under_review\n"
-    b"X1,2023-06-01,FRA,Org X,join_network,received\n"
-)
 BAD_CSV = GOOD_CSV.replace(b"FRA", b"Atlantis")
 MILESTONE_CSV = b"milestone_id,title,kap_outcome,due_on,completed_on,owner\nM1,Launch,DT1,2023-01-25,2023-01-25,BDT\n"
 
@@ -223,7 +219,6 @@ def test_report_page_speaks_chinese(app):
 
 
 # The pseudo-language marks every message ⟦...⟧; what is left outside the marks must be data, not English.
-_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 _ICON = re.compile(r":material/\w+:")
 # Dates and moments are written by alliance.words, as English writes them in the pseudo-language.
 _DATE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b")
@@ -240,7 +235,7 @@ def _unmarked_words(text: str) -> list[str]:
     """The English words of 3+ letters outside every ⟦...⟧ (innermost first: messages nest), data values aside."""
     previous = None
     while previous != text:
-        previous, text = text, _MARKED.sub(" ", text)
+        previous, text = text, PSEUDO_MARKED.sub(" ", text)
     return [word for word in _WORD.findall(_DATE.sub(" ", _ICON.sub(" ", text))) if word not in _DATA]
 
 

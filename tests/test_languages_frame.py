@@ -5,6 +5,7 @@ error). A region chosen or named in a link is kept whatever the language."""
 import re
 
 import pytest
+from conftest import PSEUDO_MARKED
 from streamlit.testing.v1 import AppTest
 
 from alliance import editions, i18n
@@ -54,7 +55,6 @@ def test_overview_frame_speaks_arabic(app):
 
 
 # The pseudo-language marks every message ⟦...⟧; what is left outside the marks must be data, not English.
-_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 _ICON = re.compile(r":material/\w+:")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 # Values from the link or the store that a frame shows as they are (the unknown region a test's link names).
@@ -65,7 +65,7 @@ def _unmarked_words(text: str) -> list[str]:
     """The English words of 3+ letters outside every ⟦...⟧ (innermost first: messages nest), data values aside."""
     previous = None
     while previous != text:
-        previous, text = text, _MARKED.sub(" ", text)
+        previous, text = text, PSEUDO_MARKED.sub(" ", text)
     return [word for word in _WORD.findall(_ICON.sub(" ", text)) if word not in _DATA]
 
 

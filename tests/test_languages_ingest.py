@@ -4,20 +4,14 @@ column, value and suggested values stay as written, and the command line still r
 import re
 
 import pytest
-from conftest import cli
+from conftest import PSEUDO_MARKED, cli
+from test_page_upload import GOOD_CSV
 
 from alliance import i18n
 from alliance.ingest.problems import Problem, Problems, Rejected
 from alliance.ingest.read import CHILD_REFUSALS, from_child
 
-GOOD_CSV = (
-    b"eoi_id,received_on,country,organization,request,status\n"
-    b"E1,2023-02-01,KOR,Ministry A,establish_center,onboarded\n"
-    b"E2,2023-03-15,KEN,University B,strengthen_center,under_review\n"
-    b"X1,2023-06-01,FRA,Org X,join_network,received\n"
-)
 BAD_CSV = GOOD_CSV.replace(b"FRA", b"Atlantis")
-MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 
 
 def _upload(at, content: bytes = BAD_CSV, name: str = "eois.csv"):
@@ -76,11 +70,11 @@ def test_pseudo_language_marks_every_problem_sentence(app):
     assert sentences
     for sentence in sentences:
         left = sentence[2:]
-        while MARKED.search(left):
-            left = MARKED.sub(" ", left)
+        while PSEUDO_MARKED.search(left):
+            left = PSEUDO_MARKED.sub(" ", left)
         # Outside the marks: only what the problem names (sheet, column, value, the suggested values).
         assert set(re.findall(r"[A-Za-z]{3,}", left)) <= {"eois", "country", "Atlantis"}, sentence
-    assert all(MARKED.search(str(value)) for value in _problems(at).iloc[:, 4])
+    assert all(PSEUDO_MARKED.search(str(value)) for value in _problems(at).iloc[:, 4])
 
 
 def test_a_problem_is_written_in_the_language_it_was_found_in():

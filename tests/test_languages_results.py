@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from conftest import PSEUDO_MARKED
 
 from alliance.kpis import definitions
 
@@ -162,7 +163,6 @@ def test_centers_speak_russian(app):
 
 # --- The pseudo-language: every word of these pages comes through a catalogue ------------------------------------
 
-_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 _PLOTLY = re.compile(r"%\{[^}]*\}|</?(?:b|br|extra)>|:material/\w+:")
 _WORD = re.compile(r"[A-Za-z]{3,}")
 # Words the pages show from elsewhere, as they are for now: the KPI names and definitions of data/kpis.csv (another
@@ -188,7 +188,7 @@ def _unmarked_words(text: str) -> list[str]:
     text = _PLOTLY.sub(" ", text)
     previous = None
     while previous != text:
-        previous, text = text, _MARKED.sub(" ", text)
+        previous, text = text, PSEUDO_MARKED.sub(" ", text)
     return [word for word in _WORD.findall(text) if word.lower() not in _KPI_WORDS]
 
 
