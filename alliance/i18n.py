@@ -196,13 +196,29 @@ def name(kind: str, key: str, default: str | None = None) -> str:
     return _names(current()).get((kind, key), fallback)
 
 
+# How data/*.csv write a title no public page gave ("AMS2 (title not found)"): those words are ours, in the columns
+# that carry reference titles (the titles themselves are quoted as their source writes them).
+TITLE_NOT_FOUND = " (title not found)"
+TITLE_COLUMNS = ("title", "initiative_title", "priority_title", "outcome_title", "kap_outcome_label")
+
+
+def _title(value):
+    if isinstance(value, str) and value.endswith(TITLE_NOT_FOUND):
+        return _("{code} (title not found)").format(code=value[: -len(TITLE_NOT_FOUND)])
+    return value
+
+
 def localized(frame):
-    """The frame with the names in its NAMED_COLUMNS in the language spoken (the same frame in English)."""
+    """The frame with the names in its NAMED_COLUMNS in the language spoken, and "(title not found)" in its words
+    (the same frame in English)."""
     if current() == ENGLISH:
         return frame
     present = getattr(frame, "columns", ())
     columns = {column: kind for column, kind in NAMED_COLUMNS.items() if column in present}
     changed = {column: frame[column].map(lambda v, k=kind: name(k, v)) for column, kind in columns.items()}
+    for column in TITLE_COLUMNS:
+        if column in present:
+            changed[column] = frame[column].map(_title)
     if "kpi_code" in present:  # a KPI's words by its code (data/kpis.csv's, as the store keeps them)
         for field in ("name", "short_name", "definition", "unit"):
             if field in present:

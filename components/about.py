@@ -10,6 +10,7 @@ from alliance.words import LAUNCH, count, counted, day, stamp
 from components import auth
 from components.charts import render_downloads
 from components.escape import plain
+from components.load_history import file_label
 
 # Seed 003 (ITU-D Innovation brochure, "Our Mission"), verbatim: quoted in English in every language, as no official
 # translation is in the sources.
@@ -356,7 +357,7 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
         st.markdown(_("**The store** this app reads:"))
         # Plain text: st.code would load a 1.5 MB highlighting script into every tab that opens this page (the
         # fresh tab's slowest part after the charts' Plotly, measured by make bench's timeline).
-        st.text(f"{store.path}\n(snapshot {store.snapshot_name()})")
+        st.text(f"{store.path}\n" + _("(snapshot {name})").format(name=store.snapshot_name()))
     if loads:
         last = loads[0]
         # Who loaded and which file are for analysts and admins.
@@ -365,7 +366,7 @@ def render_sources(store: Store, loads: list[dict], demo: pd.DataFrame) -> None:
             kind = _(word) if word else last["kind"].replace("_", " ")
             st.text(
                 _("Last change: load {load} ({kind}), {file}, by {user}, {when}.").format(
-                    load=last["load_id"], kind=kind, file=last["file_name"], user=last["loaded_by"], when=stamp(last["loaded_at"])
+                    load=last["load_id"], kind=kind, file=file_label(last), user=last["loaded_by"], when=stamp(last["loaded_at"])
                 )
             )
         else:  # load numbers and kinds are the analysts' words

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from alliance import i18n
 from alliance.figures.centers import (
     LEFT,
     PIPELINE,
@@ -11,6 +12,7 @@ from alliance.figures.centers import (
     eoi_pipeline,
 )
 from alliance.i18n import N_, _, n_
+from alliance.schema import CHOICES
 from alliance.words import count, counted
 from components.charts import figure, render_chart, render_empty, render_table_downloads
 
@@ -32,6 +34,15 @@ DIRECTORY_COLUMNS = {
 # The columns the directory's grid draws: city, capabilities and the demo mark are in the downloads (nine columns
 # would not fit the page).
 DIRECTORY_SHOWN = ("kind", "id", "name", "country_name", "region_name", "type_or_request", "status", "dated_on")
+# directory.sql labels its rows in English; another language names them from the codes beside (scopes' and
+# statuses' words are the register's, marked for the catalogue in alliance/figures/centers.py).
+DIRECTORY_KINDS = {"EoI": N_("EoI"), "Center": N_("Center")}
+DIRECTORY_REQUESTS = {
+    "establish_center": N_("Establish a center"),
+    "strengthen_center": N_("Strengthen a center"),
+    "join_network": N_("Join the network"),
+    "other": N_("Other request"),
+}
 
 
 def nothing_counted(frame: pd.DataFrame, column: str) -> bool:
@@ -95,8 +106,34 @@ def render_directory_search() -> str:
     )
 
 
+def _spoken_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """The directory's kind, request or center type, and status in the language spoken (English: as the query wrote)."""
+    if i18n.current() == i18n.ENGLISH:
+        return frame
+    statuses = {**CHOICES["eoi_status"], **CHOICES["center_status"]}
+
+    def type_or_request(kind, request, center_type, scope, english):
+        type_name = i18n.name("center_type", center_type) if isinstance(center_type, str) else None
+        if kind == "EoI":
+            asked = _(DIRECTORY_REQUESTS[request]) if request in DIRECTORY_REQUESTS else english
+            return _("{request} ({center_type})").format(request=asked, center_type=type_name) if type_name else asked
+        if type_name and scope in CHOICES["scope"]:
+            return _("{center_type}, {scope}").format(center_type=type_name, scope=_(CHOICES["scope"][scope]).lower())
+        return english
+
+    return frame.assign(
+        kind=[_(DIRECTORY_KINDS[k]) if k in DIRECTORY_KINDS else k for k in frame["kind"]],
+        type_or_request=[
+            type_or_request(*row)
+            for row in zip(frame["kind"], frame["request"], frame["center_type"], frame["scope"], frame["type_or_request"])
+        ],
+        status=[_(statuses[c]).lower() if c in statuses else s for c, s in zip(frame["status_code"], frame["status"])],
+    )
+
+
 def directory_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The directory rows with readable headers and plain dates (directory.sql labels the codes and empties blanks)."""
+    frame = _spoken_labels(frame)
     table = frame[list(DIRECTORY_COLUMNS)].assign(dated_on=pd.to_datetime(frame["dated_on"]).dt.date)
     return table.rename(columns={column: _(header) for column, header in DIRECTORY_COLUMNS.items()})
 

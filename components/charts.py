@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from alliance import i18n
-from alliance.i18n import _
+from alliance.i18n import N_, _
 from alliance.workbook import frame_to_csv, frames_to_xlsx
 
 # Plotly's own camera button saves a PNG in the browser: no server, works offline.
@@ -20,6 +20,38 @@ CHART_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "topojsonURL": "/app/static/",
 }
+# Plotly's own words on our charts (its mode bar's tooltips and notices): given to it in the language spoken.
+PLOTLY_WORDS = (
+    N_("Download plot as a PNG"),
+    N_("Preparing image - this may take a few seconds"),
+    N_("Image download succeeded"),
+    N_("Sorry, there was a problem downloading your image!"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Reset"),
+    N_("Double-click to zoom back out"),
+    N_("Double-click on legend to isolate one trace"),
+)
+
+
+def chart_config(key: str) -> dict:
+    """Plotly's configuration for a chart saved as `key`.png; in a language other than English, its mode bar's words
+    and the numbers in its hovers and axes (thousands and decimal separators) in that language."""
+    config = {**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}}
+    if i18n.current() == i18n.ENGLISH:
+        return config
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    cldr = i18n.locale()
+    spoken = {
+        "dictionary": {word: _(word) for word in PLOTLY_WORDS},
+        "format": {"decimal": get_decimal_symbol(cldr), "thousands": get_group_symbol(cldr)},
+    }
+    return {**config, "locale": i18n.current(), "locales": {i18n.current(): spoken}}
 
 
 # Figures built on this server, by builder and content: every session showing the same view shares one.
@@ -94,7 +126,7 @@ def render_chart(
     st.plotly_chart(
         mirrored(fig) if i18n.right_to_left() else fig,
         height=height,
-        config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
+        config=chart_config(key),
         key=f"chart_{key}",
     )
     render_table_downloads(table, title, key)
@@ -148,6 +180,12 @@ def _never_dates(dtype) -> bool:
     return isinstance(dtype, pd.StringDtype) or pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
 
 
+def grid_date_format() -> str:
+    """How a data grid writes a date: "30 June 2023" in English; in another language the grid would still name the
+    month in English (it has no language of its own), so the digits the date boxes show, 30/06/2023."""
+    return "D MMMM YYYY" if i18n.current() == i18n.ENGLISH else "DD/MM/YYYY"
+
+
 def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: list[str] | None = None, **options) -> None:
     """A data grid as wide as the page: long text columns are narrowed so no column hides off to the right,
     and dates read as the rest of the app writes them ("30 June 2023"). With `shown`, only those columns are
@@ -156,7 +194,7 @@ def render_table(frame: pd.DataFrame, column_config: dict | None = None, shown: 
     dates = _date_columns(drawn)
     # A date is drawn with its month's name: measure it as the longest such date, not as 2023-09-30.
     measured = drawn.assign(**{c: "30 September 2023" for c in dates})
-    config = {column: st.column_config.DateColumn(format="D MMMM YYYY") for column in dates}
+    config = {column: st.column_config.DateColumn(format=grid_date_format()) for column in dates}
     for column, width in fitted_widths(measured).items():
         config[column] = {**config.get(column, st.column_config.Column()), "width": width}
     for column, given in (column_config or {}).items():  # a caller's own configuration keeps the fitted width

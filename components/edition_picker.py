@@ -76,6 +76,7 @@ def choose() -> dict | None:
                 "Live data: every load as it is now. An edition: the figures approved for TDAG, frozen, "
                 "with a link that always gives the same figures."
             ),
+            placeholder=_("Choose an option"),
         )
         edition = by_name.get(choice)
         if edition and data.refusal(edition):  # the page says why (components/data.py)
@@ -228,6 +229,7 @@ def choose_comparison(view: data.View) -> tuple[dict, str, bool]:
         key="compare_with",
         bind="query-params",
         help=_("An approved edition: the change since its figures were prepared. A date: the change since that date."),
+        placeholder=_("Choose an option"),
     )
     if choice in by_name:
         edition = by_name[choice]

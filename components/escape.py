@@ -26,3 +26,9 @@ def plain(text) -> str:
     # An e-mail address becomes a mailto link even with its @ escaped; a word joiner before it does not.
     text = text.replace("@", "\u2060@")
     return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def css_string(text) -> str:
+    """Text as a quoted CSS string (a `content:` value): every character but letters, digits and spaces written as a
+    CSS escape, so no quote, backslash, '<' or line break can end the string, the rule or the <style> element."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in str(text)) + '"'

@@ -177,6 +177,7 @@ def _places() -> tuple[str | None, str | None]:
         format_func=regions.__getitem__,
         key="region",
         bind="query-params",
+        placeholder=_("Choose an option"),
     )
     keep_choice("capability")
     capability = st.selectbox(
@@ -185,5 +186,6 @@ def _places() -> tuple[str | None, str | None]:
         format_func=capabilities.__getitem__,
         key="capability",
         bind="query-params",
+        placeholder=_("Choose an option"),
     )
     return (None if region == ALL else region), (None if capability == ALL else capability)

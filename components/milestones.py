@@ -9,7 +9,7 @@ from alliance import words
 from alliance.figures import milestone_status
 from alliance.figures.milestones import milestone_timeline_as_of
 from alliance.i18n import N_, _, n_
-from components.charts import figure, render_chart, render_downloads, render_empty, render_table
+from components.charts import figure, grid_date_format, render_chart, render_downloads, render_empty, render_table
 
 # Headers as shown, through _().
 COLUMNS = {
@@ -40,7 +40,10 @@ def _headers(columns: dict[str, str]) -> dict[str, str]:
 
 def _config() -> dict:
     """The lists' title and due columns, by their headers in the language spoken."""
-    return {_("Title"): st.column_config.TextColumn(width="large"), _("Due"): st.column_config.DateColumn(format="D MMMM YYYY")}
+    return {
+        _("Title"): st.column_config.TextColumn(width="large"),
+        _("Due"): st.column_config.DateColumn(format=grid_date_format()),
+    }
 
 
 def render_milestone_lists(

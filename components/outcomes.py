@@ -172,6 +172,7 @@ def render_cycle_picker(cycles: pd.DataFrame, as_of: date) -> dict:
         key=CYCLE_KEY,
         bind="query-params",
         width=520,
+        placeholder=_("Choose an option"),
     )
     current = [c for c, r in rows.items() if r["state"] == "current"]
     if chosen == default and current and current[0] != default:

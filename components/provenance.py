@@ -17,17 +17,14 @@ def render_provenance(last_load: dict | None, scope: str | None, demo_rows: int,
     if last_load:
         when = stamp(last_load["loaded_at"])
         if identities:  # analysts and admins: which load, which file, by whom (the History page's words)
-            from components.load_history import KINDS
+            from components.load_history import OWN_FILES, kind_label
 
-            kind = last_load["kind"]
-            kind = _(KINDS[kind]) if kind in KINDS else kind
-            said = _("Data as last changed on {when}: load {load} ({kind} of {file} by {who}).").format(
-                when=when,
-                load=last_load["load_id"],
-                kind=kind,
-                file=plain(last_load["file_name"]),
-                who=plain(last_load["loaded_by"]),
-            )
+            kind, who = kind_label(last_load["kind"]), plain(last_load["loaded_by"])
+            if last_load["kind"] in OWN_FILES:  # built-in or demo data: no file of anyone's
+                said = _("Data as last changed on {when}: load {load} ({kind} by {who}).")
+            else:
+                said = _("Data as last changed on {when}: load {load} ({kind} of {file} by {who}).")
+            said = said.format(when=when, load=last_load["load_id"], kind=kind, file=plain(last_load["file_name"]), who=who)
         else:
             said = _("Data last updated on {when}.").format(when=when)
     else:

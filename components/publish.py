@@ -166,7 +166,7 @@ def render_approve(store: Store, drafts: list[dict]) -> None:
         st.caption(_("No draft waits for approval."))
         return
     by_name = {e["name"]: e for e in drafts}
-    name = st.selectbox(_("Draft"), list(by_name), key="approve_name")
+    name = st.selectbox(_("Draft"), list(by_name), key="approve_name", placeholder=_("Choose an option"))
     edition = by_name[name]
     start = date.fromisoformat(edition["from"]) if edition["from"] else None
     st.caption(
@@ -251,7 +251,7 @@ def _key_figures(figures: dict) -> pd.DataFrame:
 def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
     """One row per figure the data as it is now gives differently: edition, now, change, and the loads behind it."""
 
-    from components.load_history import kind_label
+    from components.load_history import file_label, kind_label
 
     def loads(found: list[dict]) -> str:
         if not found:
@@ -262,7 +262,7 @@ def revisions_table(revisions: list[dict], identities: bool) -> pd.DataFrame:
             what = _("{kind} of {when}").format(kind=kind_label(x["kind"]), when=when)
             if identities:  # analysts: which load, which file, by whom
                 what = _("load {load}: {what} ({file}, by {by})").format(
-                    load=x["load_id"], what=what, file=x["file_name"], by=x["loaded_by"]
+                    load=x["load_id"], what=what, file=file_label(x), by=x["loaded_by"]
                 )
             if x.get("found_by"):
                 what = _("{what} (probably: it changed this figure's sheet)").format(what=what)

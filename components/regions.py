@@ -14,7 +14,7 @@ from alliance.kpis import KPI_COLUMNS, STATED_COLUMNS, capability_names, kpi_col
 from alliance.schema import CHOICES, SHEETS
 from components import auth
 from components.charts import (
-    CHART_CONFIG,
+    chart_config,
     figure,
     listed,
     render_chart,
@@ -147,7 +147,7 @@ def render_map(fig: go.Figure, table: pd.DataFrame, title: str, key: str, captio
     event = st.plotly_chart(
         fig,
         height=fig.layout.height or 360,
-        config={**CHART_CONFIG, "toImageButtonOptions": {**CHART_CONFIG["toImageButtonOptions"], "filename": key}},
+        config=chart_config(key),
         key=chart_key,
         on_select=partial(_pick_clicked, chart_key),
         selection_mode="points",
@@ -228,6 +228,7 @@ def render_kpi_comparison(frame: pd.DataFrame, definitions: pd.DataFrame, scope:
         format_func=lambda c: names.get(c, kpi_columns()[c]),
         key="kpi",
         bind="query-params",
+        placeholder=_("Choose an option"),
     )
     name = names.get(kpi, kpi_columns()[kpi])
     usd = kpi == "resources_usd"

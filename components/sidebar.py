@@ -11,7 +11,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from alliance import i18n
-from alliance.i18n import _
+from alliance.i18n import N_, _
+from components.escape import css_string
 
 if TYPE_CHECKING:
     from components.filters import Filters
@@ -103,18 +104,27 @@ def speak() -> str:
 
 
 # Arabic reads right to left: the page's text, tables and the sidebar mirrored; a date keeps its digits' order.
-_RIGHT_TO_LEFT = """<style>
+_RIGHT_TO_LEFT = """
 [data-testid="stAppViewContainer"], [data-testid="stSidebar"] { direction: rtl; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] h1, [data-testid="stMain"] h2,
 [data-testid="stMain"] h3, [data-testid="stMain"] h4, [data-testid="stMain"] h5, [data-testid="stSidebar"] p { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
-</style>"""
+"""
+
+
+def _chart_buttons_style() -> str:
+    """Streamlit adds its own Fullscreen button to every chart's mode bar, its tooltip in English whatever Plotly's
+    language (no option changes it): the page's style writes that tooltip in the language spoken."""
+    button = '.js-plotly-plot .plotly .modebar-btn[data-title="{title}"]::after {{ content: {words}; }}'
+    return "\n".join(
+        button.format(title=title, words=css_string(_(title))) for title in (N_("Fullscreen"), N_("Close fullscreen"))
+    )
 
 
 def render_language() -> None:
     """The language box, each language in its own name (the pseudo-language only while a test asks for it)."""
-    if i18n.right_to_left():
-        st.html(_RIGHT_TO_LEFT)
+    if i18n.current() != i18n.ENGLISH:
+        st.html(f"<style>\n{_chart_buttons_style()}\n{_RIGHT_TO_LEFT if i18n.right_to_left() else ''}</style>")
     shown = list(i18n.LANGUAGES) + ([i18n.PSEUDO] if st.session_state.get(LANGUAGE) == i18n.PSEUDO else [])
     with st.sidebar:
         st.selectbox(
@@ -122,4 +132,5 @@ def render_language() -> None:
             shown,
             format_func=lambda code: i18n.LANGUAGES.get(code, code),
             key=LANGUAGE,
+            placeholder=_("Choose an option"),
         )

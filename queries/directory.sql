@@ -1,4 +1,4 @@
--- One row per EoI (received in the period $period_start to $as_of) or center (existing at $as_of, from its first known date) matching $search in its id, organization or name, country or city, up to $limit rows, each with the count of all matching rows. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all), $search (NULL or '' = all), $limit.
+-- One row per EoI (received in the period $period_start to $as_of) or center (existing at $as_of, from its first known date) matching $search in its id, organization or name, country or city, up to $limit rows, each with the count of all matching rows and the codes behind its English labels. Params: $as_of, $period_start (NULL = no start), $region (NULL = all), $capability (NULL = all), $search (NULL or '' = all), $limit.
 with requests as (
     select * from (values
         ('establish_center', 'Establish a center'), ('strengthen_center', 'Strengthen a center'),
@@ -95,6 +95,11 @@ final as (
         type_or_request,
         replace(status, '_', ' ') as status,
         dated_on,
+        -- The codes behind the labels, for a page in another language to name them in it.
+        request,
+        center_type,
+        scope,
+        status as status_code,
         coalesce(capabilities_named, '') as capabilities,
         is_demo,
         rows_matching,

@@ -2,13 +2,15 @@
 word of the interface, every page in each language on desktop and phone with its own words, and Arabic reads right
 to left."""
 
+import re
 import shutil
 
 import pytest
 from browser import CHROMIUM, launch, open_page, page_urls, serve, wait_ready
 from conftest import ENGLISH_WORD, NOT_WORDS, PSEUDO_MARKED, copy_store
 
-from alliance import i18n
+from alliance import i18n, words
+from components.about import MISSION, TDAG_2023
 
 pytest.importorskip("playwright")
 pytestmark = pytest.mark.skipif(
@@ -32,8 +34,67 @@ def served(_handcount_store, tmp_path_factory):
     store = copy_store(_handcount_store, tmp_path_factory.mktemp("languages"))
     with serve(store.path) as url, sync_playwright() as p:
         browser = launch(p)
-        yield url, browser
+        yield url, browser, store
         browser.close()
+
+
+# Every text a reader sees on the page (text drawn in charts too), the hints in empty boxes and the charts' tooltips;
+# not icons (ligatures)
+# nor Streamlit's "Skip to main content" link, shown only to a keyboard's first Tab (Streamlit has no option for it).
+SEEN = """() => {
+  const blocks = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (!parent || parent.closest('script, style, noscript, [data-testid=stIconMaterial], [data-testid=stExpanderIcon], [translate=no], a[href="#stMain"]')) continue;
+    if (!parent.checkVisibility({visibilityProperty: true})) continue;
+    // A sentence with a bold word, or a chart's label on two lines, is one text: its block's.
+    const block = parent.closest('p, li, h1, h2, h3, h4, h5, h6, td, th, label, button, summary, text') || parent;
+    blocks.set(block, (blocks.get(block) || '') + walker.currentNode.textContent);
+  }
+  const out = [...blocks.values()];
+  document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(e => out.push(e.placeholder));
+  // Plotly's mode bar: its buttons' tooltips, as drawn (the page's style may write one in place of its title).
+  document.querySelectorAll('.modebar-btn[data-title]').forEach(e => {
+    const drawn = getComputedStyle(e, '::after').content;
+    out.push(drawn.startsWith('"') ? JSON.parse(drawn) : e.dataset.title);
+  });
+  return out;
+}"""
+# The pseudo-language writes dates as English does (its values come from English CLDR).
+SHORT_MONTHS = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+
+
+def _data_text(store) -> str:
+    """Every text value in the store (titles, names, notes, the reference data's quoted sources), one per line."""
+    con = store.connect()
+    values = []
+    try:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns where data_type = 'VARCHAR'"
+        ).fetchall()
+        for schema, table, column in columns:
+            values += [v for (v,) in con.execute(f'select distinct "{column}" from "{schema}"."{table}"').fetchall() if v]
+    finally:
+        con.close()
+    # Sources are shown cited, documents by their titles as the documents give them; the brochure's mission is
+    # quoted in English in every language (no official translation is in the sources).
+    documents = [*words._DOCUMENTS.values(), TDAG_2023, "WTDC-22 Final Report"]
+    return "\n".join([*values, *map(words.cite, values), *documents, MISSION, "ITU-D Innovation, Our Mission"])
+
+
+def _not_data(text: str, data: str) -> list[str]:
+    """The parts of a text neither marked as the catalogue's nor found as written in the store's data."""
+    previous = None
+    while previous != text:
+        previous, text = text, PSEUDO_MARKED.sub("\n", text)
+    left = []
+    for part in re.split(r"[\n·;]", text):
+        # A code before a title or a store's path are not words ("P2 Digital transformation").
+        part = re.sub(r"^[A-Z][A-Z0-9.-]*\d\s+|(?:^|\s)/\S+", "", part.strip()).strip(" …:;,.()–-")
+        if ENGLISH_WORD.search(NOT_WORDS.sub(" ", SHORT_MONTHS.sub(" ", part))) and part not in data:
+            left.append(part)
+    return left
 
 
 def _unmarked(texts: list[str]) -> list[str]:
@@ -47,7 +108,7 @@ def _unmarked(texts: list[str]) -> list[str]:
 
 
 def test_every_page_in_the_pseudo_language_leaves_no_english_word_of_the_interface(served):
-    url, browser = served
+    url, browser, _store = served
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     for path, _ in page_urls():
         open_page(page, f"{url}/{path}?as_of=2023-06-30&lang={i18n.PSEUDO}")
@@ -63,12 +124,28 @@ def test_every_page_in_the_pseudo_language_leaves_no_english_word_of_the_interfa
     page.close()
 
 
+def test_every_text_a_reader_sees_in_the_pseudo_language_is_marked_or_data(served):
+    """Not only the interface's own elements: every visible text of every page (captions, tables' text, charts'
+    texts, tiles, notices, Plotly's mode bar, the file picker) is a catalogue message or a word of the store's data."""
+    url, browser, store = served
+    data = _data_text(store)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    for path, _ in page_urls():
+        open_page(page, f"{url}/{path}?as_of=2023-06-30&lang={i18n.PSEUDO}")
+        page.wait_for_timeout(500)
+        texts = page.evaluate(SEEN)
+        assert len(texts) > 20, path
+        left = sorted({part for text in texts for part in _not_data(text, data)})
+        assert not left, (path, left)
+    page.close()
+
+
 @pytest.mark.parametrize("language", list(i18n.LANGUAGES))
 def test_every_page_opens_in_each_language_on_desktop_and_phone_in_its_own_words(served, language):
     """One tab per language, every page reached through the navigation (as a reader moves), each looked at on a
     desktop and at a phone's width: its own title, no error, nothing wider than the screen, the language's
     direction."""
-    url, browser = served
+    url, browser, _store = served
     with i18n.speaking(language):
         titles = {path: i18n._(title) for path, title in page_urls()}
     desktop, phone = {"width": 1400, "height": 1000}, {"width": 390, "height": 844}
@@ -95,7 +172,7 @@ def test_every_page_opens_in_each_language_on_desktop_and_phone_in_its_own_words
 
 
 def test_arabic_puts_the_sidebar_on_the_right_and_its_charts_read_right_to_left(served):
-    url, browser = served
+    url, browser, _store = served
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     open_page(page, f"{url}/capabilities?as_of=2023-06-30&lang=ar")
     sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()

@@ -8,6 +8,7 @@ import re
 import pytest
 from conftest import PSEUDO_MARKED
 
+from alliance import i18n
 from alliance.kpis import definitions
 
 AS_OF = "2023-06-30"
@@ -151,6 +152,23 @@ def test_centers_speak_french(app):
     directory = at.main.dataframe[-1]
     assert list(directory.value.columns)[:3] == ["Nature", "ID", "Organisation ou centre"]
     assert "Afrique" in directory.value["Région"].tolist()
+
+
+def test_the_directory_names_requests_center_types_and_statuses_in_french(app):
+    """The directory's labels are built from the register's codes in the language spoken, not left in English."""
+    at = app("centers", lang="fr", as_of=AS_OF)
+    rows = at.main.dataframe[-1].value.set_index("ID")
+    e2 = rows.loc["E2"]
+    assert e2["Nature"] == "Manifestation d’intérêt"
+    assert e2["Demande ou type de centre"] == "Renforcer un centre (Centre d'excellence pour la recherche et l'entrepreneuriat)"
+    assert e2["Statut"] == "en cours d’examen"
+    centers = rows[rows["Nature"] == i18n_fr("Center")]
+    assert len(centers) and all(", " in kind and "Center" not in kind for kind in centers["Demande ou type de centre"])
+
+
+def i18n_fr(message: str) -> str:
+    with i18n.speaking("fr"):
+        return i18n._(message)
 
 
 def test_centers_speak_russian(app):
