@@ -109,6 +109,8 @@ _RIGHT_TO_LEFT = """
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] h1, [data-testid="stMain"] h2,
 [data-testid="stMain"] h3, [data-testid="stMain"] h4, [data-testid="stMain"] h5, [data-testid="stSidebar"] p { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
+[data-testid="stDateInputCalendar"] { direction: rtl; }
+[data-testid="stDateInputCalendar"] button svg { transform: scaleX(-1); }
 """
 
 
