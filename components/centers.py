@@ -115,7 +115,9 @@ def _spoken_labels(frame: pd.DataFrame) -> pd.DataFrame:
     def type_or_request(kind, request, center_type, scope, english):
         type_name = i18n.name("center_type", center_type) if isinstance(center_type, str) else None
         if kind == "EoI":
-            asked = _(DIRECTORY_REQUESTS[request]) if request in DIRECTORY_REQUESTS else english
+            if request not in DIRECTORY_REQUESTS:  # not a request the register knows: as the query wrote it
+                return english
+            asked = _(DIRECTORY_REQUESTS[request])
             return _("{request} ({center_type})").format(request=asked, center_type=type_name) if type_name else asked
         if type_name and scope in CHOICES["scope"]:
             return _("{center_type}, {scope}").format(center_type=type_name, scope=_(CHOICES["scope"][scope]).lower())

@@ -10,6 +10,7 @@ from browser import CHROMIUM, launch, open_page, page_urls, serve, wait_ready
 from conftest import ENGLISH_WORD, NOT_WORDS, PSEUDO_MARKED, copy_store
 
 from alliance import i18n, words
+from alliance.schema import SHEETS
 from components.about import MISSION, TDAG_2023
 
 pytest.importorskip("playwright")
@@ -54,6 +55,11 @@ SEEN = """() => {
   }
   const out = [...blocks.values()];
   document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(e => out.push(e.placeholder));
+  // Words the page's style draws in place of Streamlit's (the file picker's).
+  document.querySelectorAll('[data-testid=stFileUploaderDropzone] *').forEach(e => {
+    const drawn = getComputedStyle(e, '::after').content;
+    if (drawn.startsWith('"') && e.checkVisibility()) out.push(JSON.parse(drawn));
+  });
   // Plotly's mode bar: its buttons' tooltips, as drawn (the page's style may write one in place of its title).
   document.querySelectorAll('.modebar-btn[data-title]').forEach(e => {
     const drawn = getComputedStyle(e, '::after').content;
@@ -65,22 +71,46 @@ SEEN = """() => {
 SHORT_MONTHS = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
 
 
+# The store's text shown as written: what the register's rows say (titles, names, places, partners, sources, notes),
+# who loaded and named what, and the reference data's quoted texts. Not its names of regions, capabilities, center
+# types, countries and KPIs, nor codes and statuses: those are said in the language spoken.
+AS_WRITTEN = {
+    "activities": ("title", "source"),
+    "centers": ("name", "city", "host_organization", "source"),
+    "eois": ("organization", "call_round", "source"),
+    "events": ("title", "city", "partners", "source"),
+    "milestones": ("title", "owner", "source"),
+    "resources": ("partner", "source"),
+    "reported": ("qualifier", "source"),
+    "targets": ("source",),
+    "initiatives": ("title", "source"),
+    "kap_priorities": ("title", "source"),
+    "outcomes": ("title", "res90_resolves", "source"),
+    "res90": ("text", "source"),
+    "center_types": ("ownership", "scope", "resources", "source"),
+    "capabilities": ("source",),
+    "cycles": ("source",),
+    "loads": ("loaded_by", "loaded_by_account", "note"),
+    "editions": ("name", "note", "prepared_by", "approved_by"),
+}
+
+
 def _data_text(store) -> str:
-    """Every text value in the store (titles, names, notes, the reference data's quoted sources), one per line."""
+    """The store's text shown as written, one value per line, and the documents the app cites by title."""
     con = store.connect()
     values = []
     try:
-        columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns where data_type = 'VARCHAR'"
-        ).fetchall()
-        for schema, table, column in columns:
-            values += [v for (v,) in con.execute(f'select distinct "{column}" from "{schema}"."{table}"').fetchall() if v]
+        for table, columns in AS_WRITTEN.items():
+            for column in columns:
+                values += [v for (v,) in con.execute(f'select distinct "{column}" from "{table}"').fetchall() if v]
     finally:
         con.close()
     # Sources are shown cited, documents by their titles as the documents give them; the brochure's mission is
-    # quoted in English in every language (no official translation is in the sources).
+    # quoted in English in every language (no official translation is in the sources); a table of the register's
+    # sheets names them as the template does.
     documents = [*words._DOCUMENTS.values(), TDAG_2023, "WTDC-22 Final Report"]
-    return "\n".join([*values, *map(words.cite, values), *documents, MISSION, "ITU-D Innovation, Our Mission"])
+    sheets = [sheet.label for sheet in SHEETS.values()]
+    return "\n".join([*values, *map(words.cite, values), *documents, MISSION, "ITU-D Innovation, Our Mission", *sheets])
 
 
 def _not_data(text: str, data: str) -> list[str]:
@@ -125,8 +155,9 @@ def test_every_page_in_the_pseudo_language_leaves_no_english_word_of_the_interfa
 
 
 def test_every_text_a_reader_sees_in_the_pseudo_language_is_marked_or_data(served):
-    """Not only the interface's own elements: every visible text of every page (captions, tables' text, charts'
-    texts, tiles, notices, Plotly's mode bar, the file picker) is a catalogue message or a word of the store's data."""
+    """Not only the interface's own elements: every visible text of every page (captions, Markdown tables, charts'
+    texts, tiles, notices, Plotly's mode bar, the file picker's words) is a catalogue message or text of the store's
+    data as written. Data grids draw their cells on a canvas, out of reach here: AppTest checks them page by page."""
     url, browser, store = served
     data = _data_text(store)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
