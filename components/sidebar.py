@@ -103,12 +103,15 @@ def speak() -> str:
     return language
 
 
-# Arabic reads right to left: the page's text, tables and the sidebar mirrored; a date keeps its digits' order.
+# Arabic reads right to left: the page's text, tables and the sidebar mirrored; a date keeps its digits' order. A
+# folded sidebar slides leftwards as in English, from the right: across the page (a phone showed a strip of it), so
+# it is hidden instead.
 _RIGHT_TO_LEFT = """
 [data-testid="stAppViewContainer"], [data-testid="stSidebar"] { direction: rtl; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] h1, [data-testid="stMain"] h2,
 [data-testid="stMain"] h3, [data-testid="stMain"] h4, [data-testid="stMain"] h5, [data-testid="stSidebar"] p { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
+[data-testid="stSidebar"][data-collapsed="true"] { display: none; }
 [data-testid="stDateInputCalendar"] { direction: rtl; }
 [data-testid="stDateInputCalendar"] button svg { transform: scaleX(-1); }
 """

@@ -220,3 +220,12 @@ def test_arabic_puts_the_sidebar_on_the_right_and_its_charts_read_right_to_left(
     previous, following = (calendar.locator(f'button[aria-label="{m} month"]').bounding_box() for m in ("Previous", "Next"))
     assert previous["x"] > following["x"]
     page.close()
+    # On a phone the sidebar starts folded: nothing of it shows over the page.
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    open_page(phone, f"{url}/?as_of=2023-06-30&lang=ar")
+    shown = phone.locator('[data-testid="stSidebar"] *').evaluate_all(
+        "els => els.filter(e => e.checkVisibility({visibilityProperty: true}) && e.textContent.trim()"
+        " && e.getBoundingClientRect().right > 0 && e.getBoundingClientRect().left < innerWidth).length"
+    )
+    assert shown == 0
+    phone.close()
