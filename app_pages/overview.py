@@ -1,16 +1,14 @@
 """Overview, for BDT management: is the Alliance on track, where is it behind, what changed?"""
 
 from alliance import words
-from alliance.figures import eois_over_time
 from alliance.i18n import _
 from alliance.kpis import region_names, tiles
 from alliance.scorecard import cycle_of, cycle_start, overview_status
 from components import auth, data
-from components.charts import figure, render_chart, render_empty
 from components.edition_picker import choose_comparison
 from components.layout import page_start
 from components.milestones import render_milestone_lists
-from components.tiles import render_on_track, render_tiles
+from components.tiles import render_eoi_trend, render_on_track, render_tiles
 
 view = page_start(
     _("Overview"),
@@ -46,16 +44,7 @@ render_tiles(
     region_name=region_names().get(f.region),
 )
 
-eois = data.frame(view, "eois_cumulative", **f.params)
-if eois.empty:
-    render_empty(_("EoIs received in this period"))
-else:
-    render_chart(
-        figure(eois_over_time, eois),
-        eois,
-        _("EoIs received, {scope} (running total from the first EoI)").format(scope=f.scope_label),
-        "eois_over_time",
-    )
+render_eoi_trend(data.frame(view, "eois_cumulative", **f.params), f.scope_label)
 
 render_milestone_lists(
     data.frame(view, "milestones_status", as_of=f.as_of, limit=200),

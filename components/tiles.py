@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from alliance import i18n
+from alliance.figures import eois_over_time
 from alliance.i18n import N_, _, n_
 from alliance.words import DASH, NOT_RECORDED, count, counted, money, month, reported, signed
-from components.charts import listed
+from components.charts import figure, listed, render_chart, render_empty
 from components.escape import plain
 
 TILE_WIDTH = 165  # pixels: 5 to a row in the main column at 1400 px, 2 at 390 px
@@ -179,4 +180,25 @@ def render_on_track(status: dict, as_at: str, analyst: bool, regional: bool = Fa
         icon={"on track": ":material/check_circle:", "at risk": ":material/warning:", "behind": ":material/error:"}[
             status["verdict"]
         ],
+    )
+
+
+# The EoI trend's table, by its headers in the language spoken (eois_cumulative.sql's columns).
+EOI_TREND_COLUMNS = {
+    "received_on": N_("Received on"),
+    "eois_received": N_("EoIs received that day"),
+    "eois_total": N_("Running total"),
+}
+
+
+def render_eoi_trend(eois: pd.DataFrame, scope_label: str) -> None:
+    """EoIs received over time, a running total from the first EoI, with its table and downloads."""
+    if eois.empty:
+        render_empty(_("EoIs received in this period"))
+        return
+    render_chart(
+        figure(eois_over_time, eois),
+        eois[list(EOI_TREND_COLUMNS)].rename(columns={c: _(h) for c, h in EOI_TREND_COLUMNS.items()}),
+        _("EoIs received, {scope} (running total from the first EoI)").format(scope=scope_label),
+        "eois_over_time",
     )

@@ -1,5 +1,7 @@
 """The Overview page on the hand-counted store."""
 
+import pytest
+
 
 def metrics(at) -> dict:
     return {m.label: m.value for m in at.metric}
@@ -49,6 +51,21 @@ def test_overview_eoi_chart_marks_the_first_deadline(app):
     assert "EoIs received, all regions, in the period 25 January 2023 to 30 June 2023 (running total" in " ".join(
         m.value for m in at.markdown
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "headers"),
+    [
+        ("en", ["Received on", "EoIs received that day", "Running total"]),
+        ("fr", ["Reçues le", "Manifestations d’intérêt reçues ce jour-là", "Total cumulé"]),
+    ],
+)
+def test_overview_eoi_table_has_readable_headers_in_the_language_spoken(app, language, headers):
+    at = app(as_of="2023-06-30", lang=language)
+    at.session_state["table_eois_over_time"] = True  # the table behind the chart, opened
+    at = at.run()
+    [table] = [d.value for d in at.dataframe if list(d.value.columns) == headers]
+    assert table[headers[2]].iloc[-1] == table[headers[1]].sum()  # the running total ends at every EoI counted
 
 
 def test_overview_lists_overdue_milestones(app):
