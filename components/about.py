@@ -243,7 +243,12 @@ def render_framework(outcomes: pd.DataFrame, res90: pd.DataFrame) -> None:
             "Resolution 90, which instructs the Director of BDT."
         )
     )
-    outcomes = outcomes.assign(priority=outcomes["priority_code"] + " " + outcomes["priority_title"].fillna(""))
+    # A priority by its code and title; a title not found already starts with the code ("P3 (title not found)").
+    priority = [
+        title if title.startswith(f"{code} ") else f"{code} {title}".strip()
+        for code, title in zip(outcomes["priority_code"], outcomes["priority_title"].fillna(""))
+    ]
+    outcomes = outcomes.assign(priority=priority)
     render_text_table(
         outcomes[["outcome_code", "cycle", "priority", "outcome_title", "res90_resolves", "source"]],
         {

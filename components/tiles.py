@@ -55,7 +55,8 @@ def render_tiles(
             ).format(comparison=compare_label)
         )
     else:
-        sentences.append(_("Under each figure: the change since {comparison}.").format(comparison=compare_label))
+        # Against a date (its own message: "depuis le 7 décembre 2025", "desde el 7 de diciembre de 2025").
+        sentences.append(_("Under each figure: the change since {day}.").format(day=compare_label))
     sentences.append(_("Hover on (?) for the definition."))
     st.caption(" ".join(sentences))
     # Tiles of a fixed width in a wrapping row: five to a row on a desktop, two on a phone (not ten

@@ -2,6 +2,7 @@
 
 import csv
 
+import pytest
 from conftest import markdown_tables
 
 from alliance import DATA_DIR
@@ -81,3 +82,11 @@ def test_about_names_the_store_to_an_admin_as_plain_text_and_not_to_a_viewer(app
     monkeypatch.setenv("ALLIANCE_ROLE", "viewer")
     at = app("about")
     assert not any(str(store.path) in t.value for t in at.text)
+
+
+@pytest.mark.parametrize(("language", "not_found"), [("en", "P3 (title not found)"), ("fr", "P3 (titre introuvable)")])
+def test_about_names_a_priority_whose_title_was_not_found_once_by_its_code(app, language, not_found):
+    at = app("about", lang=language)
+    [outcomes] = [t for t in tables(at) if "OUT3.4" in t.to_string()]
+    priorities = " | ".join(outcomes.astype(str).to_numpy().ravel())
+    assert not_found in priorities and "P3 P3" not in priorities
