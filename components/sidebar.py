@@ -112,6 +112,7 @@ _RIGHT_TO_LEFT = """
 [data-testid="stMain"] h3, [data-testid="stMain"] h4, [data-testid="stMain"] h5, [data-testid="stSidebar"] p { text-align: right; }
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
 [data-testid="stSidebar"][data-collapsed="true"] { display: none; }
+.js-plotly-plot svg text { unicode-bidi: plaintext; }
 [data-testid="stDateInputCalendar"] { direction: rtl; }
 [data-testid="stDateInputCalendar"] button svg { transform: scaleX(-1); }
 """

@@ -214,6 +214,9 @@ def test_arabic_puts_the_sidebar_on_the_right_and_its_charts_read_right_to_left(
     bars = page.locator(".js-plotly-plot .point path").evaluate_all("els => els.map(e => e.getBoundingClientRect())")
     rights = {round(b["right"]) for b in bars if b["width"] > 2}
     assert len(rights) == 1 and len({round(b["left"]) for b in bars if b["width"] > 2}) > 1
+    # A chart's texts take their direction from their first letter: an Arabic label reads right to left, its code
+    # at its end ("... (ARB4)"), an English title left to right.
+    assert page.locator(".js-plotly-plot svg text").first.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
     # The date box's calendar reads right to left too: the week starts on the right, the previous month is there.
     page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] button').first.click()
     calendar = page.locator('[data-testid="stDateInputCalendar"]')
