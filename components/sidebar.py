@@ -113,24 +113,34 @@ _RIGHT_TO_LEFT = """
 [data-testid="stDateInput"] input { direction: ltr; text-align: right; }
 [data-testid="stSidebar"][data-collapsed="true"] { display: none; }
 .js-plotly-plot svg text { unicode-bidi: plaintext; }
-[data-testid="stDateInputCalendar"] { direction: rtl; }
+[data-testid="stDateInputCalendar"], [role="listbox"] { direction: rtl; }
+[data-testid="InputInstructions"] { right: auto; left: 9px; }
 [data-testid="stDateInputCalendar"] button svg { transform: scaleX(-1); }
 """
 
 
-def _chart_buttons_style() -> str:
-    """Streamlit adds its own Fullscreen button to every chart's mode bar, its tooltip in English whatever Plotly's
-    language (no option changes it): the page's style writes that tooltip in the language spoken."""
+def _streamlit_words_style() -> str:
+    """Streamlit writes a few words itself, in English whatever the page's language, with no option to change them:
+    the Fullscreen button it adds to every chart's mode bar, and the hint under a text box being typed in. The
+    page's style hides them and draws the words of the language spoken (CSS-escaped)."""
     button = '.js-plotly-plot .plotly .modebar-btn[data-title="{title}"]::after {{ content: {words}; }}'
-    return "\n".join(
-        button.format(title=title, words=css_string(_(title))) for title in (N_("Fullscreen"), N_("Close fullscreen"))
-    )
+    rules = [button.format(title=title, words=css_string(_(title))) for title in (N_("Fullscreen"), N_("Close fullscreen"))]
+    hint = '[data-testid="InputInstructions"]'
+    rules.append(f"{hint} > span:first-child {{ display: none; }}")
+    for box, words in (
+        ('[data-testid="stTextInput"]', _("Press Enter to apply")),
+        ('[data-testid="stForm"] [data-testid="stTextInput"]', _("Press Enter to submit the form")),
+        ('[data-testid="stTextArea"]', _("Press Ctrl+Enter (⌘+Enter on a Mac) to apply")),
+        ('[data-testid="stForm"] [data-testid="stTextArea"]', _("Press Ctrl+Enter (⌘+Enter on a Mac) to submit the form")),
+    ):
+        rules.append(f"{box} {hint}::before {{ content: {css_string(words)}; }}")
+    return "\n".join(rules)
 
 
 def render_language() -> None:
     """The language box, each language in its own name (the pseudo-language only while a test asks for it)."""
     if i18n.current() != i18n.ENGLISH:
-        st.html(f"<style>\n{_chart_buttons_style()}\n{_RIGHT_TO_LEFT if i18n.right_to_left() else ''}</style>")
+        st.html(f"<style>\n{_streamlit_words_style()}\n{_RIGHT_TO_LEFT if i18n.right_to_left() else ''}</style>")
     shown = list(i18n.LANGUAGES) + ([i18n.PSEUDO] if st.session_state.get(LANGUAGE) == i18n.PSEUDO else [])
     with st.sidebar:
         st.selectbox(

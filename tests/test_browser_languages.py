@@ -55,10 +55,12 @@ SEEN = """() => {
   }
   const out = [...blocks.values()];
   document.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(e => out.push(e.placeholder));
-  // Words the page's style draws in place of Streamlit's (the file picker's).
-  document.querySelectorAll('[data-testid=stFileUploaderDropzone] *').forEach(e => {
-    const drawn = getComputedStyle(e, '::after').content;
-    if (drawn.startsWith('"') && e.checkVisibility()) out.push(JSON.parse(drawn));
+  // Words the page's style draws in place of Streamlit's (the file picker's, a text box's hint).
+  document.querySelectorAll('[data-testid=stFileUploaderDropzone] *, [data-testid=InputInstructions]').forEach(e => {
+    for (const pseudo of ['::before', '::after']) {
+      const drawn = getComputedStyle(e, pseudo).content;
+      if (drawn.startsWith('"') && e.checkVisibility()) out.push(JSON.parse(drawn));
+    }
   });
   // Plotly's mode bar: its buttons' tooltips, as drawn (the page's style may write one in place of its title).
   document.querySelectorAll('.modebar-btn[data-title]').forEach(e => {
@@ -163,6 +165,9 @@ def test_every_text_a_reader_sees_in_the_pseudo_language_is_marked_or_data(serve
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     for path, _ in page_urls():
         open_page(page, f"{url}/{path}?as_of=2023-06-30&lang={i18n.PSEUDO}")
+        if path == "centers":  # a text box being typed in shows Streamlit's hint under it
+            page.locator('[data-testid="stTextInput"] input').first.fill("Ken")
+            page.locator('[data-testid="InputInstructions"]').first.wait_for()
         page.wait_for_timeout(500)
         texts = page.evaluate(SEEN)
         assert len(texts) > 20, path
