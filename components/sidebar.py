@@ -137,10 +137,17 @@ def _streamlit_words_style() -> str:
     return "\n".join(rules)
 
 
+# Streamlit cuts a tile's label to one line ("Milestones ov…", "Manifestations d…"): in every language it wraps.
+_TILE_LABELS = (
+    '[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p '
+    "{ white-space: normal; text-overflow: clip; }"
+)
+
+
 def render_language() -> None:
     """The language box, each language in its own name (the pseudo-language only while a test asks for it)."""
-    if i18n.current() != i18n.ENGLISH:
-        st.html(f"<style>\n{_streamlit_words_style()}\n{_RIGHT_TO_LEFT if i18n.right_to_left() else ''}</style>")
+    spoken = _streamlit_words_style() if i18n.current() != i18n.ENGLISH else ""
+    st.html(f"<style>\n{_TILE_LABELS}\n{spoken}\n{_RIGHT_TO_LEFT if i18n.right_to_left() else ''}</style>")
     shown = list(i18n.LANGUAGES) + ([i18n.PSEUDO] if st.session_state.get(LANGUAGE) == i18n.PSEUDO else [])
     with st.sidebar:
         st.selectbox(

@@ -194,6 +194,11 @@ def test_every_page_opens_in_each_language_on_desktop_and_phone_in_its_own_words
         )
         wait_ready(page)
         assert page.locator('[data-testid="stException"]').count() == 0, (language, path)
+        # A tile's label is never cut short ("Manifestations d…"): it wraps.
+        cut = page.locator('[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"]').evaluate_all(
+            "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+        )
+        assert not cut, (language, path, cut)
         direction = page.evaluate('getComputedStyle(document.querySelector("[data-testid=stMain]")).direction')
         assert direction == ("rtl" if language == "ar" else "ltr"), (language, path)
         page.set_viewport_size(phone)
