@@ -109,9 +109,15 @@ def mirrored(fig: go.Figure) -> go.Figure:
     """A copy of the figure read right to left (Arabic): the horizontal axes run leftwards, the vertical axes and the
     legend stand on the right. The figure itself is shared with other sessions and stays as it is."""
     copy = go.Figure(fig)
-    copy.update_xaxes(autorange="reversed")
+    # An axis given its range (room for the labels beyond the longest bar) keeps it, reversed.
+    copy.for_each_xaxis(
+        lambda axis: axis.update(range=list(axis.range)[::-1]) if axis.range else axis.update(autorange="reversed")
+    )
     copy.update_yaxes(side="right")
     copy.update_layout(legend=dict(x=1, xanchor="right"))
+    margin = fig.layout.margin
+    if margin.l is not None or margin.r is not None:  # the room kept on one side goes to the other
+        copy.update_layout(margin=dict(l=margin.r, r=margin.l))
     return copy
 
 

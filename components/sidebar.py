@@ -115,6 +115,7 @@ _RIGHT_TO_LEFT = """
 .js-plotly-plot svg text { unicode-bidi: plaintext; }
 [data-testid="stDateInputCalendar"], [role="listbox"] { direction: rtl; }
 [data-testid="InputInstructions"] { right: auto; left: 9px; }
+[data-testid="stMetricDelta"] { direction: ltr; }
 [data-testid="stDateInputCalendar"] button svg { transform: scaleX(-1); }
 """
 

@@ -7,10 +7,11 @@ import re
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from alliance import i18n
-from components.charts import PLOTLY_WORDS, chart_config
+from components.charts import PLOTLY_WORDS, chart_config, mirrored
 from components.escape import css_string
 from components.load_history import history_table
 
@@ -137,3 +138,17 @@ def test_the_directory_grid_writes_dates_in_digits_in_french_for_the_grid_names_
     config = json.loads(grid.proto.columns)
     dated = [c for c, v in grid.value.items() if any(isinstance(x, date) for x in v)]
     assert dated and all(config[c]["type_config"]["format"] == "DD/MM/YYYY" for c in dated)
+
+
+def test_a_mirrored_chart_keeps_the_room_given_for_its_labels_on_the_other_side():
+    fig = go.Figure(
+        go.Bar(x=[10, 26], y=["a", "b"], orientation="h", text=["10", "26 (28%)"], textposition="outside"),
+        layout=dict(xaxis=dict(range=[0, 26 * 1.3]), margin=dict(l=10, r=60)),
+    )
+    copy = mirrored(fig)
+    assert list(copy.layout.xaxis.range) == [26 * 1.3, 0]  # reversed, the room for labels kept
+    assert (copy.layout.margin.l, copy.layout.margin.r) == (60, 10)
+    assert copy.layout.yaxis.side == "right" and copy.layout.legend.xanchor == "right"
+    assert list(fig.layout.xaxis.range) == [0, 26 * 1.3] and fig.layout.margin.r == 60  # the shared figure as it was
+    plain = mirrored(go.Figure(go.Bar(x=[1], y=["a"], orientation="h")))
+    assert plain.layout.xaxis.autorange == "reversed" and plain.layout.margin.l is None
