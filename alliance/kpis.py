@@ -365,7 +365,7 @@ def _tile_note(code: str, current: dict) -> str:
                         "{count} resources with no date stated, in no period",
                     )
                 )
-        return "; ".join(notes)
+        return words.clauses(notes)
     return ""
 
 

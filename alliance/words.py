@@ -379,3 +379,22 @@ def as_filed(cell, value) -> str:
     else:
         text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
     return f"{text} → {stored}"
+
+
+# How a language ends a sentence and joins clauses (Chinese its full-width marks, Arabic its own semicolon, French a
+# narrow space before the semicolon); English and the rest as the code writes them.
+_FULL_STOP = {"zh": "。"}
+_CLAUSES = {"zh": "；", "ar": "؛ ", "fr": "\u202f; "}
+
+
+def sentence(text: str) -> str:
+    """Text made a sentence in the language spoken: its first letter a capital (where the script has them) and the
+    language's full stop."""
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + _FULL_STOP.get(i18n.current(), ".")
+
+
+def clauses(parts) -> str:
+    """Clauses joined as the language joins them: 'a; b' in English, 'a ; b' in French, 'a；b' in Chinese."""
+    return _CLAUSES.get(i18n.current(), "; ").join(parts)

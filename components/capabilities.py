@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from alliance import words
 from alliance.figures.capabilities import MEASURES, demand_supply_bars, region_capability_heatmap
 from alliance.i18n import N_, _
 from components.charts import figure, render_chart
@@ -82,7 +83,7 @@ def render_measure_toggle() -> str:
 def render_region_heatmap(frame: pd.DataFrame, measure: str, scope_label: str) -> None:
     """Regions by capabilities, coloured by the chosen measure, with the full table behind it."""
     regions = frame["region_name"].nunique()
-    caption = _(MEASURES[measure]) + "."
+    caption = words.sentence(_(MEASURES[measure]))
     if measure == "gap":
         caption += " " + _("Red-orange: more demand than supply; green: more supply than demand.")
     render_chart(

@@ -8,7 +8,7 @@ import streamlit as st
 from alliance import i18n
 from alliance.figures import eois_over_time
 from alliance.i18n import N_, _, n_
-from alliance.words import DASH, NOT_RECORDED, count, counted, money, month, reported, signed
+from alliance.words import DASH, NOT_RECORDED, count, counted, money, month, reported, sentence, signed
 from components.charts import figure, listed, render_chart, render_empty
 from components.escape import plain
 
@@ -88,14 +88,14 @@ def render_tiles(
                 if tile.get("alliance_wide"):
                     st.caption(_("Alliance-wide: milestones belong to the whole Alliance, not to one region."))
                 if tile.get("note"):
-                    st.caption(plain(tile["note"][0].upper() + tile["note"][1:] + "."))
+                    st.caption(plain(sentence(tile["note"])))
                 for item in tile.get("reported", ()):
                     # The published figure's own dates may differ from the tile's: say what the records count over them.
                     recorded = item.get("counted", value)
                     published = reported(item)
                     published = published[0].upper() + published[1:]
                     if recorded == value:
-                        line = published + "."
+                        line = sentence(published)
                     else:
                         line = _("{published} (the records count {count} over those dates).").format(
                             published=published, count=count(recorded)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from alliance import i18n
+from alliance import i18n, words
 from components.charts import PLOTLY_WORDS, chart_config, mirrored
 from components.escape import css_string
 from components.load_history import history_table
@@ -152,3 +152,17 @@ def test_a_mirrored_chart_keeps_the_room_given_for_its_labels_on_the_other_side(
     assert list(fig.layout.xaxis.range) == [0, 26 * 1.3] and fig.layout.margin.r == 60  # the shared figure as it was
     plain = mirrored(go.Figure(go.Bar(x=[1], y=["a"], orientation="h")))
     assert plain.layout.xaxis.autorange == "reversed" and plain.layout.margin.l is None
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "1 event with no date stated; 2 resources with no amount."),
+        ("fr", "1 event with no date stated\u202f; 2 resources with no amount."),
+        ("zh", "1 event with no date stated；2 resources with no amount。"),
+        ("ar", "1 event with no date stated؛ 2 resources with no amount."),
+    ],
+)
+def test_clauses_and_sentences_end_as_the_language_writes_them(language, said):
+    with i18n.speaking(language):
+        assert words.sentence(words.clauses(["1 event with no date stated", "2 resources with no amount"])) == said
