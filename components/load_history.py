@@ -67,7 +67,7 @@ def file_label(load: dict) -> str:
     if i18n.current() == i18n.ENGLISH or kind == "load" or not isinstance(stored, str):
         return stored
     if kind == "rollback" and load.get("rolled_back_load_id"):
-        return _("rollback of load {load}").format(load=load["rolled_back_load_id"])
+        return _kind(load)
     if kind == "remove_demo":
         return _("demo rows removed")
     edition = _EDITION.match(stored)

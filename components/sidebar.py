@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from alliance import i18n
+from alliance import i18n, words
 from alliance.i18n import N_, _
+from alliance.ingest.limits import MAX_FILE_MB
 from components.escape import css_string
 
 if TYPE_CHECKING:
@@ -122,19 +123,28 @@ _RIGHT_TO_LEFT = """
 
 def _streamlit_words_style() -> str:
     """Streamlit writes a few words itself, in English whatever the page's language, with no option to change them:
-    the Fullscreen button it adds to every chart's mode bar, and the hint under a text box being typed in. The
-    page's style hides them and draws the words of the language spoken (CSS-escaped)."""
+    the Fullscreen button it adds to every chart's mode bar, the file picker's button and size limit, and the hint
+    under a text box being typed in. The page's style hides them and draws the words of the language spoken
+    (CSS-escaped)."""
     button = '.js-plotly-plot .plotly .modebar-btn[data-title="{title}"]::after {{ content: {words}; }}'
     rules = [button.format(title=title, words=css_string(_(title))) for title in (N_("Fullscreen"), N_("Close fullscreen"))]
+    zone, notes = '[data-testid="stFileUploaderDropzone"]', '[data-testid="stFileUploaderDropzoneInstructions"]'
+    picker, limit = _("Choose a file"), _("{size} MB per file").format(size=words.count(int(MAX_FILE_MB)))
+    rules += [
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{ display: none; }}',
+        f'{zone} button [data-testid="stMarkdownContainer"]::after {{ content: {css_string(picker)}; }}',
+        f"{notes} span {{ display: none; }}",
+        f"{notes} > div::after {{ content: {css_string(limit)}; font-size: 0.875rem; opacity: 0.7; }}",
+    ]
     hint = '[data-testid="InputInstructions"]'
     rules.append(f"{hint} > span:first-child {{ display: none; }}")
-    for box, words in (
+    for box, hint_words in (
         ('[data-testid="stTextInput"]', _("Press Enter to apply")),
         ('[data-testid="stForm"] [data-testid="stTextInput"]', _("Press Enter to submit the form")),
         ('[data-testid="stTextArea"]', _("Press Ctrl+Enter (⌘+Enter on a Mac) to apply")),
         ('[data-testid="stForm"] [data-testid="stTextArea"]', _("Press Ctrl+Enter (⌘+Enter on a Mac) to submit the form")),
     ):
-        rules.append(f"{box} {hint}::before {{ content: {css_string(words)}; }}")
+        rules.append(f"{box} {hint}::before {{ content: {css_string(hint_words)}; }}")
     return "\n".join(rules)
 
 

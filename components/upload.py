@@ -18,7 +18,7 @@ from alliance.words import counted
 from alliance.workbook import template
 from components import auth, data
 from components.charts import render_downloads
-from components.escape import css_string, plain
+from components.escape import plain
 
 # Session keys: the checked upload (by file SHA-256), the last commit, and a counter that
 # gives the uploader a fresh key after a commit so the loaded file is not offered again.
@@ -97,28 +97,9 @@ def render_template_download(store: Store) -> None:
     )
 
 
-def _uploader_words() -> None:
-    """Streamlit writes its file picker's button and size limit in English and has no option to change them: in
-    another language, the page's style hides those two texts and draws the language's words in their place."""
-    if i18n.current() == i18n.ENGLISH:
-        return
-    button = css_string(_("Choose a file"))
-    limit = css_string(_("{size} MB per file").format(size=words.count(int(MAX_FILE_MB))))
-    zone, notes = '[data-testid="stFileUploaderDropzone"]', '[data-testid="stFileUploaderDropzoneInstructions"]'
-    st.html(
-        f"""<style>
-{zone} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
-{zone} button [data-testid="stMarkdownContainer"]::after {{ content: {button}; }}
-{notes} span {{ display: none; }}
-{notes} > div::after {{ content: {limit}; font-size: 0.875rem; opacity: 0.7; }}
-</style>"""
-    )
-
-
 def render_uploader():
     """Draw the file picker and the replace option; return the uploaded file (or None) and the option."""
     nonce = st.session_state.get(_NONCE, 0)
-    _uploader_words()
     file = st.file_uploader(
         _("Upload a register: an .xlsx workbook, or one sheet as .csv named after it (eois.csv, centers.csv, ...)"),
         # Any file: the reader tells every kind it cannot take (.xls, .ods, a PDF) in plain words, as `load` does.
